@@ -1,0 +1,11 @@
+FROM python:3.11-slim-bookworm
+# WeasyPrint needs Pango; fonts for PDFs ship in static/fonts, so no font package is needed.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+    && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY pyproject.toml ./
+COPY . .
+RUN pip install --no-cache-dir -e . && DJANGO_DEBUG=false DJANGO_SECRET_KEY=build DJANGO_ALLOWED_HOSTS=build \
+    python manage.py collectstatic --noinput
+EXPOSE 8000
+CMD ["gunicorn", "consortium.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3"]

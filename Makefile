@@ -1,0 +1,37 @@
+# One command to run the demo, one to run the tests. Both set up what they need.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: demo test install ci-services bench messages worker clean
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-*; touch $@
+
+install: $(STAMP)
+
+demo: $(STAMP)
+	$(PY) manage.py migrate --noinput
+	CONSORTIUM_DEMO=true $(PY) manage.py seed_demo
+	CONSORTIUM_DEMO=true $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	eval "$$($(PY) scripts/detect_services.py)"; $(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) manage.py bench_pages
+
+messages:
+	cd apps && ../$(PY) ../manage.py makemessages -l ja --no-obsolete
+	$(PY) manage.py makemessages -l ja --no-obsolete
+	$(PY) manage.py compilemessages
+
+worker: $(STAMP)
+	$(VENV)/bin/celery -A consortium worker --loglevel=info
+
+clean:
+	rm -rf $(VENV) db.sqlite3 var

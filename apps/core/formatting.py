@@ -1,0 +1,73 @@
+"""How money and fiscal years are written: one place, used by pages, exports and PDFs.
+
+Money is always an ``int`` of yen. Fiscal years are integers (2025 = 令和7年度, April
+2025 to March 2026) and are never written with a thousands separator.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+# Start of each era, and the name written before the year number.
+ERAS = (
+    (datetime.date(2019, 5, 1), "令和", "R"),
+    (datetime.date(1989, 1, 8), "平成", "H"),
+    (datetime.date(1926, 12, 25), "昭和", "S"),
+)
+
+
+def group_digits(value: int) -> str:
+    return f"{value:,}"
+
+
+def yen(value: int | None, unit: str = "yen") -> str:
+    """``1234567`` → ``1,234,567`` (yen) or ``1,235`` (thousand yen, rounded half up)."""
+    if value is None:
+        return "—"
+    if unit == "thousand":
+        return group_digits(thousands(value))
+    return group_digits(value)
+
+
+def thousands(value: int) -> int:
+    """Yen to 千円, rounding half away from zero as Japanese public documents do."""
+    sign = -1 if value < 0 else 1
+    return sign * ((abs(value) + 500) // 1000)
+
+
+def era_of_year(year: int) -> tuple[str, int]:
+    """The era a fiscal year is named in: the era in force at the end of the calendar
+    year it starts in, so FY2019 is 令和元年度 (not 平成31年度) and FY1988 昭和63年度."""
+    start = datetime.date(year, 12, 31)
+    for era_start, name, _short in ERAS:
+        if start >= era_start:
+            return name, year - era_start.year + 1
+    raise ValueError(f"{year} is before the Shōwa era")
+
+
+def era_year_label(number: int) -> str:
+    return "元" if number == 1 else str(number)
+
+
+def fiscal_year(year: int, style: str = "western") -> str:
+    """``2025`` → ``2025年度`` or ``令和7年度``; 2019 → ``令和元年度``."""
+    if style == "era":
+        name, number = era_of_year(year)
+        return f"{name}{era_year_label(number)}年度"
+    return f"{year}年度"
+
+
+def japanese_date(value: datetime.date, style: str = "western") -> str:
+    """``2025-04-01`` → ``2025年4月1日`` or ``令和7年4月1日`` (元年 for a first year)."""
+    if style == "era":
+        for era_start, name, _short in ERAS:
+            if value >= era_start:
+                number = value.year - era_start.year + 1
+                return f"{name}{era_year_label(number)}年{value.month}月{value.day}日"
+    return f"{value.year}年{value.month}月{value.day}日"
+
+
+def ratio_percent(value, places: int = 1) -> str:
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{places}f}%"

@@ -1,0 +1,10 @@
+from django.core.paginator import Paginator
+
+
+class KnownCountPaginator(Paginator):
+    """A paginator told its row count, for pages that already counted the rows while
+    computing their totals: it saves the extra COUNT(*) query."""
+
+    def __init__(self, object_list, per_page, *args, count: int, **kwargs):
+        super().__init__(object_list, per_page, *args, **kwargs)
+        self.count = count

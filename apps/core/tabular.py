@@ -1,0 +1,383 @@
+"""Reading the spreadsheets a secretariat sends: CSV or XLSX in, rows of text and parsed values out.
+
+Plain Python and openpyxl, no Django, so the import commands, the upload pages and the tests
+share one reader. What people type into cells in a Japanese office (full-width digits, ¥ and
+円 marks, 千円 amounts, 和暦 dates, a dash for "none") is accepted here and nowhere else.
+Every refusal is a ``CellError`` or ``TableError`` whose ``str()`` is Japanese, so the caller
+can show it next to the row and column it came from.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+import openpyxl
+from openpyxl.utils import get_column_letter
+
+from apps.core.formatting import ERAS
+
+
+class _Refusal(ValueError):
+    """``str()`` is the Japanese reason (the UI is Japanese first); ``reason_en`` for logs and English pages."""
+
+    def __init__(self, reason_ja: str, reason_en: str = ""):
+        super().__init__(reason_ja)
+        self.reason_ja = reason_ja
+        self.reason_en = reason_en or reason_ja
+
+
+class TableError(_Refusal):
+    """The file as a whole cannot be used: format, encoding or columns."""
+
+
+class CellError(_Refusal):
+    """One cell's value cannot be used."""
+
+
+# ---------------------------------------------------------------------------------------
+# Files to rows
+
+
+@dataclass
+class Row:
+    number: int  # as the spreadsheet shows it, so "3行目" points at the line the user sees
+    cells: dict[str, str]  # keyed by the table's headers
+
+
+@dataclass
+class Table:
+    headers: list[str]
+    rows: list[Row]
+    warnings: list[str] = field(default_factory=list)
+
+    def warn(self, message: str) -> None:
+        # Readers may run twice over one table (preview, then import); say each thing once.
+        if message not in self.warnings:
+            self.warnings.append(message)
+
+
+ZIP_MAGIC = b"PK\x03\x04"
+OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), which openpyxl cannot read
+
+
+def read_table(data: bytes, filename: str) -> Table:
+    name = filename.lower()
+    if not data.strip():
+        raise TableError("ファイルが空です", "the file is empty")
+    if data.startswith(ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
+        records, warnings = _xlsx_records(data)
+    elif data.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        raise TableError("Excel 97-2003 形式（.xls）は読めません。.xlsx か CSV で保存し直してください",
+                         "Excel 97-2003 (.xls) files cannot be read; save as .xlsx or CSV")
+    else:
+        records, warnings = _csv_records(data), []
+    return _table(records, warnings)
+
+
+def _decode(data: bytes) -> str:
+    # Excel's "Unicode テキスト" export is UTF-16 with a BOM; otherwise UTF-8 (utf-8-sig drops
+    # a BOM if there is one) or, from older Japanese Excel, CP932 (Shift_JIS with MS extensions).
+    encodings = ("utf-16",) if data.startswith((b"\xff\xfe", b"\xfe\xff")) else ("utf-8-sig", "cp932")
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TableError("文字コードを判別できません。UTF-8 か Shift_JIS（CP932）の CSV で保存してください",
+                     "unknown text encoding; save the CSV as UTF-8 or Shift_JIS (CP932)")
+
+
+def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
+    text = _decode(data)
+    heading = next((line for line in text.splitlines() if line.strip()), "")
+    delimiter = "\t" if heading.count("\t") > heading.count(",") else ","
+    try:
+        # Numbered by record, not by physical line: a quoted cell with a line break is still
+        # one row when Excel opens the file.
+        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+    except csv.Error as error:
+        raise TableError(f"CSV として読めません（{error}）", f"not a readable CSV ({error})") from None
+
+
+def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
+    try:
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        try:
+            sheet = workbook.worksheets[0]
+            # Some writers record a wrong used range; forget it and read every row there is.
+            sheet.reset_dimensions()
+            records = [(number, [_cell_text(value) for value in values])
+                       for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
+            others = [other.title for other in workbook.worksheets[1:]]
+        finally:
+            workbook.close()
+    except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a damaged or non-XLSX file
+        raise TableError("XLSX ファイルとして読めません", f"not a readable XLSX file ({type(error).__name__})") from None
+    warnings = [f"最初のシート「{sheet.title}」だけを読み込みました（ほかのシート: {'、'.join(others)}）"] if others else []
+    return records, warnings
+
+
+def _cell_text(value) -> str:
+    """A cell as the user sees it typed, so that XLSX and CSV go through the same parsers."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))  # Excel stores every number as a float: 44442.0 was typed 44442
+    if isinstance(value, datetime.datetime):
+        return value.date().isoformat() if value.time() == datetime.time() else value.isoformat(sep=" ")
+    if isinstance(value, (datetime.date, datetime.time)):
+        return value.isoformat()
+    return str(value)
+
+
+def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str]) -> Table:
+    records = [(number, cells) for number, cells in records if any(cell.strip() for cell in cells)]
+    if not records:
+        raise TableError("見出し行がありません", "there is no heading row")
+    (_number, heading), *body = records  # the first non-blank row, wherever it is
+    positions: list[tuple[int, str]] = []
+    seen: dict[str, int] = {}
+    for index, text in enumerate(heading):
+        header = " ".join(unicodedata.normalize("NFKC", text).split())
+        if not header:
+            continue
+        seen[header] = seen.get(header, 0) + 1
+        if seen[header] > 1:
+            # Keep a repeated heading rather than let it overwrite the first: heading_key()
+            # ignores the " (2)", so map_headers() refuses two columns for one field.
+            header = f"{header} ({seen[header]})"
+        positions.append((index, header))
+    table = Table(headers=[header for _index, header in positions], rows=[], warnings=list(warnings))
+    headed = {index for index, _header in positions}
+    for number, cells in body:
+        table.rows.append(Row(number, {header: cells[index] if index < len(cells) else ""
+                                       for index, header in positions}))
+        for index, cell in enumerate(cells):
+            if cell.strip() and index not in headed:
+                table.warn(f"{get_column_letter(index + 1)}列は見出しがないため読み込みません")
+    return table
+
+
+# ---------------------------------------------------------------------------------------
+# Headings to fields
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    label: str  # Japanese, as a secretariat writes it; used in messages
+    aliases: tuple[str, ...] = ()
+    required: bool = False
+
+
+# A trailing bracketed note such as （千円）, [円] or (人), which secretariats add freely.
+_HEADING_NOTE = re.compile(r"(?:[(\[【〔<][^()\[\]【】〔〕<>]*[)\]】〕>])+$")
+_UNIT_NAMES = {"thousand": "千円", "yen": "円"}
+
+
+def heading_key(text: str) -> str:
+    """How headings compare: width, case, spacing and a trailing unit note do not matter."""
+    key = "".join(unicodedata.normalize("NFKC", text).lower().split())
+    return _HEADING_NOTE.sub("", key) or key
+
+
+def heading_unit(header: str) -> str | None:
+    """``"thousand"`` for 「ソフトウェア（千円）」, ``"yen"`` for 「金額[円]」, else ``None``."""
+    note = _HEADING_NOTE.search("".join(unicodedata.normalize("NFKC", header).split()))
+    if note is None:
+        return None
+    if "千円" in note.group():
+        return "thousand"
+    return "yen" if "円" in note.group() else None
+
+
+def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
+    """``{column.key: header}`` for the columns found; refuses missing or doubled columns."""
+    columns = list(columns)
+    by_heading: dict[str, Column] = {}
+    for column in columns:
+        for name in (column.label, *column.aliases):
+            by_heading.setdefault(heading_key(name), column)
+    found: dict[str, list[str]] = {}
+    for header in table.headers:
+        column = by_heading.get(heading_key(header))
+        if column is None:
+            table.warn(f"列「{header}」は取込みの対象ではないため読み込みません")
+            continue
+        found.setdefault(column.key, []).append(header)
+        if unit := heading_unit(header):
+            # The amount's unit comes from the import form, not the heading; a mismatch is a
+            # thousandfold error, so the preview says what the heading claims.
+            table.warn(f"列「{header}」の見出しの単位は{_UNIT_NAMES[unit]}です。"
+                       "取込みの単位指定と合っているか確認してください")
+    problems_ja, problems_en = [], []
+    if missing := [column.label for column in columns if column.required and column.key not in found]:
+        problems_ja.append(f"必須の列がありません: {'、'.join(missing)}")
+        problems_en.append(f"required columns are missing: {', '.join(missing)}")
+    labels = {column.key: column.label for column in columns}
+    for key, headers in found.items():
+        if len(headers) > 1:
+            problems_ja.append(f"「{labels[key]}」に当たる列が複数あります: {'、'.join(headers)}")
+            problems_en.append(f"more than one column for {labels[key]}: {', '.join(headers)}")
+    if problems_ja:
+        raise TableError("\n".join(problems_ja), "\n".join(problems_en))
+    return {key: headers[0] for key, headers in found.items()}
+
+
+# ---------------------------------------------------------------------------------------
+# Cells to values
+
+_NOT_A_NUMBER = ("数値として読めません", "not a number")
+_NEGATIVE = ("負の値は取り込めません", "negative values are not accepted")
+_NOT_A_DATE = ("日付として読めません（例: 2025-03-31、2025/3/31、令和7年3月31日、R7.3.31）",
+               "not a date (e.g. 2025-03-31, 2025/3/31, 令和7年3月31日, R7.3.31)")
+_NOT_A_FISCAL_YEAR = ("年度として読めません（例: 2025、令和7年度、R7）", "not a fiscal year (e.g. 2025, 令和7年度, R7)")
+
+# Thousands separators only in threes, so "1,23" (a typo, or a decimal comma) is refused.
+_NUMBER = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?")
+_NEGATIVE_MARKS = "-−‐–△▲"  # △ and ▲ are how Japanese accounts write a minus
+_NOTHING_MARKS = {"-", "−", "‐", "–", "—", "―", "ー"}  # a lone dash in a Japanese table means "none"
+_YEN_SUFFIXES = (("百万円", 1_000_000), ("千円", 1000), ("万円", 10_000), ("円", None))
+_UNIT_FACTORS = {"yen": 1, "thousand": 1000}
+_COUNTERS = ("世帯", "人")
+
+
+def _compact(text: str | None) -> str:
+    """NFKC turns full-width digits, commas, ￥ and － into ASCII; spaces of any width go."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split())
+
+
+def _decimal(text: str) -> Decimal | None:
+    if text == "" or text in _NOTHING_MARKS:
+        return None
+    if text[0] in _NEGATIVE_MARKS or (text.startswith("(") and text.endswith(")")):
+        raise CellError(*_NEGATIVE)
+    if not _NUMBER.fullmatch(text):
+        raise CellError(*_NOT_A_NUMBER)
+    return Decimal(text.replace(",", ""))
+
+
+def parse_yen(text: str | None, *, unit: str = "yen") -> int | None:
+    """An amount in whole yen. ``unit="thousand"`` reads the file's plain numbers as 千円;
+    a cell that says 千円 (or 万円, 百万円) itself is read in that unit either way."""
+    if unit not in _UNIT_FACTORS:
+        raise ValueError(f"unit must be 'yen' or 'thousand', not {unit!r}")
+    value, factor = _compact(text), _UNIT_FACTORS[unit]
+    for suffix, suffix_factor in _YEN_SUFFIXES:
+        if value.endswith(suffix):
+            value = value.removesuffix(suffix)
+            factor = suffix_factor or factor  # a bare 円 is decoration; the file's unit stands
+            break
+    number = _decimal(value.lstrip("¥\\"))  # \ is how a yen sign shows in some Japanese fonts
+    if number is None:
+        return None
+    yen = number * factor
+    if yen != yen.to_integral_value():
+        raise CellError("1円未満の端数があります", "has a fraction of a yen")
+    return int(yen)
+
+
+def parse_int(text: str | None) -> int | None:
+    """A count such as a population: ``"４４，４４２人"`` → 44442."""
+    value = _compact(text)
+    for counter in _COUNTERS:
+        value = value.removesuffix(counter)
+    number = _decimal(value)
+    if number is None:
+        return None
+    if number != number.to_integral_value():
+        raise CellError("整数ではありません", "not a whole number")
+    return int(number)
+
+
+# Era names and their one-letter forms (令和/R, 平成/H, 昭和/S) from the formatting module, so
+# the dates we read are the dates we write.
+_ERAS = {key: (start, name) for start, name, short in ERAS for key in (name, short)}
+_ERA = "|".join(map(re.escape, _ERAS))
+_ERA_YEAR = r"元|0?[1-9]\d?"  # 元年 is the first year; R07 is how many systems print R7
+_DATE = re.compile(
+    rf"(?:(?P<era>{_ERA})(?P<era_year>{_ERA_YEAR})|(?P<year>\d{{4}}))"
+    r"[年./-](?P<month>\d{1,2})[月./-](?P<day>\d{1,2})日?"
+)
+_TIME_OF_DAY = re.compile(r"[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?$")  # Excel's CSV adds " 0:00"
+_FISCAL_YEAR = re.compile(rf"(?:FY)?(?:(?P<era>{_ERA})(?P<era_year>{_ERA_YEAR})|(?P<year>(?:19|20|21)\d\d))(?:年度?)?")
+
+
+def _western_year(era: str, era_year: str) -> int:
+    start, _name = _ERAS[era]
+    return start.year + (1 if era_year == "元" else int(era_year)) - 1
+
+
+def parse_date(text: str | None) -> datetime.date | None:
+    value = _TIME_OF_DAY.sub("", unicodedata.normalize("NFKC", text or "").strip())
+    value = "".join(value.split()).upper()
+    if not value:
+        return None
+    match = _DATE.fullmatch(value)
+    if match is None:
+        raise CellError(*_NOT_A_DATE)
+    era = match["era"]
+    year = _western_year(era, match["era_year"]) if era else int(match["year"])
+    try:
+        result = datetime.date(year, int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise CellError("存在しない日付です", "no such date") from None
+    if era and result < _ERAS[era][0]:
+        start, name = _ERAS[era]
+        raise CellError(f"{name}は{start.year}年{start.month}月{start.day}日からです",
+                        f"the {name} era begins on {start.isoformat()}")
+    return result
+
+
+def parse_fiscal_year(text: str | None) -> int | None:
+    """``"2025"``, ``"2025年度"``, ``"令和7年度"``, ``"R7"`` → 2025; ``"令和元年度"`` → 2019."""
+    value = _compact(text).upper()
+    if not value:
+        return None
+    match = _FISCAL_YEAR.fullmatch(value)
+    if match is None:
+        raise CellError(*_NOT_A_FISCAL_YEAR)
+    return _western_year(match["era"], match["era_year"]) if match["era"] else int(match["year"])
+
+
+# Full-width ASCII (Ａ, ０, ＠) and the ideographic space, mapped to plain ASCII.
+_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def parse_text(text: str | None) -> str:
+    """Japanese kept as typed; only full-width letters and digits become ASCII, so that
+    codes and e-mail addresses typed in full width still compare equal."""
+    return (text or "").translate(_FULL_WIDTH_ASCII).strip()
+
+
+# ---------------------------------------------------------------------------------------
+# Reporting
+
+
+@dataclass(frozen=True)
+class RowError:
+    row: int
+    column: str  # the column's Japanese label; "" for a problem with the whole row or file
+    reason: str
+    value: str = ""
+
+    def format(self) -> str:
+        where = f"{self.row}行目 「{self.column}」" if self.column else f"{self.row}行目"
+        shown = f" (value: {self.value!r})" if self.value else ""
+        return f"{where}: {self.reason}{shown}"
+
+
+@dataclass
+class ImportReport:
+    errors: list[RowError] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    def format(self) -> str:
+        return "\n".join([error.format() for error in self.errors] + [f"注意: {w}" for w in self.warnings])

@@ -1,0 +1,46 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+from django.forms import modelformset_factory
+
+from apps.costs.models import CostRecord
+
+
+class CostRecordForm(forms.ModelForm):
+    class Meta:
+        model = CostRecord
+        fields = ["business_system", "category", "amount", "vendor", "contract_end"]
+        widgets = {"contract_end": forms.DateInput(attrs={"type": "date"})}
+
+    def clean_amount(self):
+        amount = self.cleaned_data["amount"]
+        if amount is not None and amount < 0:
+            raise forms.ValidationError(_("An amount cannot be negative."))
+        return amount
+
+
+CostRecordFormSet = modelformset_factory(CostRecord, form=CostRecordForm, extra=3, can_delete=True)
+
+
+class CostFormSetHelper(FormHelper):
+    template = "bootstrap5/table_inline_formset.html"
+    form_tag = False
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("File (CSV or XLSX)"))
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.IMPORT_MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20})
+        if not upload.name.lower().endswith((".csv", ".xlsx", ".txt")):
+            raise forms.ValidationError(_("Upload a .csv or .xlsx file."))
+        return upload
+
+
+class CostImportForm(ImportForm):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    unit = forms.ChoiceField(label=_("Amounts in the file are in"),
+                             choices=[("yen", _("yen (円)")), ("thousand", _("thousand yen (千円)"))])

@@ -1,0 +1,315 @@
+"""Importers for member bodies and current costs, shared by the commands and upload pages.
+
+Each importer works in two steps so a page can preview before writing:
+``parse`` reads and validates every row, collecting every error with its row number and
+column, and ``apply`` writes all rows in one transaction — only when nothing was wrong.
+Writing is an upsert, so importing the same file twice changes nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from django.db import transaction
+
+from apps.core.tabular import (
+    CellError,
+    Column,
+    ImportReport,
+    RowError,
+    Table,
+    TableError,
+    map_headers,
+    parse_date,
+    parse_fiscal_year,
+    parse_int,
+    parse_text,
+    parse_yen,
+    read_table,
+)
+from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord
+from apps.members.codes import is_valid_code
+from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
+from apps.members.services import participation_ensure, population_record
+
+BODY_COLUMNS = (
+    Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True),
+    Column("name", "団体名", ("name", "団体", "市町村名"), True),
+    Column("kana", "ふりがな", ("kana", "よみがな", "読み", "かな"), False),
+    Column("kind", "区分", ("kind", "種別"), False),
+    Column("prefecture", "都道府県", ("prefecture", "都道府県名"), True),
+    Column("district", "郡", ("district", "郡名"), False),
+    Column("population", "人口", ("population", "住民基本台帳人口"), False),
+    Column("population_as_of", "人口基準日", ("population as of", "as of", "基準日"), False),
+    Column("households", "世帯数", ("households",), False),
+    Column("mayor_name", "首長名", ("mayor", "mayor name", "市町村長名"), False),
+    Column("mayor_email", "首長メールアドレス", ("mayor email", "mayor e-mail", "首長メール"), False),
+)
+
+CATEGORY_LABELS = {
+    CostCategory.SOFTWARE: ("ソフトウェア", ("software", "ソフトウェア費", "ソフト")),
+    CostCategory.HARDWARE: ("ハードウェア", ("hardware", "ハードウェア費", "ハード")),
+    CostCategory.DATA_CENTRE: ("データセンター", ("data centre", "data center", "データセンタ", "dc")),
+    CostCategory.PRINTING: ("印刷・BPO", ("printing", "printing/bpo", "印刷", "bpo", "印刷・bpo")),
+    CostCategory.NETWORK: ("ネットワーク", ("network", "回線")),
+    CostCategory.OPERATIONS: ("運用", ("operations", "運用費")),
+    CostCategory.MAINTENANCE: ("保守", ("maintenance", "保守費")),
+    CostCategory.OTHER: ("その他", ("other",)),
+}
+
+COST_COLUMNS = (
+    Column("code", "団体コード", ("code", "local government code", "コード"), True),
+    Column("name", "団体名", ("name", "団体"), False),
+    Column("system", "業務", ("business system", "system", "業務名", "システム"), False),
+    Column("fiscal_year", "年度", ("fiscal year", "fy"), False),
+    *(Column(category.value, label, aliases, False) for category, (label, aliases) in CATEGORY_LABELS.items()),
+    Column("vendor", "事業者", ("vendor", "ベンダー", "委託先"), False),
+    Column("contract_end", "契約終了日", ("contract end", "契約期限"), False),
+)
+
+KIND_WORDS = {"市": "city", "町": "town", "村": "village", "区": "ward",
+              "city": "city", "town": "town", "village": "village", "ward": "ward"}
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported; ``report`` lists every reason."""
+
+    def __init__(self, report: ImportReport):
+        super().__init__(report.format())
+        self.report = report
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rows: int = 0
+
+    def summary(self) -> str:
+        return (f"{self.rows} rows: {self.created} created, {self.updated} updated, "
+                f"{self.unchanged} unchanged")
+
+
+@dataclass
+class ParsedRows:
+    rows: list = field(default_factory=list)
+    report: ImportReport = field(default_factory=lambda: ImportReport(errors=[], warnings=[]))
+
+    @property
+    def ok(self) -> bool:
+        return not self.report.errors
+
+
+class _RowReader:
+    """Reads one spreadsheet row cell by cell, turning every failure into a RowError."""
+
+    def __init__(self, row, headers: dict[str, str], columns, report: ImportReport):
+        self.row, self.headers, self.report = row, headers, report
+        self.labels = {column.key: column.label for column in columns}
+        self.failed = False
+
+    def raw(self, key: str) -> str:
+        header = self.headers.get(key)
+        return (self.row.cells.get(header) or "").strip() if header else ""
+
+    def get(self, key: str, parser, *, required: bool = False, **options):
+        text = self.raw(key)
+        if required and not text:
+            return self.error(key, text, CellError("必須項目が空です", "required value is blank"))
+        try:
+            return parser(text, **options)
+        except CellError as error:
+            return self.error(key, text, error)
+
+    def error(self, key: str, text: str, error) -> None:
+        self.failed = True
+        self.report.errors.append(RowError(self.row.number, self.labels.get(key, key), str(error), text))
+        return None
+
+
+def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], ImportReport]:
+    try:
+        table = read_table(data, filename)
+        headers = map_headers(table, columns)
+    except TableError as error:
+        raise ImportRefused(ImportReport(errors=[RowError(1, "", str(error), "")], warnings=[])) from None
+    report = ImportReport(errors=[], warnings=list(getattr(table, "warnings", [])))
+    return table, headers, report
+
+
+@dataclass(frozen=True)
+class BodyRow:
+    number: int
+    code: str
+    values: dict
+    population: int | None
+    population_as_of: datetime.date | None
+    households: int | None
+
+
+def parse_bodies(data: bytes, filename: str) -> ParsedRows:
+    table, headers, report = _open(data, filename, BODY_COLUMNS)
+    parsed = ParsedRows(report=report)
+    seen: dict[str, int] = {}
+    for row in table.rows:
+        cells = _RowReader(row, headers, BODY_COLUMNS, report)
+        code = cells.get("code", parse_text, required=True)
+        if code and not is_valid_code(code):
+            cells.error("code", code, CellError("団体コードの検査数字が正しくありません",
+                                                "not a valid local government code"))
+        elif code in seen:
+            cells.error("code", code, CellError(f"{seen[code]}行目と重複しています",
+                                                f"duplicate of row {seen[code]}"))
+        name = cells.get("name", parse_text, required=True)
+        kind_text = cells.raw("kind") or (name or "")[-1:]
+        kind = KIND_WORDS.get(kind_text.lower())
+        if kind is None:
+            cells.error("kind", kind_text, CellError("区分は市・町・村・区のいずれかです",
+                                                     "kind must be city, town, village or ward"))
+        population = cells.get("population", parse_int)
+        as_of = cells.get("population_as_of", parse_date)
+        if population is not None and as_of is None and not cells.raw("population_as_of"):
+            cells.error("population_as_of", "", CellError("人口には基準日が必要です",
+                                                           "a population needs its as-of date"))
+        values = {
+            "name": name, "kana": cells.get("kana", parse_text), "kind": kind,
+            "prefecture": cells.get("prefecture", parse_text, required=True),
+            "district": cells.get("district", parse_text), "mayor_name": cells.get("mayor_name", parse_text),
+            "mayor_email": cells.get("mayor_email", parse_text),
+        }
+        if not cells.failed:
+            seen[code] = row.number
+            parsed.rows.append(BodyRow(row.number, code, values, population, as_of,
+                                       cells.get("households", parse_int)))
+    return parsed
+
+
+@transaction.atomic
+def apply_bodies(parsed: ParsedRows, *, consortium: Consortium | None = None) -> ImportResult:
+    if not parsed.ok:
+        raise ImportRefused(parsed.report)
+    result = ImportResult(rows=len(parsed.rows))
+    existing = MemberBody.objects.in_bulk([row.code for row in parsed.rows], field_name="code")
+    for row in parsed.rows:
+        values = {key: value or "" for key, value in row.values.items()}
+        body = existing.get(row.code)
+        if body is None:
+            body = MemberBody.objects.create(code=row.code, **values)
+            result.created += 1
+        elif any(getattr(body, key) != value for key, value in values.items()):
+            for key, value in values.items():
+                setattr(body, key, value)
+            body.full_clean()
+            body.save()
+            result.updated += 1
+        else:
+            result.unchanged += 1
+        if row.population is not None:
+            population_record(body=body, population=row.population, as_of=row.population_as_of,
+                              households=row.households, source=PopulationRecord.Source.REGISTRY)
+        if consortium is not None:
+            participation_ensure(body=body, consortium=consortium, status=ParticipationStatus.INVITED,
+                                 on=datetime.date.today())
+    return result
+
+
+@dataclass(frozen=True)
+class CostRow:
+    number: int
+    body_id: int
+    system_id: int
+    amounts: dict[str, int]
+    vendor: str
+    contract_end: datetime.date | None
+
+
+def _system_lookup() -> dict[str, int]:
+    lookup = {}
+    for system_id, code, name_ja, name_en in BusinessSystem.objects.values_list("id", "code", "name_ja", "name_en"):
+        for key in (code, name_ja, name_en):
+            lookup[key.strip().lower()] = system_id
+    return lookup
+
+
+def parse_costs(data: bytes, filename: str, *, consortium: Consortium, fiscal_year: int,
+                unit: str = "yen") -> ParsedRows:
+    table, headers, report = _open(data, filename, COST_COLUMNS)
+    if not any(category.value in headers for category in CostCategory):
+        labels = "、".join(label for label, _aliases in CATEGORY_LABELS.values())
+        raise ImportRefused(ImportReport(
+            errors=[RowError(1, "", f"費目の列がありません（{labels}のいずれか）", "")], warnings=[]))
+    members = dict(consortium.participations.values_list("body__code", "body_id"))
+    systems = _system_lookup()
+    whole = systems[WHOLE_SYSTEM_CODE]
+    parsed = ParsedRows(report=report)
+    seen: dict[tuple[int, int], int] = {}
+    for row in table.rows:
+        cells = _RowReader(row, headers, COST_COLUMNS, report)
+        code = cells.get("code", parse_text, required=True)
+        body_id = members.get(code)
+        if code and body_id is None:
+            cells.error("code", code, CellError(f"協議会「{consortium.name}」の構成団体ではありません",
+                                                "not a member of this consortium"))
+        system_text = cells.raw("system")
+        system_id = systems.get(system_text.lower(), None) if system_text else whole
+        if system_id is None:
+            cells.error("system", system_text, CellError("業務名が業務一覧にありません",
+                                                         "unknown business system"))
+        year_text = cells.raw("fiscal_year")
+        if year_text:
+            year = cells.get("fiscal_year", parse_fiscal_year)
+            if year is not None and year != fiscal_year:
+                cells.error("fiscal_year", year_text, CellError(f"{fiscal_year}年度の取込みに別の年度があります",
+                                                                f"row is for another fiscal year than {fiscal_year}"))
+        amounts = {}
+        for category in CostCategory:
+            amount = cells.get(category.value, parse_yen, unit=unit)
+            if amount is not None:
+                amounts[category.value] = amount
+        key = (body_id, system_id)
+        if body_id and system_id and key in seen:
+            cells.error("system", system_text, CellError(f"{seen[key]}行目と同じ団体・業務です",
+                                                         f"same body and system as row {seen[key]}"))
+        vendor = cells.get("vendor", parse_text) or ""
+        contract_end = cells.get("contract_end", parse_date)
+        if not cells.failed:
+            seen[key] = row.number
+            parsed.rows.append(CostRow(row.number, body_id, system_id, amounts, vendor, contract_end))
+    return parsed
+
+
+@transaction.atomic
+def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
+    if not parsed.ok:
+        raise ImportRefused(parsed.report)
+    result = ImportResult(rows=len(parsed.rows))
+    body_ids = {row.body_id for row in parsed.rows}
+    existing = {
+        (record.body_id, record.business_system_id, record.category): record
+        for record in CostRecord.objects.filter(fiscal_year=fiscal_year, body_id__in=body_ids)
+    }
+    to_create, to_update = [], []
+    for row in parsed.rows:
+        for category, amount in row.amounts.items():
+            record = existing.get((row.body_id, row.system_id, category))
+            if record is None:
+                to_create.append(CostRecord(
+                    body_id=row.body_id, fiscal_year=fiscal_year, business_system_id=row.system_id,
+                    category=category, amount=amount, vendor=row.vendor, contract_end=row.contract_end,
+                ))
+            elif (record.amount, record.vendor, record.contract_end) != (amount, row.vendor, row.contract_end):
+                record.amount, record.vendor, record.contract_end = amount, row.vendor, row.contract_end
+                to_update.append(record)
+            else:
+                result.unchanged += 1
+    CostRecord.objects.bulk_create(to_create, batch_size=1000)
+    CostRecord.objects.bulk_update(to_update, ["amount", "vendor", "contract_end", "updated_at"], batch_size=1000)
+    result.created, result.updated = len(to_create), len(to_update)
+    return result
+
+
+def template_csv(columns) -> bytes:
+    """An empty file with the Japanese headings, for the upload pages' download link."""
+    return ("\ufeff" + ",".join(column.label for column in columns) + "\r\n").encode("utf-8")

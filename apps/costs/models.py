@@ -1,0 +1,99 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.access import access_for
+from apps.core.models import TimeStampedModel
+from apps.members.models import Consortium, MemberBody
+
+# Costs not broken down by business system are recorded against this catalogue entry.
+WHOLE_SYSTEM_CODE = "whole"
+
+
+class BusinessSystem(models.Model):
+    code = models.SlugField(_("code"), max_length=50, unique=True)
+    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    standardised = models.BooleanField(_("standardised by the 2021 act"), default=False)
+    sort_order = models.PositiveIntegerField(default=0)
+    # Catalogue entries added by one consortium; null means the national catalogue.
+    consortium = models.ForeignKey(
+        Consortium, on_delete=models.CASCADE, null=True, blank=True, related_name="own_business_systems"
+    )
+    in_scope_of = models.ManyToManyField(
+        Consortium, blank=True, related_name="business_systems", verbose_name=_("in scope of")
+    )
+
+    class Meta:
+        verbose_name = _("business system")
+        verbose_name_plural = _("business systems")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name_ja
+
+
+class CostCategory(models.TextChoices):
+    SOFTWARE = "software", _("Software")
+    HARDWARE = "hardware", _("Hardware")
+    DATA_CENTRE = "data_centre", _("Data centre")
+    PRINTING = "printing", _("Printing / BPO")
+    NETWORK = "network", _("Network")
+    OPERATIONS = "operations", _("Operations")
+    MAINTENANCE = "maintenance", _("Maintenance")
+    OTHER = "other", _("Other")
+
+
+class SurveyRound(TimeStampedModel):
+    class Status(models.TextChoices):
+        OPEN = "open", _("Open")
+        CLOSED = "closed", _("Closed")
+        LOCKED = "locked", _("Locked")
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="survey_rounds")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("survey round")
+        verbose_name_plural = _("survey rounds")
+        ordering = ["consortium", "-fiscal_year"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "fiscal_year"], name="one_round_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.consortium} {self.fiscal_year}"
+
+
+class CostRecordQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(body__in=MemberBody.objects.for_user(user).values("pk"))
+
+
+class CostRecord(TimeStampedModel):
+    """What one body paid in one fiscal year for one business system and category, in yen."""
+
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="cost_records")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    business_system = models.ForeignKey(
+        BusinessSystem, on_delete=models.PROTECT, related_name="cost_records", verbose_name=_("business system")
+    )
+    category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
+    amount = models.BigIntegerField(_("amount (yen)"))
+    vendor = models.CharField(_("vendor"), max_length=200, blank=True)
+    contract_end = models.DateField(_("contract end"), null=True, blank=True)
+
+    objects = CostRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("cost record")
+        verbose_name_plural = _("cost records")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["body", "fiscal_year", "business_system", "category"], name="one_cost_per_cell"
+            ),
+            models.CheckConstraint(name="cost_not_negative", condition=models.Q(amount__gte=0)),
+        ]
+        indexes = [models.Index(fields=["fiscal_year", "body"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.fiscal_year} {self.business_system} {self.category}: {self.amount:,}"

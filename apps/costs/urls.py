@@ -1,0 +1,18 @@
+from django.urls import path
+
+from apps.costs import import_views, views
+
+urlpatterns = [
+    path("c/<slug:slug>/costs/", views.cost_comparison, name="cost_comparison"),
+    path("c/<slug:slug>/costs/export.csv", views.cost_comparison_export, {"fmt": "csv"}, name="cost_comparison_csv"),
+    path("c/<slug:slug>/costs/export.xlsx", views.cost_comparison_export, {"fmt": "xlsx"},
+         name="cost_comparison_xlsx"),
+    path("c/<slug:slug>/import/bodies/", import_views.import_page, {"kind": "bodies"}, name="import_bodies"),
+    path("c/<slug:slug>/import/costs/", import_views.import_page, {"kind": "costs"}, name="import_costs"),
+    path("c/<slug:slug>/import/bodies/template.csv", import_views.import_template, {"kind": "bodies"},
+         name="import_bodies_template"),
+    path("c/<slug:slug>/import/costs/template.csv", import_views.import_template, {"kind": "costs"},
+         name="import_costs_template"),
+    path("bodies/<str:code>/costs/", views.body_costs, name="body_costs"),
+    path("bodies/<str:code>/costs/<int:year>/edit/", views.body_costs_edit, name="body_costs_edit"),
+]

@@ -1,0 +1,67 @@
+"""Page benchmarks: query counts and median times against Django admin, in one process.
+
+Each page is requested through Django's test client with a logged-in user, so the
+figures include middleware, the session, access checks, queries and template rendering.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.accounts.services import role_grant, user_ensure
+from apps.members.models import Consortium
+
+
+@dataclass(frozen=True)
+class PageFigure:
+    name: str
+    queries: int
+    median_ms: float
+    rows: int
+
+
+def _measure(client: Client, url: str, repeats: int) -> tuple[int, list[float], bytes]:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    timings = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        client.get(url)
+        timings.append((time.perf_counter() - start) * 1000)
+    return len(captured), timings, response.content
+
+
+def bench_pages(*, consortium: Consortium, repeats: int = 15) -> dict:
+    user = user_ensure(username="bench", password="bench-password-not-for-use", is_superuser=True)
+    role_grant(user=user, role=Role.SECRETARIAT, consortium=consortium)
+    client = Client()
+    client.force_login(user)
+    pages = {
+        "side-by-side (50 rows)": reverse("cost_comparison", args=[consortium.slug]),
+        "member list (50 rows)": reverse("member_list", args=[consortium.slug]),
+        "admin change list (50 bodies)": reverse("admin:members_memberbody_changelist"),
+    }
+    figures = []
+    for name, url in pages.items():
+        queries, timings, content = _measure(client, url, repeats)
+        figures.append(PageFigure(name, queries, statistics.median(timings), content.count(b"<tr")))
+    start = time.perf_counter()
+    response = client.get(reverse("cost_comparison_csv", args=[consortium.slug]))
+    csv_seconds = time.perf_counter() - start
+    return {
+        "pages": figures,
+        "csv_seconds": csv_seconds,
+        "csv_rows": response.content.count(b"\n") - 1,
+        "members": consortium.participations.count(),
+        "database": connection.vendor,
+    }

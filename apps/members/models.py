@@ -1,0 +1,242 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.access import access_for
+from apps.core.models import TimeStampedModel
+from apps.members.codes import is_valid_code
+
+
+def validate_local_government_code(value: str) -> None:
+    if not is_valid_code(value):
+        raise ValidationError(
+            _("%(value)s is not a valid local government code (6 digits with a correct check digit)."),
+            params={"value": value},
+            code="invalid_code",
+        )
+
+
+class ConsortiumQuerySet(models.QuerySet):
+    def for_user(self, user):
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(participations__body_id=access.body_id)
+        return self.filter(pk__in=access.readable_consortia)
+
+
+class Consortium(TimeStampedModel):
+    class Kind(models.TextChoices):
+        VOLUNTARY = "voluntary", _("Voluntary council (任意協議会)")
+        PARTIAL_AFFAIRS = "partial_affairs", _("Partial-affairs association (一部事務組合)")
+        WIDE_AREA = "wide_area", _("Wide-area union (広域連合)")
+
+    class ContractStyle(models.TextChoices):
+        INDIVIDUAL = "individual", _("Individual contracts per member")
+        BULK = "bulk", _("One bulk contract")
+
+    class Purpose(models.TextChoices):
+        COST = "cost", _("Cost reduction")
+        EFFICIENCY = "efficiency", _("Efficiency and service")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTARY)
+    contract_style = models.CharField(
+        _("contract style"), max_length=20, choices=ContractStyle.choices, default=ContractStyle.INDIVIDUAL
+    )
+    purpose = models.CharField(_("purpose"), max_length=20, choices=Purpose.choices, default=Purpose.COST)
+    description = models.TextField(_("description"), blank=True)
+    is_demo = models.BooleanField(_("demo data"), default=False)
+    comparison_published = models.BooleanField(
+        _("side-by-side comparison published to members"), default=False
+    )
+
+    objects = ConsortiumQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consortium")
+        verbose_name_plural = _("consortia")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MemberBodyQuerySet(models.QuerySet):
+    def for_user(self, user):
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(pk=access.body_id)
+        return self.filter(participations__consortium_id__in=access.readable_consortia).distinct()
+
+
+class MemberBody(TimeStampedModel):
+    class Kind(models.TextChoices):
+        CITY = "city", _("City (市)")
+        TOWN = "town", _("Town (町)")
+        VILLAGE = "village", _("Village (村)")
+        WARD = "ward", _("Special ward (区)")
+
+    code = models.CharField(
+        _("local government code"), max_length=6, unique=True, validators=[validate_local_government_code]
+    )
+    name = models.CharField(_("name"), max_length=100)
+    kana = models.CharField(_("reading (kana)"), max_length=100, blank=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    prefecture = models.CharField(_("prefecture"), max_length=10)
+    district = models.CharField(_("district (郡)"), max_length=50, blank=True)
+    mayor_name = models.CharField(_("mayor's name"), max_length=100, blank=True)
+    mayor_email = models.EmailField(_("mayor's e-mail"), blank=True)
+    it_staff_count = models.PositiveIntegerField(_("IT staff"), null=True, blank=True)
+    contact = models.TextField(_("contacts"), blank=True)
+
+    objects = MemberBodyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("member body")
+        verbose_name_plural = _("member bodies")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def latest_population(self):
+        return self.populations.order_by("-as_of").first()
+
+
+class PopulationRecord(TimeStampedModel):
+    class Source(models.TextChoices):
+        REGISTRY = "registry", _("Basic resident register (住民基本台帳)")
+        CENSUS = "census", _("Census (国勢調査)")
+        ESTIMATE = "estimate", _("Estimate")
+
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="populations")
+    as_of = models.DateField(_("as of"))
+    population = models.PositiveIntegerField(_("population"))
+    households = models.PositiveIntegerField(_("households"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=20, choices=Source.choices, default=Source.REGISTRY)
+
+    class Meta:
+        verbose_name = _("population record")
+        verbose_name_plural = _("population records")
+        ordering = ["body", "-as_of"]
+        constraints = [models.UniqueConstraint(fields=["body", "as_of", "source"], name="one_population_per_date")]
+        indexes = [models.Index(fields=["body", "-as_of"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} {self.population:,} ({self.as_of})"
+
+
+class ParticipationStatus(models.TextChoices):
+    INVITED = "invited", _("Invited")
+    STUDY_GROUP = "study_group", _("Study group")
+    COUNCIL = "council", _("Council")
+    DECLARED = "declared", _("Declared participation")
+    LIVE = "live", _("Live")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# The path a body normally walks; withdrawal can happen from any step.
+STATUS_ORDER = [
+    ParticipationStatus.INVITED,
+    ParticipationStatus.STUDY_GROUP,
+    ParticipationStatus.COUNCIL,
+    ParticipationStatus.DECLARED,
+    ParticipationStatus.LIVE,
+]
+
+
+class ParticipationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(body_id=access.body_id)
+        return self.filter(consortium_id__in=access.readable_consortia)
+
+
+class Participation(TimeStampedModel):
+    """A body's membership of one consortium; ``status`` mirrors the open history entry."""
+
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="participations")
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="participations")
+    status = models.CharField(_("status"), max_length=20, choices=ParticipationStatus.choices)
+    planned_go_live = models.DateField(_("planned go-live"), null=True, blank=True)
+    actual_go_live = models.DateField(_("actual go-live"), null=True, blank=True)
+
+    objects = ParticipationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("participation")
+        verbose_name_plural = _("participations")
+        constraints = [models.UniqueConstraint(fields=["body", "consortium"], name="one_participation")]
+        indexes = [models.Index(fields=["consortium", "status"])]
+
+    def __str__(self) -> str:
+        return f"{self.body} @ {self.consortium}: {self.get_status_display()}"
+
+    def status_on(self, day: datetime.date) -> str | None:
+        for change in self.history.all():
+            if change.active_on(day):
+                return change.status
+        return None
+
+
+class StatusChange(models.Model):
+    """One dated step of a participation: valid from ``start_date`` until ``end_date``."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="history")
+    status = models.CharField(_("status"), max_length=20, choices=ParticipationStatus.choices)
+    start_date = models.DateField(_("from"))
+    end_date = models.DateField(_("until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["start_date", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["participation"], condition=Q(end_date__isnull=True), name="one_open_status"
+            ),
+            models.CheckConstraint(
+                name="status_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date"))
+            ),
+        ]
+
+    def active_on(self, day: datetime.date) -> bool:
+        return self.start_date <= day and (self.end_date is None or day < self.end_date)
+
+
+class Asset(models.TextChoices):
+    DATA_CENTRE = "data_centre", _("Data centre")
+    SERVER = "server", _("Servers")
+    PRINTER = "printer", _("Large printers")
+    APPLICATION = "application", _("Application systems")
+
+
+class Holding(models.TextChoices):
+    OWNED = "owned", _("Owned (所有)")
+    SERVICE = "service", _("Used as a service (利用)")
+
+
+class OwnershipProfile(TimeStampedModel):
+    """For one asset of one body in one consortium: owned or used, before and after."""
+
+    participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="ownership")
+    asset = models.CharField(_("asset"), max_length=20, choices=Asset.choices)
+    before = models.CharField(_("before joining"), max_length=10, choices=Holding.choices)
+    after = models.CharField(_("after joining"), max_length=10, choices=Holding.choices)
+
+    class Meta:
+        verbose_name = _("ownership profile")
+        verbose_name_plural = _("ownership profiles")
+        constraints = [models.UniqueConstraint(fields=["participation", "asset"], name="one_holding_per_asset")]

@@ -1,0 +1,118 @@
+"""Reads for the members pages: scoped to the user and joined, so queries stay fixed."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from apps.members.models import (
+    STATUS_ORDER,
+    Consortium,
+    MemberBody,
+    OwnershipProfile,
+    Participation,
+    ParticipationStatus,
+    PopulationRecord,
+    StatusChange,
+)
+
+
+def latest_population_subquery(field: str = "population", body_ref: str = "pk"):
+    latest = PopulationRecord.objects.filter(body=OuterRef(body_ref)).order_by("-as_of", "-id")
+    return Subquery(latest.values(field)[:1])
+
+
+def consortium_list(*, user) -> QuerySet[Consortium]:
+    return Consortium.objects.for_user(user).distinct().order_by("name")
+
+
+def member_rows(*, consortium: Consortium) -> QuerySet[Participation]:
+    """One row per participation with the body and its latest population joined in."""
+    return (
+        Participation.objects.filter(consortium=consortium)
+        .select_related("body")
+        .annotate(
+            population=latest_population_subquery(body_ref="body_id"),
+            population_as_of=latest_population_subquery("as_of", body_ref="body_id"),
+        )
+        .order_by("body__code")
+    )
+
+
+@dataclass(frozen=True)
+class FunnelStep:
+    status: str
+    label: str
+    reached: int
+
+
+@dataclass(frozen=True)
+class ConsortiumSummary:
+    member_count: int
+    by_status: list[tuple[str, str, int]]
+    funnel: list[FunnelStep]
+    withdrawn: int
+    total_population: int
+
+
+def consortium_summary(*, consortium: Consortium) -> ConsortiumSummary:
+    """Counts by current status, and the funnel: how many bodies ever reached each step."""
+    current = Counter(
+        Participation.objects.filter(consortium=consortium).values_list("status", flat=True)
+    )
+    highest_step: dict[int, int] = {}
+    for participation_id, status in StatusChange.objects.filter(
+        participation__consortium=consortium
+    ).values_list("participation_id", "status"):
+        if status in STATUS_ORDER:
+            step = STATUS_ORDER.index(status)
+            highest_step[participation_id] = max(step, highest_step.get(participation_id, -1))
+    funnel = [
+        FunnelStep(status.value, status.label, sum(1 for h in highest_step.values() if h >= index))
+        for index, status in enumerate(STATUS_ORDER)
+    ]
+    populations = member_rows(consortium=consortium).exclude(status=ParticipationStatus.WITHDRAWN)
+    return ConsortiumSummary(
+        member_count=sum(current.values()),
+        by_status=[(s.value, s.label, current.get(s.value, 0)) for s in ParticipationStatus],
+        funnel=funnel,
+        withdrawn=current.get(ParticipationStatus.WITHDRAWN, 0),
+        total_population=sum(row.population or 0 for row in populations),
+    )
+
+
+def body_detail(*, user, code: str) -> QuerySet[MemberBody]:
+    return MemberBody.objects.for_user(user).filter(code=code).prefetch_related(
+        "populations",
+    )
+
+
+def body_participations(*, user, body: MemberBody) -> QuerySet[Participation]:
+    """The body's consortia the user may see, with history and ownership prefetched."""
+    return (
+        Participation.objects.for_user(user)
+        .filter(body=body)
+        .select_related("consortium")
+        .prefetch_related("history", "ownership")
+        .order_by("consortium__name")
+    )
+
+
+def ownership_grid(participation: Participation) -> list[dict]:
+    """Figure 1 of the Saitama seed as rows: asset, before, after (from prefetched data)."""
+    from apps.members.models import Asset
+
+    held = {row.asset: row for row in participation.ownership.all()}
+    grid = []
+    for asset in Asset:
+        row: OwnershipProfile | None = held.get(asset.value)
+        grid.append({
+            "asset": asset.label,
+            "before": row.before if row else None,
+            "after": row.after if row else None,
+            "before_label": row.get_before_display() if row else "",
+            "after_label": row.get_after_display() if row else "",
+        })
+    return grid

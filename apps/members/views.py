@@ -1,0 +1,65 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django_tables2 import RequestConfig
+
+from apps.accounts.access import access_for
+from apps.members import selectors
+from apps.members.models import Consortium, MemberBody
+from apps.members.tables import MemberTable
+
+
+def consortium_for(request, slug: str, *, manage: bool = False, oversee: bool = True) -> Consortium:
+    """The consortium if the user may reach it: unknown to the user → 404; no right → 403."""
+    consortium = get_object_or_404(Consortium.objects.for_user(request.user).distinct(), slug=slug)
+    access = access_for(request.user)
+    if manage and not access.manages(consortium.pk):
+        raise PermissionDenied
+    if oversee and not access.oversees(consortium.pk):
+        raise PermissionDenied
+    return consortium
+
+
+def home(request):
+    """Member staff and mayors land on their own body; everyone else on the consortia."""
+    access = access_for(request.user)
+    if access.is_member_user:
+        body = MemberBody.objects.only("code").get(pk=access.body_id)
+        return redirect("body_detail", code=body.code)
+    consortia = list(selectors.consortium_list(user=request.user)[:2])
+    if len(consortia) == 1:
+        return redirect("consortium_dashboard", slug=consortia[0].slug)
+    return redirect("consortium_list")
+
+
+def consortium_list(request):
+    return render(request, "members/consortium_list.html", {
+        "consortia": selectors.consortium_list(user=request.user),
+        "access": access_for(request.user),
+    })
+
+
+def consortium_dashboard(request, slug):
+    consortium = consortium_for(request, slug)
+    return render(request, "members/consortium_dashboard.html", {
+        "consortium": consortium,
+        "summary": selectors.consortium_summary(consortium=consortium),
+        "access": access_for(request.user),
+    })
+
+
+def member_list(request, slug):
+    consortium = consortium_for(request, slug)
+    table = MemberTable(selectors.member_rows(consortium=consortium))
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "members/member_list.html", {"consortium": consortium, "table": table})
+
+
+def body_detail(request, code):
+    body = get_object_or_404(selectors.body_detail(user=request.user, code=code))
+    participations = selectors.body_participations(user=request.user, body=body)
+    return render(request, "members/body_detail.html", {
+        "body": body,
+        "populations": body.populations.all(),
+        "participations": [(p, selectors.ownership_grid(p)) for p in participations],
+        "access": access_for(request.user),
+    })

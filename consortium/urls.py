@@ -1,0 +1,18 @@
+"""The only module that knows every app."""
+
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from apps.core.views import healthz
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    # The language can be switched on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("apps.accounts.urls")),
+    path("", include("apps.members.urls")),
+    path("", include("apps.costs.urls")),
+]

@@ -1,0 +1,28 @@
+import datetime
+
+import pytest
+
+from apps.core import formatting
+
+
+@pytest.mark.parametrize(("year", "text"), [(2025, "令和7年度"), (2019, "令和元年度"), (2018, "平成30年度"),
+                                            (1989, "平成元年度"), (2020, "令和2年度")])
+def test_fiscal_years_in_the_japanese_era(year, text):
+    assert formatting.fiscal_year(year, "era") == text
+
+
+def test_fiscal_years_are_never_written_with_a_separator():
+    assert formatting.fiscal_year(2025) == "2025年度"
+
+
+def test_dates_in_the_era_use_gannen_for_a_first_year():
+    assert formatting.japanese_date(datetime.date(2019, 5, 1), "era") == "令和元年5月1日"
+    assert formatting.japanese_date(datetime.date(2019, 4, 30), "era") == "平成31年4月30日"
+
+
+@pytest.mark.parametrize(("value", "unit", "text"), [
+    (1234567, "yen", "1,234,567"), (1234567, "thousand", "1,235"), (1234499, "thousand", "1,234"),
+    (0, "thousand", "0"), (None, "yen", "—"),
+])
+def test_yen_and_thousand_yen(value, unit, text):
+    assert formatting.yen(value, unit) == text

@@ -1,0 +1,112 @@
+"""The named side-by-side comparison: what the secretariat and members see, and its cost."""
+
+import csv
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from apps.accounts.models import Role
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consortium():
+    consortium = ConsortiumFactory(slug="saitama")
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    return consortium
+
+
+def test_every_member_is_named_with_cost_per_resident_and_rank(client, consortium):
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)  # 2,000 per resident
+    member_of(consortium, name="東秩父村", population=3000, cost=30_000_000)  # 10,000 per resident
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+
+    response = client.get(reverse("cost_comparison", args=["saitama"]))
+
+    assert response.status_code == 200
+    rows = list(response.context["table"].rows)
+    assert [row.get_cell("name") for row in rows][0].endswith("東秩父村</a>")
+    assert [row.get_cell("rank") for row in rows] == [1, 2]
+    assert rows[0].get_cell("cost_per_resident") == "10,000"
+    assert response.context["totals"].total_cost == 118_000_000
+    assert response.context["totals"].population == 47000
+
+
+def test_amounts_can_be_shown_in_thousand_yen(client, consortium):
+    member_of(consortium, population=1000, cost=1_234_567)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison", args=["saitama"]), {"unit": "thousand"})
+    assert list(response.context["table"].rows)[0].get_cell("total_cost") == "1,235"
+
+
+def test_filter_keeps_rank_among_all_members(client, consortium):
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000, district="北足立郡")
+    member_of(consortium, name="東秩父村", population=3000, cost=30_000_000, district="秩父郡")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison", args=["saitama"]), {"district": "北足立"})
+    rows = list(response.context["table"].rows)
+    assert len(rows) == 1 and rows[0].get_cell("rank") == 2
+    assert response.context["totals"].total_cost == 88_000_000
+
+
+def test_csv_export_has_bom_and_every_filtered_row(client, consortium):
+    for index in range(60):
+        member_of(consortium, population=1000 + index, cost=1_000_000 + index)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison_csv", args=["saitama"]))
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 61  # header + every member, not one page
+
+
+def test_xlsx_export_opens_with_the_same_rows(client, consortium):
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison_xlsx", args=["saitama"]))
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    values = list(sheet.values)
+    assert values[1][2] == "伊奈町" and values[1][5] == 88_000_000
+
+
+def test_members_see_the_comparison_only_once_published(client, consortium):
+    body = member_of(consortium, cost=1_000_000)
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    url = reverse("cost_comparison", args=["saitama"])
+    assert client.get(url).status_code == 403
+    consortium.comparison_published = True
+    consortium.save()
+    assert client.get(url).status_code == 200
+
+
+def test_another_consortium_is_not_found(client, consortium):
+    other = ConsortiumFactory(slug="nara")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=other))
+    assert client.get(reverse("cost_comparison", args=["saitama"])).status_code == 404
+
+
+def _queries_for(client, url, **params) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, params)
+    assert response.status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize("url_name", ["cost_comparison", "member_list"])
+def test_list_pages_run_the_same_queries_for_10_and_500_bodies(client, consortium, url_name):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    url = reverse(url_name, args=["saitama"])
+    for _ in range(10):
+        member_of(consortium, cost=1_000_000)
+    small = _queries_for(client, url)
+    for _ in range(490):
+        member_of(consortium, cost=1_000_000)
+    large = _queries_for(client, url)
+    filtered = _queries_for(client, url, district="x", page=1)
+    assert small == large <= 8
+    assert filtered <= 8
