@@ -4,7 +4,9 @@ import factory
 
 from apps.accounts.models import Role, RoleAssignment, User
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.costs.services import cost_summaries_refresh
 from apps.members.codes import check_digit
+from apps.members.services import population_record
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, PopulationRecord, StatusChange
 
 
@@ -97,8 +99,15 @@ class SurveyRoundFactory(factory.django.DjangoModelFactory):
 def member_of(consortium, *, population=10000, cost=None, fiscal_year=2025, **body_fields):
     """A participating body with a population and, optionally, one cost record."""
     body = MemberBodyFactory(**body_fields)
-    PopulationFactory(body=body, population=population)
+    population_record(body=body, population=population, as_of=datetime.date(2025, 1, 1))
     ParticipationFactory(body=body, consortium=consortium)
     if cost is not None:
-        CostRecordFactory(body=body, amount=cost, fiscal_year=fiscal_year)
+        add_cost(body, cost, fiscal_year=fiscal_year)
     return body
+
+
+def add_cost(body, amount, *, fiscal_year=2025, **fields):
+    """A cost record written as the services write it, with the yearly summary refreshed."""
+    record = CostRecordFactory(body=body, amount=amount, fiscal_year=fiscal_year, **fields)
+    cost_summaries_refresh(body_ids=[body.pk], fiscal_years=[fiscal_year])
+    return record

@@ -20,8 +20,8 @@ def comparison_headers() -> list[str]:
 def comparison_records(rows, ranks: dict[int, int], status_labels: dict[str, str]) -> Iterator[list]:
     fields = ("body_id", "body__code", "body__name", "status", "population", "total_cost",
               "cost_per_resident", "main_vendor")
-    for body_id, code, name, status, population, total, per_resident, vendor in rows.values_list(*fields):
-        yield [ranks.get(body_id, ""), code, name, str(status_labels.get(status, status)), population,
+    for _body_id, code, name, status, population, total, per_resident, vendor in rows.values_list(*fields):
+        yield [ranks.get(per_resident, ""), code, name, str(status_labels.get(status, status)), population,
                total, per_resident, vendor or ""]
 
 

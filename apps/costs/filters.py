@@ -21,3 +21,11 @@ class ComparisonFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields: list[str] = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Plain Bootstrap classes: the filter bar is rendered inline, without crispy's
+        # per-field templates (a measurable share of this hot page).
+        for field in self.form.fields.values():
+            css = "form-select" if hasattr(field, "choices") else "form-control"
+            field.widget.attrs.setdefault("class", css)

@@ -28,6 +28,7 @@ from apps.core.tabular import (
     parse_yen,
     read_table,
 )
+from apps.costs.services import cost_summaries_refresh
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord
 from apps.members.codes import is_valid_code
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
@@ -307,6 +308,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
     CostRecord.objects.bulk_create(to_create, batch_size=1000)
     CostRecord.objects.bulk_update(to_update, ["amount", "vendor", "contract_end", "updated_at"], batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
+    cost_summaries_refresh(body_ids=body_ids, fiscal_years=[fiscal_year])
     return result
 
 

@@ -97,3 +97,22 @@ class CostRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} {self.fiscal_year} {self.business_system} {self.category}: {self.amount:,}"
+
+
+class BodyYearCost(models.Model):
+    """A body's total current cost for one fiscal year, and its main vendor.
+
+    Derived from CostRecord by ``services.cost_summaries_refresh`` whenever costs are
+    written, so the side-by-side pages join one row per body instead of summing
+    thousands of records on every request.
+    """
+
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="year_costs")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
+    total = models.BigIntegerField(_("total (yen)"))
+    main_vendor = models.CharField(_("main vendor"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("yearly cost summary")
+        verbose_name_plural = _("yearly cost summaries")
+        constraints = [models.UniqueConstraint(fields=["body", "fiscal_year"], name="one_summary_per_year")]

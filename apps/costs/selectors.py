@@ -3,54 +3,33 @@ a page costs the same few queries for 10 or 1,741 members."""
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from django.db.models import F, IntegerField, OuterRef, QuerySet, Subquery, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import Consortium, Participation
-from apps.members.selectors import latest_population_subquery
-
-
-def _costs_of_body(fiscal_year: int):
-    return CostRecord.objects.filter(body=OuterRef("body_id"), fiscal_year=fiscal_year)
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
-    """Every member with population, total cost, cost per resident and main vendor."""
-    costs = _costs_of_body(fiscal_year)
-    total = costs.values("body_id").annotate(total=Sum("amount")).values("total")[:1]
-    main_vendor = (
-        costs.exclude(vendor="").values("vendor").annotate(spent=Sum("amount"))
-        .order_by("-spent", "vendor").values("vendor")[:1]
-    )
+    """Every member with population, total cost, cost per resident and main vendor.
+
+    One LEFT JOIN onto the yearly summaries: no per-row subquery, so sorting by any
+    column stays cheap at national scale.
+    """
     return (
         Participation.objects.filter(consortium=consortium)
         .select_related("body")
+        .annotate(year_cost=FilteredRelation("body__year_costs", condition=Q(body__year_costs__fiscal_year=fiscal_year)))
         .annotate(
-            population=latest_population_subquery(body_ref="body_id"),
-            total_cost=Coalesce(Subquery(total, output_field=IntegerField()), Value(0)),
-            main_vendor=Subquery(main_vendor),
+            population=F("body__population"),
+            total_cost=Coalesce(F("year_cost__total"), Value(0)),
+            main_vendor=F("year_cost__main_vendor"),
         )
         .annotate(cost_per_resident=F("total_cost") / NullIf(F("population"), 0))
     )
-
-
-def cost_per_resident_ranks(*, consortium: Consortium, fiscal_year: int) -> dict[int, int]:
-    """Rank 1 is the highest cost per resident among all members, whatever is filtered."""
-    rows = comparison_rows(consortium=consortium, fiscal_year=fiscal_year).values_list(
-        "body_id", "cost_per_resident"
-    )
-    ordered = sorted((value, body_id) for body_id, value in rows if value is not None)
-    ordered.reverse()
-    ranks: dict[int, int] = {}
-    previous, rank = None, 0
-    for position, (value, body_id) in enumerate(ordered, start=1):
-        if value != previous:
-            rank, previous = position, value
-        ranks[body_id] = rank
-    return ranks
 
 
 @dataclass(frozen=True)
@@ -64,13 +43,39 @@ class ComparisonTotals:
         return self.total_cost // self.population if self.population else None
 
 
+@dataclass(frozen=True)
+class ComparisonStats:
+    """Ranks and totals over every member, from one query."""
+
+    ranks: dict[int, int]  # cost per resident → rank
+    totals: ComparisonTotals
+
+
+def comparison_stats(rows: QuerySet[Participation]) -> ComparisonStats:
+    """Totals of ``rows`` and a rank for every cost per resident among them, from one
+    query of three numbers per member (cheaper than a second aggregate query)."""
+    values = list(rows.values_list("population", "total_cost", "cost_per_resident"))
+    descending = sorted((per_resident for _p, _t, per_resident in values if per_resident is not None), reverse=True)
+    ranks: dict[int, int] = {}
+    for position, per_resident in enumerate(descending, start=1):
+        ranks.setdefault(per_resident, position)  # ties share the best position
+    totals = ComparisonTotals(
+        members=len(values),
+        population=sum(population or 0 for population, _t, _c in values),
+        total_cost=sum(total for _p, total, _c in values),
+    )
+    return ComparisonStats(ranks=ranks, totals=totals)
+
+
 def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
-    members = population = total_cost = 0
-    for row_population, row_total in rows.values_list("population", "total_cost"):
-        members += 1
-        population += row_population or 0
-        total_cost += row_total or 0
-    return ComparisonTotals(members=members, population=population, total_cost=total_cost)
+    """Totals of a filtered set, summed in the database."""
+    # Spelled out rather than Sum("total_cost"): aggregating over an annotation's alias
+    # is not portable (SQLite reads the quoted alias as a string).
+    sums = rows.aggregate(
+        members=Count("pk"), population=Sum("body__population"), total_cost=Sum("year_cost__total")
+    )
+    return ComparisonTotals(members=sums["members"], population=sums["population"] or 0,
+                            total_cost=sums["total_cost"] or 0)
 
 
 def fiscal_years(*, consortium: Consortium) -> list[int]:

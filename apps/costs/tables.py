@@ -22,16 +22,19 @@ class ComparisonTable(tables.Table):
     main_vendor = tables.Column(verbose_name=_("Main vendor"))
 
     class Meta:
+        template_name = "costs/_comparison_table.html"
         attrs = {"class": "table table-sm table-striped table-hover"}
         order_by = "-cost_per_resident"
 
-    def __init__(self, *args, ranks: dict[int, int], unit: str = "yen", **kwargs):
+    def __init__(self, *args, unit: str = "yen", **kwargs):
         super().__init__(*args, **kwargs)
-        self.ranks = ranks
         self.unit = unit
+        # Set by the view once the page is known: rank by cost per resident, and totals.
+        self.ranks: dict[int, int] = {}
+        self.totals = None
 
     def render_rank(self, record):
-        return self.ranks.get(record.body_id, "—")
+        return self.ranks.get(record.cost_per_resident, "—")
 
     def render_population(self, value):
         return f"{value:,}"

@@ -52,12 +52,13 @@ def cost_comparison(request, slug):
     rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
     filterset = ComparisonFilter(request.GET, queryset=rows)
     filtered = filterset.qs
-    totals = selectors.comparison_totals(filtered)
-    table = ComparisonTable(
-        filtered, ranks=selectors.cost_per_resident_ranks(consortium=consortium, fiscal_year=year), unit=unit
-    )
+    # Ranks are among all members, whatever is filtered; totals are of what is shown.
+    stats = selectors.comparison_stats(rows)
+    totals = selectors.comparison_totals(filtered) if filterset.form.has_changed() else stats.totals
+    table = ComparisonTable(filtered, unit=unit)
     paginate = {"per_page": 50, "paginator_class": KnownCountPaginator, "count": totals.members}
     RequestConfig(request, paginate=paginate).configure(table)
+    table.ranks, table.totals = stats.ranks, totals
     return render(request, "costs/comparison.html", {
         "consortium": consortium,
         "years": years,
@@ -74,10 +75,9 @@ def cost_comparison(request, slug):
 def cost_comparison_export(request, slug, fmt):
     consortium = _comparison_consortium(request, slug)
     year = _chosen_year(request, selectors.fiscal_years(consortium=consortium))
-    rows = ComparisonFilter(
-        request.GET, queryset=selectors.comparison_rows(consortium=consortium, fiscal_year=year)
-    ).qs.order_by("-cost_per_resident", "body__code")
-    ranks = selectors.cost_per_resident_ranks(consortium=consortium, fiscal_year=year)
+    all_rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
+    ranks = selectors.comparison_stats(all_rows).ranks
+    rows = ComparisonFilter(request.GET, queryset=all_rows).qs.order_by("-cost_per_resident", "body__code")
     records = exports.comparison_records(rows, ranks, dict(ParticipationStatus.choices))
     filename = f"{consortium.slug}-costs-{year}"
     if fmt == "csv":

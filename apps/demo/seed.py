@@ -18,7 +18,7 @@ from django.db import transaction
 from apps.accounts.models import Role
 from apps.accounts.services import role_grant, user_ensure
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
-from apps.costs.services import survey_round_ensure
+from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.members.models import (
     Asset,
     Consortium,
@@ -111,7 +111,7 @@ def seed_demo() -> list[DemoAccount]:
             survey_round_ensure(consortium=consortium, fiscal_year=year, status=SurveyRound.Status.LOCKED)
         survey_round_ensure(consortium=consortium, fiscal_year=2026, deadline=datetime.date(2026, 12, 25))
         consortium.business_systems.set(BusinessSystem.objects.filter(standardised=True))
-    _invent_costs(bodies.values())
+    _invent_costs(list(bodies.values()))
     _accounts(consortia, bodies)
     return DEMO_ACCOUNTS
 
@@ -205,13 +205,13 @@ def _invent_costs(bodies) -> None:
     systems = list(BusinessSystem.objects.filter(standardised=True))
     records = []
     for body in bodies:
-        population = body.populations.order_by("-as_of").first().population
-        records += invented_cost_records(body, population, systems, DEMO_YEARS)
+        records += invented_cost_records(body, body.population, systems, DEMO_YEARS)
     CostRecord.objects.bulk_create(
         records, update_conflicts=True,
         unique_fields=["body", "fiscal_year", "business_system", "category"],
         update_fields=["amount", "vendor", "contract_end"],
     )
+    cost_summaries_refresh(body_ids=[body.pk for body in bodies], fiscal_years=DEMO_YEARS)
 
 
 def _accounts(consortia: dict[str, Consortium], bodies: dict[str, MemberBody]) -> None:

@@ -96,6 +96,10 @@ class MemberBody(TimeStampedModel):
     mayor_email = models.EmailField(_("mayor's e-mail"), blank=True)
     it_staff_count = models.PositiveIntegerField(_("IT staff"), null=True, blank=True)
     contact = models.TextField(_("contacts"), blank=True)
+    # The latest PopulationRecord, kept here by services.population_record so list pages
+    # need no subquery per row.
+    population = models.PositiveIntegerField(_("population"), null=True, blank=True, editable=False)
+    population_as_of = models.DateField(_("population as of"), null=True, blank=True, editable=False)
 
     objects = MemberBodyQuerySet.as_manager()
 
@@ -106,9 +110,6 @@ class MemberBody(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def latest_population(self):
-        return self.populations.order_by("-as_of").first()
 
 
 class PopulationRecord(TimeStampedModel):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import F, QuerySet
 
 from apps.members.models import (
     STATUS_ORDER,
@@ -14,14 +14,8 @@ from apps.members.models import (
     OwnershipProfile,
     Participation,
     ParticipationStatus,
-    PopulationRecord,
     StatusChange,
 )
-
-
-def latest_population_subquery(field: str = "population", body_ref: str = "pk"):
-    latest = PopulationRecord.objects.filter(body=OuterRef(body_ref)).order_by("-as_of", "-id")
-    return Subquery(latest.values(field)[:1])
 
 
 def consortium_list(*, user) -> QuerySet[Consortium]:
@@ -33,10 +27,7 @@ def member_rows(*, consortium: Consortium) -> QuerySet[Participation]:
     return (
         Participation.objects.filter(consortium=consortium)
         .select_related("body")
-        .annotate(
-            population=latest_population_subquery(body_ref="body_id"),
-            population_as_of=latest_population_subquery("as_of", body_ref="body_id"),
-        )
+        .annotate(population=F("body__population"))
         .order_by("body__code")
     )
 

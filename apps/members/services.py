@@ -60,4 +60,13 @@ def population_record(
         body=body, as_of=as_of, source=source,
         defaults={"population": population, "households": households},
     )
+    body_population_refresh(body=body)
     return record
+
+
+def body_population_refresh(*, body: MemberBody) -> None:
+    """Copy the latest population record onto the body (what list pages show)."""
+    latest = body.populations.order_by("-as_of", "-id").first()
+    body.population = latest.population if latest else None
+    body.population_as_of = latest.as_of if latest else None
+    MemberBody.objects.filter(pk=body.pk).update(population=body.population, population_as_of=body.population_as_of)

@@ -12,10 +12,11 @@ class MemberTable(tables.Table):
     district = tables.Column(accessor="body__district", verbose_name=_("District"))
     population = tables.Column(verbose_name=_("Population"), attrs={"td": {"class": "num"}})
     status = tables.Column(verbose_name=_("Status"))
-    planned_go_live = tables.DateColumn(verbose_name=_("Planned go-live"), format="Y-m-d")
-    actual_go_live = tables.DateColumn(verbose_name=_("Go-live"), format="Y-m-d")
+    planned_go_live = tables.Column(verbose_name=_("Planned go-live"))
+    actual_go_live = tables.Column(verbose_name=_("Go-live"))
 
     class Meta:
+        template_name = "members/_member_table.html"
         attrs = {"class": "table table-sm table-striped table-hover"}
         per_page = 50
         order_by = "code"

@@ -14,7 +14,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--bodies", type=int, default=1741)
         parser.add_argument("--years", type=int, default=5)
-        parser.add_argument("--repeats", type=int, default=15)
+        parser.add_argument("--repeats", type=int, default=25)
 
     def handle(self, *args, bodies, years, repeats, **options):
         consortium = Consortium.objects.filter(slug=SCALE_SLUG).first()
