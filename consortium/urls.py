@@ -15,4 +15,5 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.members.urls")),
     path("", include("apps.costs.urls")),
+    path("", include("apps.allocation.urls")),
 ]

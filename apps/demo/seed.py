@@ -15,9 +15,10 @@ from pathlib import Path
 
 from django.db import transaction
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, User
 from apps.accounts.services import role_grant, user_ensure
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.demo.plans import seed_plans
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.members.models import (
     Asset,
@@ -113,6 +114,7 @@ def seed_demo() -> list[DemoAccount]:
         consortium.business_systems.set(BusinessSystem.objects.filter(standardised=True))
     _invent_costs(list(bodies.values()))
     _accounts(consortia, bodies)
+    seed_plans(by=User.objects.get(username="jimukyoku"))
     return DEMO_ACCOUNTS
 
 

@@ -1,0 +1,59 @@
+from decimal import Decimal
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from apps.allocation.models import AllocationPlan, Pool, Scenario
+
+
+class RatiosAddUp:
+    """Equal and population ratios are two parts of one whole."""
+
+    def clean(self):
+        cleaned = super().clean()
+        equal, population = cleaned.get("equal_ratio"), cleaned.get("population_ratio")
+        if equal is not None and population is not None and equal + population != Decimal(1):
+            raise forms.ValidationError(_("The equal and population ratios must add up to 1 (e.g. 0.3 and 0.7)."))
+        return cleaned
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = AllocationPlan
+        fields = ["name", "fiscal_year", "cost_fiscal_year", "population_basis_date", "guarantee"]
+        widgets = {"population_basis_date": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"guarantee": _("For example 0.10 guarantees every member a saving of at least 10 %.")}
+
+
+class PoolForm(RatiosAddUp, forms.ModelForm):
+    class Meta:
+        model = Pool
+        fields = ["name", "amount", "equal_ratio", "population_ratio", "business_systems", "bodies"]
+        widgets = {"business_systems": forms.SelectMultiple(attrs={"size": 4}),
+                   "bodies": forms.SelectMultiple(attrs={"size": 4})}
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if plan is not None:
+            self.fields["bodies"].queryset = self.fields["bodies"].queryset.filter(
+                pk__in=plan.members.values("body_id"))
+
+
+PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, extra=1, can_delete=True)
+
+
+class ScenarioForm(RatiosAddUp, forms.ModelForm):
+    class Meta:
+        model = Scenario
+        fields = ["name", "equal_ratio", "population_ratio", "total_amount"]
+
+
+ScenarioFormSet = inlineformset_factory(AllocationPlan, Scenario, form=ScenarioForm, extra=1, can_delete=True)
+
+
+class PreviewForm(forms.Form):
+    """What the live preview may vary without saving the plan."""
+
+    guarantee = forms.DecimalField(required=False, min_value=0, max_value=1, decimal_places=4)
+    equal_ratio = forms.DecimalField(required=False, min_value=0, max_value=1, decimal_places=4)

@@ -1,0 +1,168 @@
+"""Writes and computations for allocation plans; every yen comes from ``engine``.
+
+The web pages, the ``allocate`` command and the reports all reach the engine through
+``plan_engine_input``, so they cannot disagree about a plan's inputs.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import replace
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Sum
+from django.utils import timezone
+
+from apps.allocation import engine
+from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
+from apps.costs.models import CostRecord
+from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
+
+# Bodies that take part in an allocation by default: those still on the path to going live.
+ALLOCATED_STATUSES = (ParticipationStatus.COUNCIL, ParticipationStatus.DECLARED, ParticipationStatus.LIVE)
+
+
+def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:
+    """Each body's latest population on or before the basis date."""
+    populations: dict[int, int] = {}
+    records = (PopulationRecord.objects.filter(body_id__in=body_ids, as_of__lte=basis_date)
+               .order_by("body_id", "as_of", "id").values_list("body_id", "population"))
+    for body_id, population in records:
+        populations[body_id] = population  # ordered by date, so the last one wins
+    return populations
+
+
+def current_costs(body_ids, fiscal_year: int, business_system_ids: set[int]) -> dict[int, int]:
+    """Each body's current cost in the plan's scope (its business systems, or all)."""
+    records = CostRecord.objects.filter(body_id__in=body_ids, fiscal_year=fiscal_year)
+    if business_system_ids:
+        records = records.filter(business_system_id__in=business_system_ids)
+    return dict(records.values("body_id").annotate(total=Sum("amount")).values_list("body_id", "total"))
+
+
+def plan_engine_input(plan: AllocationPlan) -> engine.Plan:
+    members = list(plan.members.select_related("body").order_by("body__code"))
+    pools = list(plan.pools.prefetch_related("bodies", "business_systems"))
+    body_ids = [member.body_id for member in members]
+    scope = {system.pk for pool in pools for system in pool.business_systems.all()}
+    populations = populations_on(body_ids, plan.population_basis_date)
+    costs = current_costs(body_ids, plan.cost_fiscal_year, scope)
+    return engine.Plan(
+        members=tuple(
+            engine.Member(code=m.body.code, name=m.body.name, population=populations.get(m.body_id),
+                          current_cost=costs.get(m.body_id), guaranteed=m.guaranteed)
+            for m in members
+        ),
+        pools=tuple(
+            engine.Pool(name=pool.name, amount=pool.amount, equal_ratio=pool.equal_ratio,
+                        population_ratio=pool.population_ratio,
+                        members=tuple(sorted(body.code for body in pool.bodies.all())) or None)
+            for pool in pools
+        ),
+        guarantee=plan.guarantee,
+    )
+
+
+def scaled_amounts(amounts: list[int], total: int) -> list[int]:
+    """Pool amounts scaled to a new total, whole yen, adding up exactly (largest remainder,
+    ties to the earlier pool)."""
+    current = sum(amounts)
+    if current == 0:
+        return [total] + [0] * (len(amounts) - 1) if amounts else []
+    exact = [(amount * total, index) for index, amount in enumerate(amounts)]
+    floors = [numerator // current for numerator, _ in exact]
+    remaining = total - sum(floors)
+    by_remainder = sorted(range(len(amounts)), key=lambda i: (-(exact[i][0] % current), i))
+    for index in by_remainder[:remaining]:
+        floors[index] += 1
+    return floors
+
+
+def scenario_input(base: engine.Plan, scenario: Scenario) -> engine.Plan:
+    pools = [replace(pool, equal_ratio=scenario.equal_ratio, population_ratio=scenario.population_ratio)
+             for pool in base.pools]
+    if scenario.total_amount is not None:
+        amounts = scaled_amounts([pool.amount for pool in pools], scenario.total_amount)
+        pools = [replace(pool, amount=amount) for pool, amount in zip(pools, amounts, strict=True)]
+    return replace(base, pools=tuple(pools))
+
+
+def plan_result(plan: AllocationPlan) -> dict:
+    """The plan's result in the engine's JSON form: frozen if published, else computed."""
+    if plan.is_published:
+        return plan.frozen_results
+    return engine.result_to_json(engine.allocate(plan_engine_input(plan)))
+
+
+def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, str | None]]:
+    """Each scenario's result, or the engine's refusal message for it."""
+    base = plan_engine_input(plan)
+    results = []
+    for scenario in plan.scenarios.all():
+        try:
+            results.append((scenario, engine.result_to_json(engine.allocate(scenario_input(base, scenario))), None))
+        except engine.AllocationError as error:
+            results.append((scenario, None, str(error)))
+    return results
+
+
+@transaction.atomic
+def plan_create(*, consortium: Consortium, name: str, fiscal_year: int, cost_fiscal_year: int,
+                population_basis_date: datetime.date, guarantee: Decimal | None = None,
+                pools: list[dict] | None = None) -> AllocationPlan:
+    """A draft plan with every member still on the path to going live, and its pools."""
+    plan = AllocationPlan.objects.create(
+        consortium=consortium, name=name, fiscal_year=fiscal_year, cost_fiscal_year=cost_fiscal_year,
+        population_basis_date=population_basis_date, guarantee=guarantee,
+    )
+    body_ids = consortium.participations.filter(status__in=ALLOCATED_STATUSES).values_list("body_id", flat=True)
+    PlanMember.objects.bulk_create([PlanMember(plan=plan, body_id=body_id) for body_id in body_ids])
+    for pool in pools or []:
+        systems = pool.pop("business_systems", [])
+        created = Pool.objects.create(plan=plan, **pool)
+        created.business_systems.set(systems)
+    return plan
+
+
+@transaction.atomic
+def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
+    """Freeze the plan: its inputs, the engine's answer and version, who and when.
+
+    Refused (AllocationError) if the engine refuses the plan; nothing is then written.
+    """
+    locked = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    if locked.is_published:
+        return locked
+    inputs = plan_engine_input(locked)
+    result = engine.allocate(inputs)
+    # A queryset update: the model's own save() refuses to touch published plans, and
+    # this is the one transition into that state.
+    AllocationPlan.objects.filter(pk=locked.pk, status=AllocationPlan.Status.DRAFT).update(
+        status=AllocationPlan.Status.PUBLISHED, published_at=timezone.now(), published_by=by,
+        engine_version=engine.ENGINE_VERSION, frozen_inputs=engine.plan_to_json(inputs),
+        frozen_results=engine.result_to_json(result), updated_at=timezone.now(),
+    )
+    return AllocationPlan.objects.get(pk=locked.pk)
+
+
+@transaction.atomic
+def plan_revise(*, plan: AllocationPlan) -> AllocationPlan:
+    """A new draft copying a published plan, which it will supersede."""
+    copy = AllocationPlan.objects.create(
+        consortium=plan.consortium, name=plan.name, fiscal_year=plan.fiscal_year,
+        cost_fiscal_year=plan.cost_fiscal_year, population_basis_date=plan.population_basis_date,
+        guarantee=plan.guarantee, supersedes=plan if plan.is_published else None,
+    )
+    PlanMember.objects.bulk_create([
+        PlanMember(plan=copy, body_id=member.body_id, guaranteed=member.guaranteed) for member in plan.members.all()
+    ])
+    for pool in plan.pools.prefetch_related("bodies", "business_systems"):
+        new_pool = Pool.objects.create(plan=copy, name=pool.name, amount=pool.amount,
+                                       equal_ratio=pool.equal_ratio, population_ratio=pool.population_ratio)
+        new_pool.bodies.set(pool.bodies.all())
+        new_pool.business_systems.set(pool.business_systems.all())
+    for scenario in plan.scenarios.all():
+        Scenario.objects.create(plan=copy, name=scenario.name, equal_ratio=scenario.equal_ratio,
+                                population_ratio=scenario.population_ratio, total_amount=scenario.total_amount)
+    return copy

@@ -1,0 +1,142 @@
+from dataclasses import replace
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from apps.accounts.access import access_for
+from apps.allocation import engine, selectors, services
+from apps.allocation.charts import savings_chart
+from apps.allocation.forms import PlanForm, PoolFormSet, PreviewForm, ScenarioFormSet
+from apps.allocation.models import AllocationPlan
+from apps.allocation.presentation import result_rows, scenario_table
+from apps.members.views import consortium_for
+
+
+def _plan_for(request, pk, *, manage: bool = False) -> AllocationPlan:
+    plan = get_object_or_404(AllocationPlan.objects.for_user(request.user).select_related("consortium"), pk=pk)
+    if manage and not access_for(request.user).manages(plan.consortium_id):
+        raise PermissionDenied
+    return plan
+
+
+def _editable(request, pk) -> AllocationPlan:
+    plan = _plan_for(request, pk, manage=True)
+    if plan.is_published:
+        raise PermissionDenied(_("A published plan cannot be changed."))
+    return plan
+
+
+def plan_list(request, slug):
+    consortium = consortium_for(request, slug, oversee=False)
+    return render(request, "allocation/plan_list.html", {
+        "consortium": consortium,
+        "plans": selectors.plans_for(user=request.user, consortium=consortium),
+        "may_manage": access_for(request.user).manages(consortium.pk),
+    })
+
+
+def plan_create(request, slug):
+    consortium = consortium_for(request, slug, manage=True)
+    form = PlanForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        plan = services.plan_create(consortium=consortium, **form.cleaned_data)
+        messages.success(request, _("Plan created with every member in council, declared or live. Add its pools."))
+        return redirect("plan_pools", pk=plan.pk)
+    return render(request, "allocation/plan_form.html", {"consortium": consortium, "form": form})
+
+
+def _computed(plan, engine_input=None):
+    """The result rows and chart, or the engine's refusal message."""
+    try:
+        result = (engine.result_to_json(engine.allocate(engine_input)) if engine_input is not None
+                  else services.plan_result(plan))
+    except engine.AllocationError as error:
+        return {"error": str(error)}
+    rows = result_rows(result, selectors.member_names(plan))
+    return {"result": result, "rows": rows, "chart": savings_chart(rows)}
+
+
+def plan_detail(request, pk):
+    plan = _plan_for(request, pk)
+    return render(request, "allocation/plan_detail.html", {
+        "plan": plan,
+        "consortium": plan.consortium,
+        "pools": plan.pools.prefetch_related("business_systems", "bodies"),
+        "may_manage": access_for(request.user).manages(plan.consortium_id),
+        "preview_form": PreviewForm(),
+        **_computed(plan),
+    })
+
+
+def plan_preview(request, pk):
+    """The result under a guarantee or equal ratio typed but not saved (htmx partial)."""
+    plan = _plan_for(request, pk, manage=True)
+    form = PreviewForm(request.GET)
+    engine_input = services.plan_engine_input(plan)
+    if form.is_valid():
+        if form.cleaned_data["guarantee"] is not None:
+            engine_input = replace(engine_input, guarantee=form.cleaned_data["guarantee"])
+        equal = form.cleaned_data["equal_ratio"]
+        if equal is not None:
+            engine_input = replace(engine_input, pools=tuple(
+                replace(pool, equal_ratio=equal, population_ratio=1 - equal) for pool in engine_input.pools))
+    return render(request, "allocation/_result.html", {"plan": plan, **_computed(plan, engine_input)})
+
+
+def plan_edit(request, pk):
+    plan = _editable(request, pk)
+    form = PlanForm(request.POST or None, instance=plan)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "allocation/plan_form.html", {"consortium": plan.consortium, "form": form, "plan": plan})
+
+
+def plan_pools(request, pk):
+    plan = _editable(request, pk)
+    formset = PoolFormSet(request.POST or None, instance=plan, form_kwargs={"plan": plan})
+    if request.method == "POST" and formset.is_valid():
+        formset.save()
+        return redirect("plan_detail", pk=plan.pk)
+    return render(request, "allocation/plan_pools.html", {"plan": plan, "formset": formset})
+
+
+def plan_scenarios(request, pk):
+    plan = _plan_for(request, pk)
+    may_manage = access_for(request.user).manages(plan.consortium_id) and not plan.is_published
+    formset = None
+    if may_manage:
+        formset = ScenarioFormSet(request.POST or None, instance=plan)
+        if request.method == "POST" and formset.is_valid():
+            formset.save()
+            return redirect("plan_scenarios", pk=plan.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(request, "allocation/plan_scenarios.html", {
+        "plan": plan, "formset": formset, "table": scenario_table(services.scenario_results(plan), selectors.member_names(plan)),
+    })
+
+
+def plan_publish(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = _editable(request, pk)
+    try:
+        services.plan_publish(plan=plan, by=request.user)
+    except engine.AllocationError as error:
+        messages.error(request, _("The plan cannot be published: %(reason)s") % {"reason": error})
+    else:
+        messages.success(request, _("Published. The plan is now frozen and visible to members."))
+    return redirect("plan_detail", pk=plan.pk)
+
+
+def plan_revise(request, pk):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = _plan_for(request, pk, manage=True)
+    copy = services.plan_revise(plan=plan)
+    messages.success(request, _("A new draft was created; it will supersede the published plan."))
+    return redirect("plan_detail", pk=copy.pk)

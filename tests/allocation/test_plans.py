@@ -1,0 +1,174 @@
+"""Plans in the web app: inputs from the survey, publishing, immutability, scenarios."""
+
+import datetime
+import json
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.allocation import services
+from apps.allocation.models import AllocationPlan, FrozenPlanError, Pool, Scenario
+from apps.allocation.selectors import published_shares
+from apps.members.services import population_record
+from tests.factories import ConsortiumFactory, add_cost, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def consortium():
+    return ConsortiumFactory(slug="saitama")
+
+
+@pytest.fixture
+def plan(consortium):
+    member_of(consortium, name="伊奈町", population=40000, cost=100_000_000)
+    member_of(consortium, name="東秩父村", population=3000, cost=20_000_000)
+    member_of(consortium, name="横瀬町", population=8000, cost=30_000_000)
+    return services.plan_create(
+        consortium=consortium, name="案", fiscal_year=2026, cost_fiscal_year=2025,
+        population_basis_date=datetime.date(2025, 6, 1), guarantee=Decimal("0.10"),
+        pools=[{"name": "基幹系", "amount": 90_000_000, "equal_ratio": Decimal("0.3"),
+                "population_ratio": Decimal("0.7")}],
+    )
+
+
+def test_engine_input_takes_population_on_the_basis_date_and_costs_of_the_year(plan):
+    body = plan.members.get(body__name="伊奈町").body
+    population_record(body=body, population=99999, as_of=datetime.date(2025, 12, 1))  # after the basis date
+    add_cost(body, 5_000_000, fiscal_year=2024)  # another year: not compared
+    inputs = services.plan_engine_input(plan)
+    ina = next(member for member in inputs.members if member.code == body.code)
+    assert ina.population == 40000
+    assert ina.current_cost == 100_000_000
+
+
+def test_shares_add_up_to_the_pool_and_respect_the_guarantee(plan):
+    result = services.plan_result(plan)
+    assert sum(member["share"] for member in result["members"]) == 90_000_000
+    for member in result["members"]:
+        assert member["share"] <= int(member["current_cost"] * Decimal("0.9"))
+
+
+def test_publishing_freezes_inputs_results_version_and_who(plan):
+    user = user_with_role(Role.SECRETARIAT, consortium=plan.consortium)
+    published = services.plan_publish(plan=plan, by=user)
+    assert published.is_published and published.published_by == user and published.engine_version
+    assert published.frozen_results["total"] == 90_000_000
+    assert {m["code"] for m in published.frozen_inputs["members"]} == set(plan.members.values_list("body__code", flat=True))
+    assert sum(share.share for share in published_shares(published).values()) == 90_000_000
+
+
+def test_a_published_plan_cannot_change_in_any_way(plan):
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    with pytest.raises(FrozenPlanError):
+        published.name = "changed"
+        published.save()
+    with pytest.raises(FrozenPlanError):
+        published.delete()
+    pool = published.pools.get()
+    with pytest.raises(FrozenPlanError):
+        pool.amount = 1
+        pool.save()
+    with pytest.raises(FrozenPlanError):
+        Pool.objects.filter(plan=published).update(amount=1)
+    with pytest.raises(FrozenPlanError):
+        AllocationPlan.objects.filter(pk=published.pk).update(guarantee=None)
+    with pytest.raises(FrozenPlanError), transaction.atomic():  # m2m changes run in their own atomic block
+        pool.bodies.clear()
+    with pytest.raises(FrozenPlanError):
+        Scenario.objects.create(plan=published, name="x", equal_ratio=Decimal("0.5"), population_ratio=Decimal("0.5"))
+    assert AllocationPlan.objects.get(pk=published.pk).name == "案"
+
+
+def test_later_survey_changes_do_not_move_a_published_plan(plan):
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    before = services.plan_result(published)
+    add_cost(plan.members.first().body, 50_000_000, fiscal_year=2025, category="hardware")
+    assert services.plan_result(AllocationPlan.objects.get(pk=published.pk)) == before
+
+
+def test_a_revision_is_a_new_draft_that_supersedes(plan):
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    draft = services.plan_revise(plan=published)
+    assert draft.status == AllocationPlan.Status.DRAFT and draft.supersedes == published
+    assert draft.pools.get().amount == 90_000_000 and draft.members.count() == 3
+
+
+def test_scenarios_show_which_leaves_everyone_better_off(client, plan):
+    plan.guarantee = None
+    plan.save()
+    Scenario.objects.create(plan=plan, name="3:7", equal_ratio=Decimal("0.3"), population_ratio=Decimal("0.7"))
+    Scenario.objects.create(plan=plan, name="total up", equal_ratio=Decimal("0.5"), population_ratio=Decimal("0.5"),
+                            total_amount=200_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    response = client.get(reverse("plan_scenarios", args=[plan.pk]))
+    columns = response.context["table"]["columns"]
+    assert [c["better_off"] for c in columns] == [True, False]
+    assert columns[1]["total"] == 200_000_000
+
+
+def test_scaled_amounts_add_up_exactly():
+    assert services.scaled_amounts([1, 1, 1], 100) == [34, 33, 33]
+    assert sum(services.scaled_amounts([123_456, 654_321, 1], 999_999_999)) == 999_999_999
+
+
+def test_members_see_published_plans_only(client, plan):
+    body = plan.members.first().body
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 404
+    services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    assert client.get(reverse("plan_detail", args=[plan.pk])).status_code == 200
+    assert client.get(reverse("plan_pools", args=[plan.pk])).status_code == 403
+
+
+def test_secretariat_publishes_from_the_page_and_cannot_edit_afterwards(client, plan):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    response = client.post(reverse("plan_publish", args=[plan.pk]))
+    assert response.status_code == 302
+    assert AllocationPlan.objects.get(pk=plan.pk).is_published
+    assert client.get(reverse("plan_edit", args=[plan.pk])).status_code == 403
+    assert client.post(reverse("plan_pools", args=[plan.pk]), {}).status_code == 403
+
+
+def test_live_preview_recomputes_without_saving(client, plan):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    response = client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0.5"})
+    assert "fall short" in response.context["error"] and "0.4000" in response.context["error"]
+    assert AllocationPlan.objects.get(pk=plan.pk).guarantee == Decimal("0.10")
+
+
+def test_allocate_command_formats(tmp_path):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps({
+        "guarantee": None,
+        "members": [{"code": "113018", "name": "伊奈町", "population": 44442, "current_cost": 98000000}],
+        "pools": [{"name": "基幹系", "amount": 250000000, "equal_ratio": "0.3", "population_ratio": "0.7",
+                   "members": ["113018"]}],
+    }), encoding="utf-8")
+    out = tmp_path / "result.json"
+    call_command("allocate", "--input", str(plan_file), "--output", str(out))
+    assert json.loads(out.read_text(encoding="utf-8")) == {
+        "total": 250000000,
+        "members": [{"code": "113018", "pools": {"基幹系": 250000000}, "base": 250000000, "adjustment": 0,
+                     "share": 250000000, "current_cost": 98000000, "saving": -152000000, "saving_ratio": "-1.5510"}],
+    }
+
+
+def test_allocate_command_refuses_bad_plans_with_status_2_writing_nothing(tmp_path, capsys):
+    plan_file = tmp_path / "plan.json"
+    plan_file.write_text(json.dumps({
+        "guarantee": None,
+        "members": [{"code": "113018", "name": "伊奈町", "population": 44442, "current_cost": 98000000}],
+        "pools": [{"name": "基幹系", "amount": 250000000, "equal_ratio": "0.3", "population_ratio": "0.6"}],
+    }), encoding="utf-8")
+    out = tmp_path / "result.json"
+    with pytest.raises(SystemExit) as exit_info:
+        call_command("allocate", "--input", str(plan_file), "--output", str(out))
+    assert exit_info.value.code == 2
+    assert "基幹系" in capsys.readouterr().err
+    assert not out.exists()
