@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.costs",
     "apps.allocation",
+    "apps.portal",
     "apps.demo",
 ]
 
@@ -180,7 +181,9 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Our catalogue, then Japanese for the third-party apps that ship none
+# (django-tables2, django-filter, django-axes), kept apart so makemessages leaves it be.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]
 TIME_ZONE = "Asia/Tokyo"
 USE_I18N = True
 USE_TZ = True

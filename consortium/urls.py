@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("apps.members.urls")),
     path("", include("apps.costs.urls")),
     path("", include("apps.allocation.urls")),
+    path("", include("apps.portal.urls")),
 ]

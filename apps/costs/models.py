@@ -116,3 +116,24 @@ class BodyYearCost(models.Model):
         verbose_name = _("yearly cost summary")
         verbose_name_plural = _("yearly cost summaries")
         constraints = [models.UniqueConstraint(fields=["body", "fiscal_year"], name="one_summary_per_year")]
+
+
+class SurveyResponse(TimeStampedModel):
+    """One body's answer to one survey round: edited by its staff, then submitted for
+    the secretariat's review, then accepted."""
+
+    class Status(models.TextChoices):
+        EDITING = "editing", _("Being filled in")
+        SUBMITTED = "submitted", _("Submitted for review")
+        ACCEPTED = "accepted", _("Accepted")
+
+    survey_round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="responses")
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="survey_responses")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EDITING)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        constraints = [models.UniqueConstraint(fields=["survey_round", "body"], name="one_response_per_round")]

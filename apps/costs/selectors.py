@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from apps.costs.models import CostRecord, SurveyRound
+from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import Consortium, Participation
 
 
@@ -98,3 +98,13 @@ def body_cost_years(*, body) -> list[tuple[int, int]]:
         CostRecord.objects.filter(body=body).values("fiscal_year").annotate(total=Sum("amount"))
         .order_by("-fiscal_year").values_list("fiscal_year", "total")
     )
+
+
+def body_survey_rounds(*, body) -> list[SurveyRound]:
+    """The body's survey rounds with its own response attached as ``response``."""
+    rounds = list(SurveyRound.objects.filter(consortium__participations__body=body)
+                  .select_related("consortium").order_by("-fiscal_year", "consortium__name"))
+    responses = {r.survey_round_id: r for r in SurveyResponse.objects.filter(body=body, survey_round__in=rounds)}
+    for survey_round in rounds:
+        survey_round.response = responses.get(survey_round.pk)
+    return rounds

@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.costs.models import BodyYearCost, CostRecord, SurveyRound
+from apps.costs.models import BodyYearCost, CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import MemberBody
 
 
@@ -78,3 +79,15 @@ def cost_summaries_refresh(*, body_ids, fiscal_years) -> int:
         batch_size=2000,
     )
     return len(totals)
+
+
+def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: str, by) -> SurveyResponse:
+    """Move a body's response: submit (staff), accept or return for changes (secretariat)."""
+    response, _created = SurveyResponse.objects.get_or_create(survey_round=survey_round, body=body)
+    if survey_round.status == SurveyRound.Status.LOCKED:
+        raise ValidationError(_("The survey round is locked."))
+    response.status = status
+    if status == SurveyResponse.Status.SUBMITTED:
+        response.submitted_at, response.submitted_by = timezone.now(), by
+    response.save()
+    return response

@@ -15,4 +15,5 @@ urlpatterns = [
          name="import_costs_template"),
     path("bodies/<str:code>/costs/", views.body_costs, name="body_costs"),
     path("bodies/<str:code>/costs/<int:year>/edit/", views.body_costs_edit, name="body_costs_edit"),
+    path("bodies/<str:code>/survey/<int:round_id>/", views.survey_response, name="survey_response"),
 ]

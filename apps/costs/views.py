@@ -1,16 +1,19 @@
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
 from apps.core.pagination import KnownCountPaginator
-from apps.costs import exports, selectors, services
+from apps.costs import exports, permissions, selectors, services
 from apps.costs.filters import ComparisonFilter
 from apps.costs.forms import CostFormSetHelper, CostRecordFormSet
 from apps.costs.tables import ComparisonTable
+from apps.costs.models import SurveyResponse
 from apps.members.models import MemberBody, ParticipationStatus
 from apps.members.views import consortium_for
 
@@ -96,28 +99,60 @@ def _body_for(request, code) -> MemberBody:
     return get_object_or_404(MemberBody.objects.for_user(request.user), code=code)
 
 
-def _require_cost_editor(request, body: MemberBody) -> None:
-    access = access_for(request.user)
-    if access.is_own_body(body.pk) and access.may_edit_own_survey:
-        return
-    if any(access.manages(cid) for cid in body.participations.values_list("consortium_id", flat=True)):
-        return
-    raise PermissionDenied
+REFUSALS = {
+    "locked": gettext_lazy("This year's survey is locked; the secretariat must reopen it first."),
+    "closed": gettext_lazy("No survey round is open for this year."),
+    "submitted": gettext_lazy("Your survey has been submitted for review; ask the secretariat to return it for changes."),
+    "role": gettext_lazy("Only the secretariat and the body's own staff can change its costs."),
+}
+
+
+def _require_cost_editor(request, body: MemberBody, year: int) -> None:
+    refusal = permissions.cost_edit_refusal(request.user, body, year)
+    if refusal:
+        raise PermissionDenied(REFUSALS[refusal])
 
 
 def body_costs(request, code):
     body = _body_for(request, code)
     years = selectors.body_cost_years(body=body)
-    year = _year_param(request) or (years[0][0] if years else None)
-    records = selectors.body_costs(body=body, fiscal_year=year) if year else []
+    rounds = selectors.body_survey_rounds(body=body)
+    year = _year_param(request) or (years[0][0] if years else (rounds[0].fiscal_year if rounds else None))
+    access = access_for(request.user)
     return render(request, "costs/body_costs.html", {
-        "body": body, "years": years, "year": year, "records": records,
+        "body": body, "years": years, "year": year,
+        "records": selectors.body_costs(body=body, fiscal_year=year) if year else [],
+        "rounds": [r for r in rounds if r.fiscal_year == year],
+        "may_edit": year is not None and permissions.cost_edit_refusal(request.user, body, year) is None,
+        "may_submit": access.is_own_body(body.pk) and access.may_edit_own_survey,
+        "may_review": any(access.manages(r.consortium_id) for r in rounds),
     })
+
+
+def survey_response(request, code, round_id):
+    """Staff submit their body's survey; the secretariat accepts it or returns it."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    body = _body_for(request, code)
+    survey_round = get_object_or_404(permissions.rounds_of(body, year=None), pk=round_id)
+    access = access_for(request.user)
+    action = request.POST.get("action")
+    if action == "submit" and access.is_own_body(body.pk) and access.may_edit_own_survey:
+        status = SurveyResponse.Status.SUBMITTED
+    elif action in {"accept", "return"} and access.manages(survey_round.consortium_id):
+        status = SurveyResponse.Status.ACCEPTED if action == "accept" else SurveyResponse.Status.EDITING
+    else:
+        raise PermissionDenied
+    try:
+        services.survey_response_set(survey_round=survey_round, body=body, status=status, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}")
 
 
 def body_costs_edit(request, code, year):
     body = _body_for(request, code)
-    _require_cost_editor(request, body)
+    _require_cost_editor(request, body, year)
     queryset = selectors.body_costs(body=body, fiscal_year=year)
     formset = CostRecordFormSet(request.POST or None, queryset=queryset, prefix="costs")
     if request.method == "POST" and formset.is_valid():

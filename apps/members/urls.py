@@ -7,5 +7,4 @@ urlpatterns = [
     path("c/", views.consortium_list, name="consortium_list"),
     path("c/<slug:slug>/", views.consortium_dashboard, name="consortium_dashboard"),
     path("c/<slug:slug>/members/", views.member_list, name="member_list"),
-    path("bodies/<str:code>/", views.body_detail, name="body_detail"),
 ]

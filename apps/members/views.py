@@ -52,14 +52,3 @@ def member_list(request, slug):
     table = MemberTable(selectors.member_rows(consortium=consortium))
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "members/member_list.html", {"consortium": consortium, "table": table})
-
-
-def body_detail(request, code):
-    body = get_object_or_404(selectors.body_detail(user=request.user, code=code))
-    participations = selectors.body_participations(user=request.user, body=body)
-    return render(request, "members/body_detail.html", {
-        "body": body,
-        "populations": body.populations.all(),
-        "participations": [(p, selectors.ownership_grid(p)) for p in participations],
-        "access": access_for(request.user),
-    })

@@ -9,7 +9,7 @@ from apps.accounts.models import Role
 from apps.members.models import ParticipationStatus
 from apps.members.selectors import consortium_summary
 from apps.members.services import participation_set_status
-from tests.factories import ConsortiumFactory, ParticipationFactory, member_of, user_with_role
+from tests.factories import ConsortiumFactory, ParticipationFactory, SurveyRoundFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -58,6 +58,7 @@ def test_member_staff_lands_on_its_body_and_sees_no_other(client, world):
 
 
 def test_mayor_cannot_edit_the_survey_but_staff_can(client, world):
+    SurveyRoundFactory(consortium=world["saitama"], fiscal_year=2025)
     url = reverse("body_costs_edit", args=[world["ina"].code, 2025])
     client.force_login(user_with_role(Role.MAYOR, body=world["ina"]))
     assert client.get(url).status_code == 403

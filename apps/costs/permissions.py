@@ -1,0 +1,37 @@
+"""Who may change a body's costs for a year: the survey's state decides, on top of roles.
+
+Member staff edit their own body's figures only while a survey round of that year is
+open and their response is not yet submitted; the secretariat edits until the round is
+locked; nobody edits a locked year.
+"""
+
+from __future__ import annotations
+
+from apps.accounts.access import access_for
+from apps.costs.models import SurveyResponse, SurveyRound
+
+
+def rounds_of(body, year: int | None):
+    """Survey rounds of the consortia the body belongs to (of one year, or all)."""
+    rounds = SurveyRound.objects.filter(consortium__participations__body=body)
+    return rounds if year is None else rounds.filter(fiscal_year=year)
+
+
+def cost_edit_refusal(user, body, year: int) -> str | None:
+    """None when the user may edit; otherwise the reason, for a 403 page."""
+    access = access_for(user)
+    rounds = list(rounds_of(body, year))
+    if any(r.status == SurveyRound.Status.LOCKED for r in rounds):
+        return "locked"
+    if any(access.manages(cid) for cid in body.participations.values_list("consortium_id", flat=True)):
+        return None
+    if not (access.is_own_body(body.pk) and access.may_edit_own_survey):
+        return "role"
+    open_rounds = [r for r in rounds if r.status == SurveyRound.Status.OPEN]
+    if not open_rounds:
+        return "closed"
+    submitted = SurveyResponse.objects.filter(
+        survey_round__in=open_rounds, body=body,
+        status__in=[SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED],
+    ).exists()
+    return "submitted" if submitted else None

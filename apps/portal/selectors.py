@@ -1,0 +1,26 @@
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from apps.allocation.models import AllocationPlan
+from apps.allocation.selectors import MemberShare, published_shares
+from apps.members.models import MemberBody
+
+
+@dataclass(frozen=True)
+class PublishedShare:
+    plan: AllocationPlan
+    share: MemberShare
+
+
+def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
+    """This body's share in each published plan the user may see, newest first."""
+    plans = (AllocationPlan.objects.for_user(user)
+             .filter(status=AllocationPlan.Status.PUBLISHED, members__body=body)
+             .select_related("consortium").order_by("-fiscal_year", "-published_at").distinct())
+    found = []
+    for plan in plans:
+        share = published_shares(plan).get(body.code)
+        if share is not None:
+            found.append(PublishedShare(plan=plan, share=share))
+    return found

@@ -1,0 +1,77 @@
+"""The survey's life: staff edit while open, submit for review; the secretariat accepts,
+returns or locks; nobody edits a locked year."""
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, business_system, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def setup():
+    consortium = ConsortiumFactory(slug="saitama")
+    survey_round = SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    body = member_of(consortium, name="伊奈町")
+    return consortium, survey_round, body
+
+
+def formset_post(system_id, amount):
+    return {"costs-TOTAL_FORMS": "1", "costs-INITIAL_FORMS": "0", "costs-MIN_NUM_FORMS": "0",
+            "costs-MAX_NUM_FORMS": "1000", "costs-0-business_system": str(system_id),
+            "costs-0-category": "software", "costs-0-amount": str(amount), "costs-0-vendor": "架空"}
+
+
+def test_staff_enter_costs_while_the_round_is_open(client, setup):
+    _, _, body = setup
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    url = reverse("body_costs_edit", args=[body.code, 2025])
+    response = client.post(url, formset_post(business_system().pk, 1_234_000))
+    assert response.status_code == 302
+    assert CostRecord.objects.get(body=body, fiscal_year=2025).amount == 1_234_000
+    assert body.year_costs.get(fiscal_year=2025).total == 1_234_000
+
+
+def test_a_negative_amount_is_refused_and_nothing_saved(client, setup):
+    _, _, body = setup
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    response = client.post(reverse("body_costs_edit", args=[body.code, 2025]), formset_post(business_system().pk, -5))
+    assert response.status_code == 200 and not CostRecord.objects.exists()
+
+
+def test_after_submitting_staff_can_no_longer_edit_until_returned(client, setup):
+    consortium, survey_round, body = setup
+    staff = user_with_role(Role.STAFF, body=body)
+    client.force_login(staff)
+    client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "submit"})
+    assert SurveyResponse.objects.get(body=body).status == SurveyResponse.Status.SUBMITTED
+    assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 403
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "return"})
+    client.force_login(staff)
+    assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 200
+
+
+def test_staff_cannot_accept_their_own_survey(client, setup):
+    _, survey_round, body = setup
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    response = client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "accept"})
+    assert response.status_code == 403
+
+
+def test_nobody_edits_a_locked_year(client, setup):
+    consortium, survey_round, body = setup
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.LOCKED)
+    for user in (user_with_role(Role.STAFF, body=body), user_with_role(Role.SECRETARIAT, consortium=consortium)):
+        client.force_login(user)
+        assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 403
+
+
+def test_staff_cannot_edit_without_an_open_round(client, setup):
+    _, survey_round, body = setup
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.CLOSED)
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 403
