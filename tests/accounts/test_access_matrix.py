@@ -1,0 +1,172 @@
+"""Every URL pattern of the project, for every role, with the status each must get.
+
+A new pattern without an entry in EXPECTED fails ``test_every_url_pattern_is_in_the_matrix``,
+so no page escapes the matrix. 200 = allowed, 302 = sent to log in (anonymous) or
+redirected, 403 = in scope but not permitted, 404 = outside the user's scope (its
+existence does not leak), 405 = a POST-only action asked with GET.
+"""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from apps.accounts.models import Role
+from apps.allocation import services as allocation
+from apps.costs.models import SurveyRound
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+
+ROLES = ["anonymous", "secretariat_a", "secretariat_b", "staff_x", "staff_y", "mayor_x", "observer_a"]
+
+
+def everyone(status):
+    return {role: (302 if role == "anonymous" else status) for role in ROLES}
+
+
+def rule(*, secretariat_a, secretariat_b, staff_x, staff_y, mayor_x, observer_a):
+    return {"anonymous": 302, "secretariat_a": secretariat_a, "secretariat_b": secretariat_b, "staff_x": staff_x,
+            "staff_y": staff_y, "mayor_x": mayor_x, "observer_a": observer_a}
+
+
+SECRETARIAT_PAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=200)
+MANAGE_PAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=403)
+BODY_X_PAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=404, mayor_x=200, observer_a=200)
+DRAFT_PLAN_READ = rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=200)
+DRAFT_PLAN_MANAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=403)
+PUBLISHED_PLAN = rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=200, mayor_x=200, observer_a=200)
+POST_ONLY = everyone(405)
+
+# url name → (how to build its arguments from the world, expected status per role)
+EXPECTED = {
+    "home": (lambda w: {}, everyone(302)),
+    "login": (lambda w: {}, {role: 200 for role in ROLES}),
+    "logout": (lambda w: {}, everyone(405)),
+    "password_change": (lambda w: {}, everyone(200)),
+    "password_change_done": (lambda w: {}, everyone(200)),
+    "set_language": (lambda w: {}, {role: 302 for role in ROLES}),
+    "healthz": (lambda w: {}, {role: 200 for role in ROLES}),
+    "consortium_list": (lambda w: {}, everyone(200)),
+    "consortium_dashboard": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "member_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "cost_comparison": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),  # unpublished: members get 403
+    "cost_comparison_csv": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "cost_comparison_xlsx": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "import_bodies": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "import_costs": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "import_bodies_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "import_costs_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "body_detail": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
+    "body_costs": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
+    "body_costs_edit": (lambda w: {"code": w["x"].code, "year": 2025},
+                        rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=404, mayor_x=403,
+                             observer_a=403)),
+    "survey_response": (lambda w: {"code": w["x"].code, "round_id": w["round"].pk}, POST_ONLY),
+    "plan_list": (lambda w: {"slug": "a"},
+                  rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=200, mayor_x=200, observer_a=200)),
+    "plan_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "plan_detail": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_READ),
+    "plan_preview": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_MANAGE),
+    "plan_edit": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_MANAGE),
+    "plan_pools": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_MANAGE),
+    "plan_scenarios": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_READ),
+    "plan_publish": (lambda w: {"pk": w["draft"].pk}, POST_ONLY),
+    "plan_revise": (lambda w: {"pk": w["published"].pk}, POST_ONLY),
+}
+
+# Published objects are checked too, under names of their own.
+EXTRA_CASES = {
+    "plan_detail (published)": ("plan_detail", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
+    "plan_scenarios (published)": ("plan_scenarios", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
+    "plan_edit (published)": ("plan_edit", lambda w: {"pk": w["published"].pk},
+                              rule(secretariat_a=403, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403,
+                                   observer_a=403)),
+    "body_detail (other consortium)": ("body_detail", lambda w: {"code": w["z"].code},
+                                       rule(secretariat_a=404, secretariat_b=200, staff_x=404, staff_y=404,
+                                            mayor_x=404, observer_a=404)),
+}
+
+# Django admin is its own site: its many patterns share one rule, checked on its index
+# and on every registered model's change list in test_admin_is_for_administrators_only.
+ADMIN_NAMESPACE = "admin"
+
+
+def project_url_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=None):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern) and namespace != ADMIN_NAMESPACE:
+                assert entry.name, f"URL pattern {entry.pattern} has no name, so the matrix cannot cover it"
+                names.add(entry.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_pattern_is_in_the_matrix():
+    missing = project_url_names() - set(EXPECTED)
+    assert not missing, f"add these URL names to EXPECTED with their expected statuses: {sorted(missing)}"
+
+
+@pytest.fixture
+def world(db):
+    a = ConsortiumFactory(slug="a")
+    b = ConsortiumFactory(slug="b")
+    x = member_of(a, name="伊奈町", population=40000, cost=100_000_000)
+    y = member_of(a, name="三芳町", population=30000, cost=80_000_000)
+    z = member_of(b, name="香芝市", population=70000, cost=150_000_000)
+    survey_round = SurveyRoundFactory(consortium=a, fiscal_year=2025, status=SurveyRound.Status.OPEN)
+    pools = [{"name": "基幹系", "amount": 100_000_000, "equal_ratio": Decimal("0.3"),
+              "population_ratio": Decimal("0.7")}]
+    common = {"consortium": a, "fiscal_year": 2026, "cost_fiscal_year": 2025,
+              "population_basis_date": datetime.date(2025, 6, 1)}
+    published = allocation.plan_create(name="確定", pools=[dict(p) for p in pools], **common)
+    users = {
+        "anonymous": None,
+        "secretariat_a": user_with_role(Role.SECRETARIAT, consortium=a),
+        "secretariat_b": user_with_role(Role.SECRETARIAT, consortium=b),
+        "staff_x": user_with_role(Role.STAFF, body=x),
+        "staff_y": user_with_role(Role.STAFF, body=y),
+        "mayor_x": user_with_role(Role.MAYOR, body=x),
+        "observer_a": user_with_role(Role.OBSERVER, consortium=a),
+    }
+    allocation.plan_publish(plan=published, by=users["secretariat_a"])
+    draft = allocation.plan_create(name="案", pools=[dict(p) for p in pools], **common)
+    return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users}
+
+
+CASES = [(name, name, build, statuses) for name, (build, statuses) in EXPECTED.items()] + [
+    (label, name, build, statuses) for label, (name, build, statuses) in EXTRA_CASES.items()]
+
+
+def test_each_role_gets_exactly_the_expected_status(client, world):
+    """One world, every case; all mismatches are reported together."""
+    mismatches = []
+    for label, name, build, statuses in CASES:
+        url = reverse(name, kwargs=build(world))
+        for role in ROLES:
+            client.logout()
+            if world["users"][role] is not None:
+                client.force_login(world["users"][role])
+            status = client.get(url).status_code
+            if status != statuses[role]:
+                mismatches.append(f"{label} {url} as {role}: got {status}, expected {statuses[role]}")
+    assert not mismatches, "\n".join(mismatches)
+
+
+def test_admin_is_for_administrators_only(client, world):
+    from django.contrib import admin
+
+    urls = [reverse("admin:index")] + [
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist") for model in admin.site._registry]
+    for role in ROLES:
+        client.logout()
+        if world["users"][role] is not None:
+            client.force_login(world["users"][role])
+        for url in urls:
+            response = client.get(url)
+            assert response.status_code == 302, (role, url)
+            assert "/admin/login/" in response["Location"] or "/accounts/login/" in response["Location"], (role, url)
