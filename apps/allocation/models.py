@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import TimeStampedModel
+from apps.core.models import AuditScoped, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium, MemberBody
 
@@ -64,7 +64,7 @@ class PlanQuerySet(FrozenQuerySet):
         return self.filter(consortium_id__in=access.readable_consortia)
 
 
-class AllocationPlan(TimeStampedModel):
+class AllocationPlan(AuditScoped, TimeStampedModel):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         PUBLISHED = "published", _("Published")
@@ -98,6 +98,9 @@ class AllocationPlan(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.name} ({self.fiscal_year})"
 
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
+
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
@@ -111,7 +114,7 @@ class AllocationPlan(TimeStampedModel):
         return super().delete(*args, **kwargs)
 
 
-class PlanPart(models.Model):
+class PlanPart(AuditScoped, models.Model):
     """Anything that feeds a plan: frozen with it."""
 
     objects = FrozenQuerySet.as_manager()
@@ -126,6 +129,9 @@ class PlanPart(models.Model):
     def delete(self, *args, **kwargs):
         refuse_if_published(self.plan_id)
         return super().delete(*args, **kwargs)
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.plan.consortium_id]
 
 
 class PlanMember(PlanPart):

@@ -8,3 +8,17 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class AuditScoped:
+    """Tags each audit-trail entry with the consortia the object belongs to, so the
+    secretariat of one consortium sees its own entries only (deleted objects included).
+    Models list their consortium ids in ``audit_consortium_ids``."""
+
+    def audit_consortium_ids(self) -> list[int]:
+        raise NotImplementedError(f"{type(self).__name__} must say which consortia it belongs to")
+
+    def get_additional_data(self) -> dict:
+        ids = sorted(set(self.audit_consortium_ids()))
+        # "|1|3|" so that a text search for "|1|" finds consortium 1 on every database.
+        return {"consortia": "|" + "|".join(str(i) for i in ids) + "|"}

@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class CostsConfig(AppConfig):
     name = "apps.costs"
     verbose_name = _("Costs")
+
+    def ready(self) -> None:
+        # Every create, change and delete of these is kept in the audit trail.
+        from auditlog.registry import auditlog
+
+        from apps.costs.models import CostRecord, SurveyRound
+
+        for model in (CostRecord, SurveyRound,):
+            auditlog.register(model)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from auditlog.models import LogEntry
 from django.db import transaction
 
 from apps.core.tabular import (
@@ -292,6 +293,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
         for record in CostRecord.objects.filter(fiscal_year=fiscal_year, body_id__in=body_ids)
     }
     to_create, to_update = [], []
+    previous: dict[int, tuple] = {}
     for row in parsed.rows:
         for category, amount in row.amounts.items():
             record = existing.get((row.body_id, row.system_id, category))
@@ -301,6 +303,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
                     category=category, amount=amount, vendor=row.vendor, contract_end=row.contract_end,
                 ))
             elif (record.amount, record.vendor, record.contract_end) != (amount, row.vendor, row.contract_end):
+                previous[record.pk] = (record.amount, record.vendor, record.contract_end)
                 record.amount, record.vendor, record.contract_end = amount, row.vendor, row.contract_end
                 to_update.append(record)
             else:
@@ -308,6 +311,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
     CostRecord.objects.bulk_create(to_create, batch_size=1000)
     CostRecord.objects.bulk_update(to_update, ["amount", "vendor", "contract_end", "updated_at"], batch_size=1000)
     result.created, result.updated = len(to_create), len(to_update)
+    _audit_bulk_writes(to_create, to_update, previous)
     cost_summaries_refresh(body_ids=body_ids, fiscal_years=[fiscal_year])
     return result
 
@@ -315,3 +319,15 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
 def template_csv(columns) -> bytes:
     """An empty file with the Japanese headings, for the upload pages' download link."""
     return ("\ufeff" + ",".join(column.label for column in columns) + "\r\n").encode("utf-8")
+
+
+def _audit_bulk_writes(created: list[CostRecord], updated: list[CostRecord], previous: dict[int, tuple]) -> None:
+    """Bulk writes send no model signals, so the audit trail is written here."""
+    fields = ("amount", "vendor", "contract_end")
+    for record in created:
+        LogEntry.objects.log_create(record, action=LogEntry.Action.CREATE, force_log=True, changes={
+            field: [None, str(getattr(record, field))] for field in fields})
+    for record in updated:
+        LogEntry.objects.log_create(record, action=LogEntry.Action.UPDATE, force_log=True, changes={
+            field: [str(old), str(getattr(record, field))]
+            for field, old in zip(fields, previous[record.pk], strict=True) if old != getattr(record, field)})

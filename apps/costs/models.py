@@ -2,7 +2,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import TimeStampedModel
+from apps.core.models import AuditScoped, TimeStampedModel
 from apps.members.models import Consortium, MemberBody
 
 # Costs not broken down by business system are recorded against this catalogue entry.
@@ -43,7 +43,7 @@ class CostCategory(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class SurveyRound(TimeStampedModel):
+class SurveyRound(AuditScoped, TimeStampedModel):
     class Status(models.TextChoices):
         OPEN = "open", _("Open")
         CLOSED = "closed", _("Closed")
@@ -63,13 +63,16 @@ class SurveyRound(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.consortium} {self.fiscal_year}"
 
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
+
 
 class CostRecordQuerySet(models.QuerySet):
     def for_user(self, user):
         return self.filter(body__in=MemberBody.objects.for_user(user).values("pk"))
 
 
-class CostRecord(TimeStampedModel):
+class CostRecord(AuditScoped, TimeStampedModel):
     """What one body paid in one fiscal year for one business system and category, in yen."""
 
     body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="cost_records")
@@ -97,6 +100,9 @@ class CostRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} {self.fiscal_year} {self.business_system} {self.category}: {self.amount:,}"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return self.body.audit_consortium_ids()
 
 
 class BodyYearCost(models.Model):

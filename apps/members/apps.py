@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class MembersConfig(AppConfig):
     name = "apps.members"
     verbose_name = _("Members")
+
+    def ready(self) -> None:
+        # Every create, change and delete of these is kept in the audit trail.
+        from auditlog.registry import auditlog
+
+        from apps.members.models import MemberBody, PopulationRecord, Participation
+
+        for model in (MemberBody, PopulationRecord, Participation,):
+            auditlog.register(model)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import TimeStampedModel
+from apps.core.models import AuditScoped, TimeStampedModel
 from apps.members.codes import is_valid_code
 
 
@@ -77,7 +77,7 @@ class MemberBodyQuerySet(models.QuerySet):
         return self.filter(participations__consortium_id__in=access.readable_consortia).distinct()
 
 
-class MemberBody(TimeStampedModel):
+class MemberBody(AuditScoped, TimeStampedModel):
     class Kind(models.TextChoices):
         CITY = "city", _("City (市)")
         TOWN = "town", _("Town (町)")
@@ -111,8 +111,11 @@ class MemberBody(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def audit_consortium_ids(self) -> list[int]:
+        return list(self.participations.values_list("consortium_id", flat=True))
 
-class PopulationRecord(TimeStampedModel):
+
+class PopulationRecord(AuditScoped, TimeStampedModel):
     class Source(models.TextChoices):
         REGISTRY = "registry", _("Basic resident register (住民基本台帳)")
         CENSUS = "census", _("Census (国勢調査)")
@@ -133,6 +136,9 @@ class PopulationRecord(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} {self.population:,} ({self.as_of})"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return self.body.audit_consortium_ids()
 
 
 class ParticipationStatus(models.TextChoices):
@@ -164,7 +170,7 @@ class ParticipationQuerySet(models.QuerySet):
         return self.filter(consortium_id__in=access.readable_consortia)
 
 
-class Participation(TimeStampedModel):
+class Participation(AuditScoped, TimeStampedModel):
     """A body's membership of one consortium; ``status`` mirrors the open history entry."""
 
     body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="participations")
@@ -183,6 +189,9 @@ class Participation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.body} @ {self.consortium}: {self.get_status_display()}"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
 
     def status_on(self, day: datetime.date) -> str | None:
         for change in self.history.all():

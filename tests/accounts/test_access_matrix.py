@@ -47,6 +47,8 @@ EXPECTED = {
     "set_language": (lambda w: {}, {role: 302 for role in ROLES}),
     "healthz": (lambda w: {}, {role: 200 for role in ROLES}),
     "consortium_list": (lambda w: {}, everyone(200)),
+    "audit_trail": (lambda w: {}, rule(secretariat_a=200, secretariat_b=200, staff_x=403, staff_y=403, mayor_x=403,
+                                       observer_a=403)),
     "consortium_dashboard": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "member_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "cost_comparison": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),  # unpublished: members get 403

@@ -1,0 +1,19 @@
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
+
+from apps.accounts.access import access_for
+from apps.accounts.audit import AuditFilter, AuditTable, audit_entries
+
+
+@require_GET
+def audit_trail(request):
+    """Who changed what, when, before and after; nobody can edit it here."""
+    access = access_for(request.user)
+    if not (access.is_admin or access.secretariat_of):
+        raise PermissionDenied
+    filterset = AuditFilter(request.GET, queryset=audit_entries(user=request.user))
+    table = AuditTable(filterset.qs)
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    return render(request, "accounts/audit_trail.html", {"filter": filterset, "table": table})
