@@ -1,10 +1,12 @@
 from django.urls import path
 
-from apps.members import views
+from apps.members import people, views
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("c/", views.consortium_list, name="consortium_list"),
     path("c/<slug:slug>/", views.consortium_dashboard, name="consortium_dashboard"),
     path("c/<slug:slug>/members/", views.member_list, name="member_list"),
+    path("c/<slug:slug>/people/", people.people, name="people"),
+    path("c/<slug:slug>/people/<int:user_id>/deactivate/", people.person_deactivate, name="person_deactivate"),
 ]

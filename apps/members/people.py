@@ -1,0 +1,76 @@
+"""The secretariat's page of who has access to a consortium: invite, deactivate."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import access_for
+from apps.accounts.models import Role, RoleAssignment, User
+from apps.accounts.services import user_deactivate, user_invite
+from apps.members.models import Consortium, MemberBody
+from apps.members.views import consortium_for
+
+
+class InviteForm(forms.Form):
+    email = forms.EmailField(label=gettext_lazy("E-mail"))
+    display_name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
+    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
+    body = forms.ModelChoiceField(label=gettext_lazy("Member body (staff and mayors)"), required=False,
+                                  queryset=MemberBody.objects.none())
+
+    def __init__(self, *args, consortium: Consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["body"].queryset = MemberBody.objects.filter(participations__consortium=consortium)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if hasattr(field, "choices") else "form-control"
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("role") in (Role.STAFF, Role.MAYOR) and not cleaned.get("body"):
+            raise ValidationError(_("Member staff and mayors must be bound to a member body."))
+        return cleaned
+
+
+def access_rows(consortium: Consortium):
+    return (RoleAssignment.objects
+            .filter(Q(consortium=consortium) | Q(body__participations__consortium=consortium))
+            .select_related("user", "body", "consortium").order_by("role", "body__code", "user__username"))
+
+
+def people(request, slug):
+    consortium = consortium_for(request, slug, manage=True)
+    form = InviteForm(request.POST or None, consortium=consortium)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        in_consortium = data["role"] in (Role.SECRETARIAT, Role.OBSERVER)
+        try:
+            user_invite(
+                email=data["email"], display_name=data["display_name"], role=data["role"],
+                consortium=consortium if in_consortium else None, body=None if in_consortium else data["body"],
+                set_password_url=lambda uid, token: request.build_absolute_uri(
+                    reverse("password_reset_confirm", args=[uid, token])),
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            return redirect("people", slug=slug)
+    return render(request, "members/people.html", {"consortium": consortium, "form": form,
+                                                   "rows": access_rows(consortium)})
+
+
+@require_POST
+def person_deactivate(request, slug, user_id):
+    consortium = consortium_for(request, slug, manage=True)
+    row = get_object_or_404(access_rows(consortium), user_id=user_id, user__is_superuser=False)
+    if row.user == request.user:
+        raise PermissionDenied
+    user_deactivate(user=row.user)
+    messages.success(request, _("%(user)s can no longer log in.") % {"user": row.user})
+    return redirect("people", slug=slug)

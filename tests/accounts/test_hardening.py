@@ -1,0 +1,79 @@
+"""Login throttling, and production settings that pass Django's deployment check."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.urls import reverse
+
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+REPO = Path(__file__).resolve().parents[2]
+
+
+def login(client, username, password, address):
+    return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_a_username_is_locked_after_five_failures_and_the_right_password_then_fails_too(client, settings):
+    UserFactory(username="ina-staff", password="the-right-password-2026")
+    for _ in range(5):
+        login(client, "ina-staff", "wrong", "203.0.113.5")
+    response = login(client, "ina-staff", "the-right-password-2026", "203.0.113.5")
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_colleagues_behind_the_same_address_are_not_locked_out(client):
+    UserFactory(username="ina-staff", password="the-right-password-2026")
+    UserFactory(username="ina-mayor", password="the-mayors-password-2026")
+    for _ in range(6):
+        login(client, "ina-staff", "wrong", "203.0.113.5")
+    response = login(client, "ina-mayor", "the-mayors-password-2026", "203.0.113.5")
+    assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_lock_lifts_after_the_cool_off(client, settings):
+    import datetime
+
+    from axes.models import AccessAttempt
+
+    UserFactory(username="ina-staff", password="the-right-password-2026")
+    for _ in range(5):
+        login(client, "ina-staff", "wrong", "203.0.113.5")
+    AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - datetime.timedelta(hours=1))
+    assert login(client, "ina-staff", "the-right-password-2026", "203.0.113.5").status_code == 302
+
+
+def test_weak_passwords_are_refused():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password("password123")
+    with pytest.raises(ValidationError):
+        validate_password("short1!")
+
+
+def test_production_settings_pass_the_deployment_check():
+    env = {**os.environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50 + "-not-a-real-key-0123456789",
+           "DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp"}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_bad_setting_fails_loudly():
+    env = {**os.environ, "DJANGO_DEBUG": "maybe"}
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=REPO, env=env, capture_output=True, text=True)
+    assert result.returncode != 0 and "DJANGO_DEBUG" in result.stderr
+
+
+def test_pages_carry_a_content_security_policy(client):
+    response = client.get(reverse("login"))
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
