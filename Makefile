@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install ci-services bench messages worker clean
+.PHONY: demo test install browser bench messages worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -19,8 +19,14 @@ demo: $(STAMP)
 	CONSORTIUM_DEMO=true $(PY) manage.py seed_demo
 	CONSORTIUM_DEMO=true $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) browser
 	eval "$$($(PY) scripts/detect_services.py)"; $(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests drive Debian's Chromium (never a downloaded browser build).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 && \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } || \
+	  echo "chromium is not installed: the browser tests will be skipped"
 
 bench: $(STAMP)
 	$(PY) manage.py bench_pages

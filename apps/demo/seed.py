@@ -17,6 +17,7 @@ from django.db import transaction
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import role_grant, user_ensure
+from apps.costs.catalogue import catalogue_load
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.demo.plans import seed_plans
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
@@ -95,6 +96,7 @@ def demo_rows() -> list[dict]:
 
 @transaction.atomic
 def seed_demo() -> list[DemoAccount]:
+    catalogue_load(BusinessSystem)  # normally there from its migration; a flushed database lacks it
     consortia = {slug: _consortium(slug, values) for slug, values in CONSORTIA.items()}
     bodies: dict[str, MemberBody] = {}
     nara_index = 0

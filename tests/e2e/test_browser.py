@@ -1,0 +1,56 @@
+"""What a secretariat and a member's IT officer do, in a real browser."""
+
+import pytest
+from django.core.management import call_command
+
+from apps.demo.seed import DEMO_PASSWORD
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(live_server):
+    call_command("seed_demo", verbosity=0)
+    return live_server.url
+
+
+def log_in(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", DEMO_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_the_secretariat_opens_the_named_side_by_side_table(page, demo, screenshot):
+    log_in(page, demo, "jimukyoku")
+    page.goto(f"{demo}/c/saitama/costs/")
+    table = page.locator("table.table").first
+    assert table.locator("tbody tr").count() == 23
+    assert "伊奈町" in table.inner_text() and "東秩父村" in table.inner_text()
+    assert page.locator("[data-demo-notice]").count() == 1
+    screenshot("secretariat-side-by-side")
+    page.goto(f"{demo}/c/saitama/")
+    screenshot("secretariat-dashboard")
+
+
+def test_a_member_officer_edits_its_survey_sees_its_share_and_no_other_body(page, demo, screenshot):
+    log_in(page, demo, "ina-staff")
+    assert page.url.rstrip("/").endswith("/bodies/113018")
+    assert "伊奈町" in page.inner_text("h1")
+    share_card = page.locator(".card.border-success")
+    assert "円" in share_card.inner_text()
+    screenshot("member-portal")
+
+    page.goto(f"{demo}/bodies/113018/costs/2026/edit/")
+    page.select_option("select[name=costs-0-business_system]", label="住民基本台帳")
+    page.select_option("select[name=costs-0-category]", value="software")
+    page.fill("input[name=costs-0-amount]", "3210000")
+    page.fill("input[name=costs-0-vendor]", "架空システム株式会社")
+    page.click("main form button[type=submit]")
+    page.wait_for_url("**/bodies/113018/costs/?fy=2026")
+    assert "3,210,000" in page.inner_text("main table")
+    screenshot("member-survey-saved")
+
+    response = page.goto(f"{demo}/bodies/113247/")
+    assert response.status == 404
