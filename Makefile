@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install browser bench messages worker clean
+.PHONY: demo test install browser bench loadtest messages worker clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -30,6 +30,10 @@ browser:
 
 bench: $(STAMP)
 	$(PY) manage.py bench_pages
+	$(PY) manage.py bench_allocation
+
+loadtest: $(STAMP)
+	$(PY) scripts/load_portal.py
 
 messages:
 	cd apps && ../$(PY) ../manage.py makemessages -l ja --no-obsolete

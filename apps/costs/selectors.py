@@ -6,7 +6,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
 from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
@@ -88,6 +88,7 @@ def body_costs(*, body, fiscal_year: int) -> QuerySet[CostRecord]:
     return (
         CostRecord.objects.filter(body=body, fiscal_year=fiscal_year)
         .select_related("business_system")
+        .only("amount", "category", "vendor", "contract_end", "business_system__name_ja")
         .order_by("business_system__sort_order", "category")
     )
 
@@ -102,9 +103,11 @@ def body_cost_years(*, body) -> list[tuple[int, int]]:
 
 def body_survey_rounds(*, body) -> list[SurveyRound]:
     """The body's survey rounds with its own response attached as ``response``."""
-    rounds = list(SurveyRound.objects.filter(consortium__participations__body=body)
-                  .select_related("consortium").order_by("-fiscal_year", "consortium__name"))
-    responses = {r.survey_round_id: r for r in SurveyResponse.objects.filter(body=body, survey_round__in=rounds)}
+    rounds = (SurveyRound.objects.filter(consortium__participations__body=body)
+              .select_related("consortium").order_by("-fiscal_year", "consortium__name")
+              .prefetch_related(Prefetch("responses", queryset=SurveyResponse.objects.filter(body=body),
+                                         to_attr="own_responses")))
+    rounds = list(rounds)
     for survey_round in rounds:
-        survey_round.response = responses.get(survey_round.pk)
+        survey_round.response = survey_round.own_responses[0] if survey_round.own_responses else None
     return rounds

@@ -1,6 +1,7 @@
 """Template filters for money and dates; they only delegate to apps.core.formatting."""
 
 from django import template
+from django.utils.translation import get_language
 
 from apps.core import formatting
 
@@ -43,3 +44,20 @@ def query_with(context, **changes):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+_LABELS: dict[tuple, dict] = {}
+
+
+@register.filter
+def display(instance, field_name):
+    """``{{ record|display:"status" }}``: the choice label, like get_status_display(),
+    but from a per-language table built once, not by hashing every lazy label per row."""
+    model = type(instance)
+    key = (model, field_name, get_language())
+    labels = _LABELS.get(key)
+    if labels is None:
+        field = model._meta.get_field(field_name)
+        labels = _LABELS[key] = {value: str(label) for value, label in field.flatchoices}
+    value = getattr(instance, field_name)
+    return labels.get(value, value)
