@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.costs",
     "apps.allocation",
+    "apps.reports",
     "apps.portal",
     "apps.demo",
 ]
@@ -200,6 +201,8 @@ REPORTS_ROOT = Path(env_str("CONSORTIUM_REPORTS_ROOT", str(BASE_DIR / "var" / "r
 # Uploads: a council's survey file is a few hundred kilobytes; refuse anything huge.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Briefings go to mayors as an attachment, or as a link to the (access-checked) download.
+REPORTS_EMAIL_ATTACH = env_bool("CONSORTIUM_REPORTS_EMAIL_ATTACH", True)
 IMPORT_MAX_BYTES = env_int("CONSORTIUM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -255,5 +258,5 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # axes logs every successful login at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
 }

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("apps.members.urls")),
     path("", include("apps.costs.urls")),
     path("", include("apps.allocation.urls")),
+    path("", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),
 ]

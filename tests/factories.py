@@ -4,6 +4,7 @@ import factory
 
 from apps.accounts.models import Role, RoleAssignment, User
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.costs.catalogue import catalogue_load
 from apps.costs.services import cost_summaries_refresh
 from apps.members.codes import check_digit
 from apps.members.services import population_record
@@ -73,6 +74,10 @@ def user_with_role(role: Role, *, consortium=None, body=None) -> User:
 
 
 def business_system(code: str = "resident_registry") -> BusinessSystem:
+    if not BusinessSystem.objects.exists():
+        # A transactional test before this one (browser, worker) flushed the catalogue
+        # that the migration loads.
+        catalogue_load(BusinessSystem)
     return BusinessSystem.objects.get(code=code)
 
 

@@ -71,3 +71,16 @@ def ratio_percent(value, places: int = 1) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.{places}f}%"
+
+
+def thousands_adding_up(values: list[int]) -> list[int]:
+    """Yen amounts in 千円 that still add up to their rounded total: each row is rounded
+    down, then the rows with the largest remainders get the missing thousands (ties to
+    the earlier row), so a printed column always sums to its printed total."""
+    total = thousands(sum(values))
+    floors = [value // 1000 for value in values]
+    missing = total - sum(floors)
+    order = sorted(range(len(values)), key=lambda i: (-(values[i] % 1000), i))
+    for index in order[:max(missing, 0)]:
+        floors[index] += 1
+    return floors

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import MemberShare, published_shares
+from django.db.models import Q, QuerySet
+
 from apps.members.models import MemberBody
+from apps.reports.models import Kind, Report
 
 
 @dataclass(frozen=True)
@@ -24,3 +27,10 @@ def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
         if share is not None:
             found.append(PublishedShare(plan=plan, share=share))
     return found
+
+
+def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]:
+    """The body's briefings and its consortia's comparisons that the user may download."""
+    return (Report.objects.for_user(user)
+            .filter(Q(kind=Kind.BRIEFING, body=body) | Q(kind=Kind.SIDE_BY_SIDE, consortium__participations__body=body))
+            .select_related("consortium", "body").distinct()[:limit])

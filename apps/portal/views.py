@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404, render
 from apps.accounts.access import access_for
 from apps.costs.selectors import body_cost_years, body_survey_rounds
 from apps.members import selectors as members
-from apps.portal.selectors import body_published_shares
+from apps.portal.selectors import body_published_shares, body_reports
 
 
 def body_detail(request, code):
@@ -17,5 +17,6 @@ def body_detail(request, code):
         "shares": body_published_shares(user=request.user, body=body),
         "cost_years": body_cost_years(body=body)[:3],
         "rounds": body_survey_rounds(body=body),
+        "reports": body_reports(user=request.user, body=body),
         "access": access_for(request.user),
     })

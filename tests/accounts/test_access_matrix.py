@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from apps.accounts.models import Role
 from apps.allocation import services as allocation
 from apps.costs.models import SurveyRound
+from apps.reports import services as reports
+from apps.reports.models import Batch, Kind
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 
 ROLES = ["anonymous", "secretariat_a", "secretariat_b", "staff_x", "staff_y", "mayor_x", "observer_a"]
@@ -78,6 +80,13 @@ EXPECTED = {
     "plan_scenarios": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_READ),
     "plan_publish": (lambda w: {"pk": w["draft"].pk}, POST_ONLY),
     "plan_revise": (lambda w: {"pk": w["published"].pk}, POST_ONLY),
+    "report_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),  # each sees only the reports meant for them
+    "report_download": (lambda w: {"pk": w["briefing_x"].pk}, BODY_X_PAGE),
+    "report_send": (lambda w: {"pk": w["briefing_x"].pk}, POST_ONLY),
+    "batch_detail": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
+    "batch_progress": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
+    "batch_retry": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
+    "batch_zip": (lambda w: {"pk": w["batch"].pk}, MANAGE_PAGE),
 }
 
 # Published objects are checked too, under names of their own.
@@ -90,6 +99,12 @@ EXTRA_CASES = {
     "body_detail (other consortium)": ("body_detail", lambda w: {"code": w["z"].code},
                                        rule(secretariat_a=404, secretariat_b=200, staff_x=404, staff_y=404,
                                             mayor_x=404, observer_a=404)),
+    "report_download (body Y's briefing)": (
+        "report_download", lambda w: {"pk": w["briefing_y"].pk},
+        rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=200, mayor_x=404, observer_a=200)),
+    "report_download (unpublished comparison)": (
+        "report_download", lambda w: {"pk": w["comparison"].pk},
+        rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=200)),
 }
 
 # Django admin is its own site: its many patterns share one rule, checked on its index
@@ -141,7 +156,18 @@ def world(db):
     }
     allocation.plan_publish(plan=published, by=users["secretariat_a"])
     draft = allocation.plan_create(name="案", pools=[dict(p) for p in pools], **common)
-    return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users}
+    archived = {f"briefing_{key}": rendered(Kind.BRIEFING, a, published, users["secretariat_a"], body=body)
+               for key, body in (("x", x), ("y", y))}
+    archived["comparison"] = rendered(Kind.SIDE_BY_SIDE, a, published, users["secretariat_a"])
+    batch = Batch.objects.create(consortium=a, plan=published, requested_by=users["secretariat_a"])
+    return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users,
+            "batch": batch, **archived}
+
+
+def rendered(kind, consortium, plan, by, body=None):
+    job = reports.job_create(kind=kind, consortium=consortium, fiscal_year=2025, plan=plan, body=body,
+                             requested_by=by, enqueue=False)
+    return reports.job_run(job.pk)
 
 
 CASES = [(name, name, build, statuses) for name, (build, statuses) in EXPECTED.items()] + [

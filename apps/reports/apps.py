@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportsConfig(AppConfig):
+    """PDF reports rendered by Celery workers, archived, downloaded and e-mailed."""
+
+    name = "apps.reports"
+    verbose_name = _("Reports")

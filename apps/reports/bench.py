@@ -1,0 +1,173 @@
+"""Report rendering figures, each against a baseline measured in the same run.
+
+- a mayor briefing against a minimal one-page WeasyPrint document;
+- the side-by-side report of a national-scale consortium against WeasyPrint rendering a
+  plain HTML table of the same rows and columns;
+- a batch of briefings through real Celery workers, 2 processes against 1;
+- a render loop's resident memory over many briefings.
+
+Both baselines use the same Japanese font as the reports: without it WeasyPrint would
+draw the names in no font at all, which is not the same work.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.db import transaction
+from django.template import engines
+from django.test import override_settings
+
+from apps.allocation.models import AllocationPlan
+from apps.reports import pdf, services, workers
+from apps.reports.models import Kind, Report, ReportJob
+from apps.reports.selectors import Options, side_by_side_context
+
+FONT_CSS = """
+@font-face { font-family: "BIZ UDGothic"; src: url("fonts/BIZUDGothic-Regular.ttf"); }
+@page { size: A4; margin: 18mm 14mm; }
+body { font-family: "BIZ UDGothic"; font-size: 9.5pt; }
+table { border-collapse: collapse; } td { border: 0.5pt solid #999; padding: 1mm; }
+"""
+
+MINIMAL_HTML = f"<!doctype html><html lang='ja'><style>{FONT_CSS}</style><body><p>伊奈町 首長向け説明資料</p></body></html>"
+
+PLAIN_TABLE = engines["django"].from_string(
+    "<!doctype html><html lang='ja'><style>{{ css }}</style><body><table>"
+    "{% for r in rows %}<tr><td>{{ r.rank }}</td><td>{{ r.code }}</td><td>{{ r.name }}</td><td>{{ r.population }}</td>"
+    "<td>{{ r.current_cost }}</td><td>{{ r.per_resident }}</td><td>{{ r.main_vendor }}</td>"
+    "<td>{{ r.share.share }}</td><td>{{ r.share.saving }}</td><td>{{ r.share.saving_ratio }}</td></tr>{% endfor %}"
+    "</table></body></html>")
+
+
+@dataclass(frozen=True)
+class Timing:
+    median_ms: float
+    runs: int
+
+
+def timed(render, repeats: int) -> Timing:
+    render()  # warm: fonts loaded and cached, templates compiled
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        render()
+        samples.append((time.perf_counter() - start) * 1000)
+    return Timing(median_ms=statistics.median(samples), runs=repeats)
+
+
+def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int]:
+    body = plan.members.select_related("body").first().body
+    options = Options(calendar="era")
+
+    def briefing():
+        return services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
+                                   plan=plan, body=body, options=options)
+
+    pages = _pages(briefing())
+    return timed(briefing, repeats), timed(lambda: pdf.html_to_pdf(MINIMAL_HTML), repeats), pages
+
+
+def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int, int]:
+    consortium, year = plan.consortium, plan.cost_fiscal_year
+
+    def report():
+        return services.render_pdf(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=year, plan=plan,
+                                   body=None, options=Options())
+
+    def plain_table():
+        # The same rows read the same way, so only the report's own layout is compared.
+        rows = side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"]
+        return pdf.html_to_pdf(PLAIN_TABLE.render({"rows": rows, "css": FONT_CSS}))
+
+    rows = len(side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"])
+    return timed(report, repeats), timed(plain_table, repeats), rows, _pages(report())
+
+
+def _pages(content: bytes) -> int:
+    import io
+
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def resident_mb() -> float:
+    """This process's resident set now (Linux), in MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    import resource
+
+    return pages * resource.getpagesize() / 1024 / 1024
+
+
+def memory_over_renders(*, plan: AllocationPlan, renders: int, warmup: int = 20) -> tuple[float, float]:
+    """Resident memory after a warm-up and after ``renders`` more briefings, as one
+    worker child does between recyclings."""
+    bodies = itertools.cycle([m.body for m in plan.members.select_related("body")])
+    options = Options(calendar="era")
+
+    def render():
+        services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
+                            plan=plan, body=next(bodies), options=options)
+
+    for _ in range(warmup):
+        render()
+    before = resident_mb()
+    for _ in range(renders):
+        render()
+    return before, resident_mb()
+
+
+def batch_seconds(*, plan: AllocationPlan, broker: str, briefings: int, concurrency: int, user) -> float:
+    """Wall time for real workers to render ``briefings`` jobs, from enqueueing to the last
+    one done. Workers start and render one job per process first, so start-up and font
+    loading are not counted."""
+    bodies = itertools.cycle([m.body for m in plan.members.select_related("body")])
+
+    @transaction.atomic  # enqueued together when the jobs are committed
+    def jobs(count):
+        return [services.job_create(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
+                                    plan=plan, body=next(bodies), requested_by=user).pk
+                for _ in range(count)]
+
+    def all_done(ids):
+        return not ReportJob.objects.filter(pk__in=ids).exclude(status=ReportJob.Status.DONE).exists()
+
+    with workers.worker_running(broker=broker, concurrency=concurrency, max_tasks_per_child=1000) as process:
+        warm = jobs(concurrency * 2)
+        workers.wait_until(lambda: all_done(warm), process=process, timeout=120)
+        start = time.perf_counter()
+        measured = jobs(briefings)
+        finished = workers.wait_until(lambda: all_done(measured), process=process, timeout=60 + briefings * 5,
+                                      every=0.1)
+        elapsed = time.perf_counter() - start
+    failed = ReportJob.objects.filter(pk__in=measured).exclude(status=ReportJob.Status.DONE).count()
+    if not finished or failed:
+        raise RuntimeError(f"{failed} of {briefings} briefings did not render")
+    return elapsed
+
+
+
+
+@contextlib.contextmanager
+def scratch_archive() -> Iterator[None]:
+    """Benchmark renders go to a temporary folder and are removed afterwards: they are
+    measurements, not reports anybody asked for, so they do not belong in the archive."""
+    last_report = Report.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    last_job = ReportJob.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with tempfile.TemporaryDirectory(prefix="bench-reports-") as folder, \
+            override_settings(REPORTS_ROOT=Path(folder)):
+        try:
+            yield
+        finally:
+            # QuerySet.delete bypasses Report.delete, which refuses for real reports.
+            Report.objects.filter(pk__gt=last_report).delete()
+            ReportJob.objects.filter(pk__gt=last_job).delete()

@@ -1,0 +1,131 @@
+"""Report jobs, batches, the archive of rendered PDFs, and e-mail deliveries."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.access import access_for
+from apps.allocation.models import AllocationPlan
+from apps.members.models import Consortium, MemberBody
+
+
+class Kind(models.TextChoices):
+    SIDE_BY_SIDE = "side_by_side", _("Named side-by-side cost comparison (経費比較表)")
+    BRIEFING = "briefing", _("Mayor briefing (首長向け説明資料)")
+
+
+class Batch(models.Model):
+    """"Briefings for all members": one job per member, followed on one page."""
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="report_batches")
+    plan = models.ForeignKey(AllocationPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    params = models.JSONField(default=dict)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("report batch")
+        verbose_name_plural = _("report batches")
+        ordering = ["-created_at"]
+
+
+class ReportJob(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Rendering")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="report_jobs")
+    body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    plan = models.ForeignKey(AllocationPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of costs"))
+    params = models.JSONField(default=dict)
+    batch = models.ForeignKey(Batch, on_delete=models.CASCADE, null=True, blank=True, related_name="jobs")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("report job")
+        verbose_name_plural = _("report jobs")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["batch", "status"])]
+
+
+class ReportQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Secretariat and observers: their consortia's reports. Member staff and mayors:
+        their own body's briefings, and comparisons the secretariat has published."""
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(
+                Q(kind=Kind.BRIEFING, body_id=access.body_id)
+                | Q(kind=Kind.SIDE_BY_SIDE, consortium__comparison_published=True,
+                    consortium__participations__body_id=access.body_id)
+            ).distinct()
+        return self.filter(consortium_id__in=access.readable_consortia)
+
+
+class Report(models.Model):
+    """An archived PDF with what it was made from. Never changes once stored."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="reports")
+    body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
+    plan = models.ForeignKey(AllocationPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of costs"))
+    params = models.JSONField(_("parameters"), default=dict)
+    job = models.OneToOneField(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="report")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("made at"), auto_now_add=True)
+    file_name = models.CharField(max_length=200, unique=True)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveIntegerField(_("bytes"))
+    pages = models.PositiveSmallIntegerField(_("pages"))
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        subject = self.body or self.consortium
+        return f"{self.get_kind_display()} — {subject} ({self.fiscal_year})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValidationError(_("A stored report never changes."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError(_("A stored report is kept for good."))
+
+
+class Delivery(models.Model):
+    """One e-mail of a briefing to a mayor, kept whether it went out or not."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="deliveries")
+    to = models.EmailField(_("to"))
+    mode = models.CharField(_("sent as"), max_length=12, choices=[("attachment", _("attachment")),
+                                                                  ("link", _("link"))])
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+    ok = models.BooleanField(_("sent"), default=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["-sent_at"]

@@ -1,0 +1,178 @@
+"""What each report shows, read from the other apps' selectors (no rendering here)."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from apps.allocation.charts import savings_chart
+from apps.allocation.models import AllocationPlan
+from apps.allocation.selectors import MemberShare, published_shares, published_total
+from apps.core.formatting import fiscal_year as format_fiscal_year
+from apps.core.formatting import japanese_date, thousands, thousands_adding_up
+from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
+from apps.members.models import Consortium, MemberBody, Participation
+from apps.reports.models import Batch, Report, ReportJob
+
+# Charts list every member up to this many; beyond, the largest ones (a national
+# comparison of 1,741 bars would be unreadable and slow).
+CHART_LIMIT = 60
+
+
+@dataclass
+class Options:
+    unit: str = "yen"          # or "thousand" (千円)
+    calendar: str = "western"  # or "era" (令和7年度)
+
+    @classmethod
+    def from_params(cls, params: dict) -> Options:
+        return cls(unit=params.get("unit", "yen"), calendar=params.get("calendar", "western"))
+
+    def as_params(self) -> dict:
+        return {"unit": self.unit, "calendar": self.calendar}
+
+
+@dataclass
+class Row:
+    code: str
+    name: str
+    status: str
+    population: int | None
+    current_cost: int
+    per_resident: int | None
+    main_vendor: str
+    rank: int | None
+    share: MemberShare | None = None
+    shown: dict = field(default_factory=dict)  # amounts as printed (円 or 千円)
+
+
+def _amount_columns(rows: list[Row], totals: dict, options: Options) -> None:
+    """Amounts as printed: yen, or 千円 rounded so every column adds up to its total."""
+    columns = {"current_cost": [r.current_cost for r in rows],
+               "share": [r.share.share if r.share else 0 for r in rows],
+               "saving": [r.share.saving or 0 if r.share else 0 for r in rows]}
+    for name, values in columns.items():
+        printed = thousands_adding_up(values) if options.unit == "thousand" else values
+        for row, value in zip(rows, printed, strict=True):
+            row.shown[name] = value
+        totals[f"shown_{name}"] = thousands(sum(values)) if options.unit == "thousand" else sum(values)
+
+
+def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: AllocationPlan | None,
+                         options: Options) -> dict:
+    rows_qs = comparison_rows(consortium=consortium, fiscal_year=fiscal_year).order_by("body__code")
+    stats = comparison_stats(rows_qs)
+    shares = published_shares(plan) if plan else {}
+    status_labels = dict(Participation._meta.get_field("status").flatchoices)
+    rows = [
+        Row(code=p.body.code, name=p.body.name, status=str(status_labels.get(p.status, p.status)),
+            population=p.population, current_cost=p.total_cost, per_resident=p.cost_per_resident,
+            main_vendor=p.main_vendor or "", rank=stats.ranks.get(p.cost_per_resident),
+            share=shares.get(p.body.code))
+        for p in rows_qs
+    ]
+    totals = {"members": len(rows), "population": stats.totals.population, "current_cost": stats.totals.total_cost,
+              "per_resident": stats.totals.cost_per_resident}
+    if plan:
+        totals["share"] = published_total(plan)
+        totals["saving"] = sum(r.share.saving or 0 for r in rows if r.share)
+    _amount_columns(rows, totals, options)
+    charted = sorted(rows, key=lambda r: -(r.per_resident or 0))[:CHART_LIMIT]
+    top = max([r.per_resident or 0 for r in charted] + [1])
+    chart = [{"name": r.name, "value": r.per_resident or 0, "width": (r.per_resident or 0) / top * 100}
+             for r in charted]
+    return {
+        "consortium": consortium, "fiscal_year": fiscal_year, "plan": plan, "options": options,
+        "rows": rows, "totals": totals, "chart": chart, "chart_limited": len(rows) > CHART_LIMIT,
+        "fy_label": format_fiscal_year(fiscal_year, options.calendar),
+        "plan_fy_label": format_fiscal_year(plan.fiscal_year, options.calendar) if plan else "",
+        "made_on": japanese_date(timezone.localdate(), options.calendar),
+        "demo": consortium.is_demo,
+    }
+
+
+def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: int, plan: AllocationPlan | None,
+                     options: Options, shares: dict[str, MemberShare] | None = None) -> dict:
+    """One member's briefing. ``shares`` may be passed in by a batch, read once."""
+    shares = shares if shares is not None else (published_shares(plan) if plan else {})
+    own = shares.get(body.code)
+    names = dict(consortium.participations.values_list("body__code", "body__name"))
+    chart_rows = sorted(
+        ({"name": names.get(code, code), "saving_ratio": share.saving_ratio, "code": code}
+         for code, share in shares.items()), key=lambda row: row["code"])
+    ranked = sorted((s for s in shares.values() if s.saving_ratio is not None), key=lambda s: -s.saving_ratio)
+    place = next((index for index, s in enumerate(ranked, start=1) if s.code == body.code), None)
+    participation = consortium.participations.filter(body=body).first()
+    open_rounds = [r for r in body_survey_rounds(body=body)
+                   if r.consortium_id == consortium.pk and r.status == "open"]
+    pools = list(plan.pools.prefetch_related("business_systems")) if plan else []
+    current = own.current_cost if own else None
+    return {
+        "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
+        "share": own, "current_cost": current,
+        "shown": {
+            "current_cost": _printed(current, options), "share": _printed(own.share if own else None, options),
+            "saving": _printed(own.saving if own else None, options),
+        },
+        "place": place, "members_ranked": len(ranked),
+        "chart": savings_chart(chart_rows), "highlight": body.name,
+        "pools": pools, "guarantee": plan.guarantee if plan else None,
+        "participation": participation, "open_rounds": open_rounds,
+        "fy_label": format_fiscal_year(fiscal_year, options.calendar),
+        "plan_fy_label": format_fiscal_year(plan.fiscal_year, options.calendar) if plan else "",
+        "published_on": japanese_date(timezone.localtime(plan.published_at).date(), options.calendar)
+        if plan and plan.published_at else "",
+        "go_live": japanese_date(participation.planned_go_live, options.calendar)
+        if participation and participation.planned_go_live else "",
+        "deadlines": [(r, japanese_date(r.deadline, options.calendar) if r.deadline else "") for r in open_rounds],
+        "made_on": japanese_date(timezone.localdate(), options.calendar),
+        "demo": consortium.is_demo,
+    }
+
+
+def _printed(value: int | None, options: Options) -> int | None:
+    if value is None:
+        return None
+    return thousands(value) if options.unit == "thousand" else value
+
+
+def reports_for(*, user, consortium: Consortium) -> QuerySet[Report]:
+    return Report.objects.for_user(user).filter(consortium=consortium).select_related("body", "requested_by")
+
+
+@dataclass(frozen=True)
+class Progress:
+    done: int
+    failed: int
+    pending: int
+
+    @property
+    def total(self) -> int:
+        return self.done + self.failed + self.pending
+
+    @property
+    def percent_done(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100
+
+    @property
+    def percent_failed(self) -> int:
+        return round(100 * self.failed / self.total) if self.total else 0
+
+
+def batch_progress(batch: Batch) -> Progress:
+    counts = {status: 0 for status in ReportJob.Status.values}
+    for status in batch.jobs.values_list("status", flat=True):
+        counts[status] += 1
+    return Progress(done=counts["done"], failed=counts["failed"], pending=counts["pending"] + counts["running"])
+
+
+def today() -> datetime.date:
+    return timezone.localdate()
+
+
+def saving_ratio_percent(value: Decimal | None) -> str:
+    return "—" if value is None else f"{value * 100:.1f}%"

@@ -1,0 +1,171 @@
+"""Report jobs: create, claim, render, archive; batches; e-mail delivery; ZIP of a batch."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import override
+from pypdf import PdfReader
+
+from apps.allocation.models import AllocationPlan
+from apps.members.models import Consortium, MemberBody
+from apps.reports import pdf
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
+from apps.reports.selectors import Options, briefing_context, side_by_side_context
+
+TEMPLATES = {Kind.SIDE_BY_SIDE: "reports/pdf/side_by_side.html", Kind.BRIEFING: "reports/pdf/briefing.html"}
+
+
+def reports_root() -> Path:
+    root = Path(settings.REPORTS_ROOT)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def render_html(*, kind: str, consortium: Consortium, fiscal_year: int, plan: AllocationPlan | None,
+                body: MemberBody | None, options: Options, shares=None) -> str:
+    # Reports are Japanese documents whatever language the requester's screen uses.
+    with override("ja"):
+        if kind == Kind.SIDE_BY_SIDE:
+            context = side_by_side_context(consortium=consortium, fiscal_year=fiscal_year, plan=plan, options=options)
+        else:
+            context = briefing_context(consortium=consortium, body=body, fiscal_year=fiscal_year, plan=plan,
+                                       options=options, shares=shares)
+        return render_to_string(TEMPLATES[kind], context)
+
+
+def render_pdf(**kwargs) -> bytes:
+    return pdf.html_to_pdf(render_html(**kwargs))
+
+
+def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested_by, plan=None, body=None,
+               options: Options | None = None, batch: Batch | None = None, enqueue: bool = True) -> ReportJob:
+    job = ReportJob.objects.create(kind=kind, consortium=consortium, fiscal_year=fiscal_year, plan=plan, body=body,
+                                   params=(options or Options()).as_params(), batch=batch, requested_by=requested_by)
+    if enqueue:
+        _enqueue([job.pk])
+    return job
+
+
+def _enqueue(job_ids: list[int]) -> None:
+    from apps.reports.tasks import render_job
+
+    # After the commit, so a worker never looks for a job that is not there yet.
+    transaction.on_commit(lambda: [render_job.delay(job_id) for job_id in job_ids])
+
+
+def job_claim(job_id: int) -> bool:
+    """Take the job if nobody has it: a retried or redelivered task finds it taken (or
+    done) and renders nothing twice. A claim older than the hard time limit was lost
+    with its worker and may be taken again."""
+    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
+    return bool(ReportJob.objects.filter(
+        Q(status=ReportJob.Status.PENDING) | Q(status=ReportJob.Status.RUNNING, claimed_at__lt=stale), pk=job_id,
+    ).update(status=ReportJob.Status.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1))
+
+
+def job_run(job_id: int) -> Report | None:
+    """Render and archive one job if it can be claimed; None if someone else has it."""
+    if not job_claim(job_id):
+        return None
+    job = ReportJob.objects.select_related("consortium", "body", "plan", "requested_by").get(pk=job_id)
+    content = render_pdf(kind=job.kind, consortium=job.consortium, fiscal_year=job.fiscal_year, plan=job.plan,
+                         body=job.body, options=Options.from_params(job.params))
+    with transaction.atomic():
+        report = report_archive(job=job, content=content)
+        ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, finished_at=timezone.now(), error="")
+    return report
+
+
+def job_release(job_id: int, *, error: str, final: bool) -> None:
+    """After a failed attempt: back in the queue for the retry, or failed for good."""
+    ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
+        status=ReportJob.Status.FAILED if final else ReportJob.Status.PENDING, error=error[:2000],
+        finished_at=timezone.now() if final else None)
+
+
+def report_archive(*, job: ReportJob, content: bytes) -> Report:
+    digest = hashlib.sha256(content).hexdigest()
+    subject = job.body.code if job.body else job.consortium.slug
+    file_name = f"{job.kind}-{subject}-{job.fiscal_year}-{job.pk}-{digest[:12]}.pdf"
+    path = reports_root() / file_name
+    path.write_bytes(content)
+    path.chmod(0o440)  # stored reports never change
+    return Report.objects.create(
+        kind=job.kind, consortium=job.consortium, body=job.body, plan=job.plan, fiscal_year=job.fiscal_year,
+        params=job.params, job=job, requested_by=job.requested_by, file_name=file_name, sha256=digest,
+        size=len(content), pages=len(PdfReader(io.BytesIO(content)).pages),
+    )
+
+
+def report_content(report: Report) -> bytes:
+    return (reports_root() / report.file_name).read_bytes()
+
+
+@transaction.atomic
+def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_year: int, requested_by,
+                 options: Options) -> Batch:
+    """Briefings for every member of the plan (or of the consortium without a plan)."""
+    batch = Batch.objects.create(consortium=consortium, plan=plan, params={**options.as_params(),
+                                                                          "fiscal_year": fiscal_year},
+                                 requested_by=requested_by)
+    bodies = (MemberBody.objects.filter(pk__in=plan.members.values("body_id")) if plan
+              else MemberBody.objects.filter(participations__consortium=consortium)).order_by("code")
+    jobs = ReportJob.objects.bulk_create([
+        ReportJob(kind=Kind.BRIEFING, consortium=consortium, body=body, plan=plan, fiscal_year=fiscal_year,
+                  params=options.as_params(), batch=batch, requested_by=requested_by)
+        for body in bodies
+    ])
+    _enqueue([job.pk for job in jobs])
+    return batch
+
+
+@transaction.atomic
+def batch_retry_failed(*, batch: Batch) -> int:
+    failed = list(batch.jobs.filter(status=ReportJob.Status.FAILED).values_list("pk", flat=True))
+    ReportJob.objects.filter(pk__in=failed).update(status=ReportJob.Status.PENDING, error="", finished_at=None)
+    _enqueue(failed)
+    return len(failed)
+
+
+def batch_zip(*, batch: Batch) -> bytes:
+    buffer = io.BytesIO()
+    reports = Report.objects.filter(job__batch=batch).select_related("body").order_by("body__code")
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for report in reports:
+            archive.writestr(f"{report.body.code}-{report.body.name}.pdf", report_content(report))
+    return buffer.getvalue()
+
+
+def briefing_send(*, report: Report, by, download_url: str) -> Delivery:
+    """E-mail a briefing to the body's mayor; the sending is recorded either way."""
+    attach = settings.REPORTS_EMAIL_ATTACH
+    context = {"report": report, "body": report.body, "consortium": report.consortium, "attach": attach,
+               "link": download_url}
+    with override("ja"):
+        subject = render_to_string("emails/briefing_subject.txt", context).strip()
+        message = EmailMultiAlternatives(subject=subject, body=render_to_string("emails/briefing.txt", context),
+                                         to=[report.body.mayor_email])
+        message.attach_alternative(render_to_string("emails/briefing.html", context), "text/html")
+    if attach:
+        message.attach(f"{report.body.code}-briefing.pdf", report_content(report), "application/pdf")
+    delivery = Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link",
+                        sent_by=by)
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 — any mail failure is recorded, then shown
+        delivery.ok, delivery.error = False, str(error)[:2000]
+    delivery.save()
+    return delivery
+
+

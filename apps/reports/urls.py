@@ -1,0 +1,13 @@
+from django.urls import path
+
+from apps.reports import views
+
+urlpatterns = [
+    path("c/<slug:slug>/reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/download/", views.report_download, name="report_download"),
+    path("reports/<int:pk>/send/", views.report_send, name="report_send"),
+    path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),
+    path("batches/<int:pk>/progress/", views.batch_progress, name="batch_progress"),
+    path("batches/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
+    path("batches/<int:pk>/briefings.zip", views.batch_zip, name="batch_zip"),
+]

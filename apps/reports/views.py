@@ -1,0 +1,138 @@
+from auditlog.models import LogEntry
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import access_for
+from apps.allocation.models import AllocationPlan
+from apps.costs.selectors import fiscal_years
+from apps.members.models import Consortium
+from apps.members.views import consortium_for
+from apps.reports import selectors, services
+from apps.reports.models import Batch, Kind, Report, ReportJob
+from apps.reports.selectors import Options
+
+
+class ReportForm(forms.Form):
+    fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year of current costs"), coerce=int)
+    plan = forms.ModelChoiceField(label=gettext_lazy("Published plan"), required=False,
+                                  queryset=AllocationPlan.objects.none())
+    unit = forms.ChoiceField(label=gettext_lazy("Amounts in"),
+                             choices=[("yen", gettext_lazy("yen (円)")), ("thousand", gettext_lazy("thousand yen (千円)"))])
+    calendar = forms.ChoiceField(label=gettext_lazy("Dates"), choices=[
+        ("era", gettext_lazy("Japanese era (令和7年度)")), ("western", gettext_lazy("Western (2025年度)"))])
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fiscal_year"].choices = [(y, str(y)) for y in fiscal_years(consortium=consortium)]
+        self.fields["plan"].queryset = AllocationPlan.objects.filter(
+            consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select"
+
+
+def report_list(request, slug):
+    consortium = consortium_for(request, slug, oversee=False)
+    access = access_for(request.user)
+    may_manage = access.manages(consortium.pk)
+    form = ReportForm(request.POST or None, consortium=consortium)
+    if request.method == "POST":
+        if not may_manage:
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            options = Options(unit=data["unit"], calendar=data["calendar"])
+            if request.POST.get("kind") == Kind.BRIEFING:
+                batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
+                                              requested_by=request.user, options=options)
+                return redirect("batch_detail", pk=batch.pk)
+            services.job_create(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=data["fiscal_year"],
+                                plan=data["plan"], requested_by=request.user, options=options)
+            messages.success(request, _("The comparison is being rendered; it appears below when ready."))
+            return redirect("report_list", slug=slug)
+    return render(request, "reports/report_list.html", {
+        "consortium": consortium, "form": form if may_manage else None, "may_manage": may_manage,
+        "reports": selectors.reports_for(user=request.user, consortium=consortium)[:200],
+        "pending": ReportJob.objects.filter(consortium=consortium, batch=None, status__in=["pending", "running"])
+        if may_manage else [],
+        "batches": Batch.objects.filter(consortium=consortium)[:20] if access.oversees(consortium.pk) else [],
+    })
+
+
+def report_download(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user).select_related("body"), pk=pk)
+    LogEntry.objects.log_create(report, action=LogEntry.Action.ACCESS, force_log=True,
+                                additional_data={"consortia": f"|{report.consortium_id}|"})
+    response = HttpResponse(services.report_content(report), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="{report.file_name}"'
+    return response
+
+
+@require_POST
+def report_send(request, pk):
+    report = get_object_or_404(Report.objects.for_user(request.user), pk=pk, kind=Kind.BRIEFING)
+    if not access_for(request.user).manages(report.consortium_id):
+        raise PermissionDenied
+    if not report.body.mayor_email:
+        messages.error(request, _("%(body)s has no mayor's e-mail address.") % {"body": report.body})
+    else:
+        delivery = services.briefing_send(report=report, by=request.user, download_url=request.build_absolute_uri(
+            reverse("report_download", args=[report.pk])))
+        if delivery.ok:
+            messages.success(request, _("Sent to %(to)s.") % {"to": delivery.to})
+        else:
+            messages.error(request, _("Sending failed: %(error)s") % {"error": delivery.error})
+    return redirect(request.POST.get("next") or reverse("report_list", args=[report.consortium.slug]))
+
+
+def _batch_for(request, pk) -> Batch:
+    """A batch of the user's consortia (else 404), for those who oversee it (else 403)."""
+    visible = Consortium.objects.for_user(request.user).values("pk")
+    batch = get_object_or_404(Batch.objects.select_related("consortium", "plan").filter(consortium__in=visible), pk=pk)
+    if not access_for(request.user).oversees(batch.consortium_id):
+        raise PermissionDenied
+    return batch
+
+
+def batch_detail(request, pk):
+    batch = _batch_for(request, pk)
+    return render(request, "reports/batch_detail.html", _batch_context(request, batch))
+
+
+def batch_progress(request, pk):
+    """The part of the batch page that htmx reloads every two seconds."""
+    batch = _batch_for(request, pk)
+    return render(request, "reports/_batch_progress.html", _batch_context(request, batch))
+
+
+def _batch_context(request, batch: Batch) -> dict:
+    jobs = batch.jobs.select_related("body").order_by("body__code")
+    reports = {r.job_id: r for r in Report.objects.filter(job__batch=batch)}
+    return {"batch": batch, "consortium": batch.consortium, "progress": selectors.batch_progress(batch),
+            "rows": [(job, reports.get(job.pk)) for job in jobs],
+            "may_manage": access_for(request.user).manages(batch.consortium_id)}
+
+
+@require_POST
+def batch_retry(request, pk):
+    batch = _batch_for(request, pk)
+    if not access_for(request.user).manages(batch.consortium_id):
+        raise PermissionDenied
+    count = services.batch_retry_failed(batch=batch)
+    messages.success(request, _("%(count)d failed briefings queued again.") % {"count": count})
+    return redirect("batch_detail", pk=batch.pk)
+
+
+def batch_zip(request, pk):
+    batch = _batch_for(request, pk)
+    if not access_for(request.user).manages(batch.consortium_id):
+        raise PermissionDenied
+    response = HttpResponse(services.batch_zip(batch=batch), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="briefings-{batch.consortium.slug}-{batch.pk}.zip"'
+    return response

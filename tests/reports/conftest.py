@@ -1,0 +1,28 @@
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from apps.accounts.models import Role
+from apps.allocation import services as allocation
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+
+NAMES = ["伊奈町", "三芳町", "毛呂山町", "越生町", "東秩父村"]
+
+
+@pytest.fixture
+def council(db):
+    """A consortium of five with FY2025 costs and a published FY2026 plan."""
+    consortium = ConsortiumFactory(slug="saitama", name="埼玉県町村情報システム共同化推進協議会", is_demo=True)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    bodies = [member_of(consortium, name=name, population=40000 - 7000 * index, cost=90_000_000 - 12_345_678 * index,
+                        mayor_email=f"mayor{index}@town.example")
+              for index, name in enumerate(NAMES)]
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    plan = allocation.plan_create(
+        consortium=consortium, name="令和8年度 按分", fiscal_year=2026, cost_fiscal_year=2025,
+        population_basis_date=datetime.date(2025, 6, 1), guarantee=Decimal("0.10"),
+        pools=[{"name": "基幹系", "amount": 150_000_001, "equal_ratio": Decimal("0.3"),
+                "population_ratio": Decimal("0.7")}])
+    plan = allocation.plan_publish(plan=plan, by=secretariat)
+    return {"consortium": consortium, "bodies": bodies, "plan": plan, "secretariat": secretariat}

@@ -1,0 +1,151 @@
+"""Jobs, batches, downloads and e-mail: nothing rendered twice, nothing seen by the wrong town."""
+
+import io
+import zipfile
+
+import pytest
+from celery.exceptions import Retry
+from django.core import mail
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.reports import services, tasks
+from apps.reports.models import Delivery, Kind, Report, ReportJob
+from apps.reports.selectors import Options, batch_progress
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def briefing_job(council, index=0):
+    return services.job_create(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                               plan=council["plan"], body=council["bodies"][index],
+                               requested_by=council["secretariat"], enqueue=False)
+
+
+def test_a_redelivered_task_does_not_render_twice(council):
+    job = briefing_job(council)
+    tasks.render_job.apply(args=[job.pk])
+    tasks.render_job.apply(args=[job.pk])  # the same message again
+    assert Report.objects.filter(job=job).count() == 1
+    assert ReportJob.objects.get(pk=job.pk).attempts == 1
+
+
+def test_a_failed_attempt_is_retried_then_succeeds_once(council, monkeypatch):
+    job = briefing_job(council)
+    real_render, calls = services.render_pdf, []
+
+    def flaky(**kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OSError("disk full")
+        return real_render(**kwargs)
+
+    def retry_now(exc, countdown):
+        # What the broker would do after the backoff: deliver the task again.
+        tasks.render_job.apply(args=[job.pk])
+        return Retry()
+
+    monkeypatch.setattr(services, "render_pdf", flaky)
+    monkeypatch.setattr(tasks.render_job, "retry", retry_now)
+    tasks.render_job.apply(args=[job.pk], throw=False)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.attempts == 2
+    assert Report.objects.filter(job=job).count() == 1
+
+
+def test_after_the_last_retry_the_job_is_failed_with_its_error(council, monkeypatch):
+    job = briefing_job(council)
+    monkeypatch.setattr(services, "render_pdf", lambda **kwargs: (_ for _ in ()).throw(ValueError("bad plan")))
+    tasks.render_job.apply(args=[job.pk], retries=tasks.MAX_RETRIES, throw=False)
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED and "bad plan" in job.error
+
+
+def test_a_batch_renders_every_member_in_process_and_zips_them(client, council, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    progress = batch_progress(batch)
+    assert (progress.done, progress.failed, progress.pending) == (5, 0, 0)
+    client.force_login(council["secretariat"])
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("batch_zip", args=[batch.pk])).content))
+    assert len(archive.namelist()) == 5
+    page = client.get(reverse("batch_progress", args=[batch.pk]))
+    assert page.context["progress"].done == 5
+
+
+def test_failed_briefings_can_be_retried_from_the_batch(client, council, django_capture_on_commit_callbacks):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    batch.jobs.update(status=ReportJob.Status.FAILED, error="worker lost")
+    client.force_login(council["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("batch_retry", args=[batch.pk]))
+    assert batch_progress(batch).done == 5
+
+
+def test_downloads_follow_the_roles(client, council):
+    own, other = council["bodies"][0], council["bodies"][1]
+    own_report = services.job_run(briefing_job(council, 0).pk)
+    other_report = services.job_run(briefing_job(council, 1).pk)
+    comparison = services.job_run(services.job_create(
+        kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+        requested_by=council["secretariat"], enqueue=False).pk)
+    for role in (Role.STAFF, Role.MAYOR):
+        client.force_login(user_with_role(role, body=own))
+        assert client.get(reverse("report_download", args=[own_report.pk])).status_code == 200
+        assert client.get(reverse("report_download", args=[other_report.pk])).status_code == 404
+        assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 404  # not published
+    council["consortium"].comparison_published = True
+    council["consortium"].save()
+    assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 200
+    client.force_login(council["secretariat"])
+    response = client.get(reverse("report_download", args=[other_report.pk]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+
+
+def test_the_mayor_gets_the_briefing_by_email_and_the_sending_is_recorded(client, council):
+    report = services.job_run(briefing_job(council).pk)
+    client.force_login(council["secretariat"])
+    client.post(reverse("report_send", args=[report.pk]))
+    message = mail.outbox[0]
+    assert message.to == [council["bodies"][0].mayor_email]
+    assert message.attachments[0][2] == "application/pdf" and message.alternatives
+    assert Delivery.objects.get().ok
+
+
+def test_render_report_command_writes_the_pdf(council, tmp_path):
+    from django.core.management import call_command
+
+    out = tmp_path / "briefing.pdf"
+    call_command("render_report", "briefing", "--consortium", "saitama", "--body", council["bodies"][0].code,
+                 "--out", str(out), "--as-user", council["secretariat"].username)
+    assert out.read_bytes().startswith(b"%PDF") and Report.objects.count() == 1
+
+
+def test_the_member_page_lists_its_own_briefings_and_published_comparisons(client, council):
+    own, other = council["bodies"][0], council["bodies"][1]
+    own_report = services.job_run(briefing_job(council, 0).pk)
+    other_report = services.job_run(briefing_job(council, 1).pk)
+    comparison = services.job_run(services.job_create(
+        kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+        requested_by=council["secretariat"], enqueue=False).pk)
+    client.force_login(user_with_role(Role.MAYOR, body=own))
+    page = reverse("body_detail", args=[own.code])
+    assert list(client.get(page).context["reports"]) == [own_report]
+    council["consortium"].comparison_published = True
+    council["consortium"].save()
+    listed = list(client.get(page).context["reports"])
+    assert comparison in listed and own_report in listed and other_report not in listed
+
+
+def test_every_download_is_in_the_audit_trail(client, council):
+    from auditlog.models import LogEntry
+
+    report = services.job_run(briefing_job(council).pk)
+    mayor = user_with_role(Role.MAYOR, body=council["bodies"][0])
+    client.force_login(mayor)
+    client.get(reverse("report_download", args=[report.pk]))
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(report.pk))
+    assert entry.actor == mayor

@@ -1,0 +1,91 @@
+"""Both reports, read back from the PDF: names, totals, font, pages, size."""
+
+import hashlib
+import io
+import re
+
+import pytest
+from django.core.exceptions import ValidationError
+from pypdf import PdfReader
+
+from apps.allocation.selectors import published_shares
+from apps.reports import services
+from apps.reports.models import Kind
+from apps.reports.selectors import Options
+
+pytestmark = pytest.mark.django_db
+
+
+def text_of(content: bytes) -> str:
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def embedded_fonts(content: bytes) -> set[str]:
+    fonts = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        for font in page["/Resources"].get("/Font", {}).values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
+            if descriptor and descriptor.get_object().get("/FontFile2"):
+                fonts.add(str(font["/BaseFont"]))
+    return fonts
+
+
+def render(council, kind, body=None, **options):
+    return services.render_pdf(kind=kind, consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+                               body=body, options=Options(**options))
+
+
+def digits(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_the_comparison_names_every_member_and_its_totals_equal_the_plans(council):
+    content = render(council, Kind.SIDE_BY_SIDE)
+    text = digits(text_of(content))
+    for body in council["bodies"]:
+        assert body.name in text
+    assert "150,000,001" in text  # the plan's total, in the totals row
+    assert "デモデータ" in text
+    assert len(PdfReader(io.BytesIO(content)).pages) >= 2  # cover page, then the table
+
+
+def test_the_font_is_embedded_subset_and_japanese(council):
+    content = render(council, Kind.SIDE_BY_SIDE)
+    fonts = embedded_fonts(content)
+    assert fonts and all(re.match(r"/[A-Z]{6}\+BIZ-UDGothic", name) for name in fonts), fonts
+
+
+def test_in_thousand_yen_the_rows_still_add_up_to_the_printed_total(council):
+    from apps.reports.selectors import side_by_side_context
+
+    context = side_by_side_context(consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+                                   options=Options(unit="thousand"))
+    for column in ("current_cost", "share"):
+        assert sum(row.shown[column] for row in context["rows"]) == context["totals"][f"shown_{column}"]
+    assert context["totals"]["shown_share"] == 150_000  # 150,000,001 yen in 千円
+
+
+def test_the_briefing_gives_the_towns_cost_share_saving_and_place_in_two_small_pages(council):
+    body = council["bodies"][0]
+    content = render(council, Kind.BRIEFING, body=body, calendar="era")
+    text = digits(text_of(content))
+    share = published_shares(council["plan"])[body.code]
+    assert body.name in text and f"{share.share:,}" in text and f"{share.saving:,}" in text
+    assert "令和8年度" in text and "位" in text
+    assert len(PdfReader(io.BytesIO(content)).pages) <= 2
+    assert len(content) < 200_000
+
+
+def test_an_archived_report_keeps_its_hash_and_never_changes(council):
+    job = services.job_create(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                              plan=council["plan"], body=council["bodies"][1], requested_by=council["secretariat"],
+                              enqueue=False)
+    report = services.job_run(job.pk)
+    assert hashlib.sha256(services.report_content(report)).hexdigest() == report.sha256
+    assert report.params == {"unit": "yen", "calendar": "western"} and report.plan == council["plan"]
+    with pytest.raises(ValidationError):
+        report.save()
+    with pytest.raises(ValidationError):
+        report.delete()

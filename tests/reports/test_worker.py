@@ -1,0 +1,35 @@
+"""A real Celery worker on Redis renders a batch end to end (CI always runs this)."""
+
+import os
+
+import pytest
+from django.db import connection
+
+from apps.reports import services, workers
+from apps.reports.models import Report
+from apps.reports.selectors import Options, batch_progress
+
+BROKER = os.environ.get("TEST_CELERY_BROKER_URL")
+
+
+@pytest.fixture
+def worker():
+    if not BROKER:
+        pytest.skip("no Redis: set TEST_CELERY_BROKER_URL (make test finds one on 127.0.0.1:6379)")
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process needs a database it can share: run on PostgreSQL")
+    with workers.broker_in_use(BROKER), workers.worker_running(broker=BROKER, concurrency=2) as process:
+        yield process
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_of_briefings_is_rendered_by_a_real_worker(council, worker):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options(calendar="era"))
+    assert workers.wait_until(lambda: not batch_progress(batch).pending, process=worker, timeout=120)
+    progress = batch_progress(batch)
+    assert (progress.done, progress.failed, progress.pending) == (5, 0, 0)
+    reports = Report.objects.filter(job__batch=batch)
+    assert reports.count() == 5
+    assert all(services.report_content(report).startswith(b"%PDF") for report in reports)
