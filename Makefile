@@ -31,6 +31,7 @@ browser:
 bench: $(STAMP)
 	$(PY) manage.py bench_pages
 	$(PY) manage.py bench_allocation
+	$(PY) manage.py bench_reports
 
 loadtest: $(STAMP)
 	$(PY) scripts/load_portal.py

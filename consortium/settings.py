@@ -255,8 +255,18 @@ if not DEBUG:
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
+    "filters": {
+        "no_harfbuzz_notice": {
+            "()": "django.utils.log.CallbackFilter",
+            "callback": "ext://apps.core.log_filters.drop_harfbuzz_subset_notice",
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
     # axes logs every successful login at INFO; failures and lockouts are warnings.
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING", "filters": ["no_harfbuzz_notice"]},
+        "fontTools": {"level": "WARNING"},
+    },
 }

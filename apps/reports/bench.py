@@ -40,7 +40,7 @@ table { border-collapse: collapse; } td { border: 0.5pt solid #999; padding: 1mm
 MINIMAL_HTML = f"<!doctype html><html lang='ja'><style>{FONT_CSS}</style><body><p>伊奈町 首長向け説明資料</p></body></html>"
 
 PLAIN_TABLE = engines["django"].from_string(
-    "<!doctype html><html lang='ja'><style>{{ css }}</style><body><table>"
+    "<!doctype html><html lang='ja'><style>{{ css|safe }}</style><body><table>"
     "{% for r in rows %}<tr><td>{{ r.rank }}</td><td>{{ r.code }}</td><td>{{ r.name }}</td><td>{{ r.population }}</td>"
     "<td>{{ r.current_cost }}</td><td>{{ r.per_resident }}</td><td>{{ r.main_vendor }}</td>"
     "<td>{{ r.share.share }}</td><td>{{ r.share.saving }}</td><td>{{ r.share.saving_ratio }}</td></tr>{% endfor %}"

@@ -8,6 +8,7 @@ import contextlib
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -56,16 +57,22 @@ def database_url() -> str:
 
 @contextlib.contextmanager
 def worker_running(*, broker: str, concurrency: int, max_tasks_per_child: int | None = None) -> Iterator:
-    """A `celery worker` process with ``concurrency`` children, stopped on exit."""
+    """A `celery worker` process with ``concurrency`` children, stopped on exit.
+
+    Its banner and log go to a temporary file, so a benchmark's figures stay readable;
+    ``wait_until`` quotes the file's tail if the worker dies."""
     env = {**os.environ, "CELERY_BROKER_URL": broker, "DATABASE_URL": database_url(),
            "CONSORTIUM_REPORTS_ROOT": str(settings.REPORTS_ROOT)}
     if max_tasks_per_child is not None:
         env["CELERY_WORKER_MAX_TASKS_PER_CHILD"] = str(max_tasks_per_child)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    log = tempfile.NamedTemporaryFile(prefix="celery-worker-", suffix=".log", delete=False)
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "consortium", "worker", "--pool=prefork",
          f"--concurrency={concurrency}", "--loglevel=warning", "--without-heartbeat", "--without-gossip",
-         "--without-mingle"], cwd=REPO, env=env)
+         "--without-mingle"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log_path = Path(log.name)
+    log.close()
     try:
         yield process
     finally:
@@ -74,6 +81,7 @@ def worker_running(*, broker: str, concurrency: int, max_tasks_per_child: int | 
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
+        process.log_path.unlink(missing_ok=True)
 
 
 def wait_until(done, *, process, timeout: float, every: float = 0.2) -> bool:
@@ -81,7 +89,8 @@ def wait_until(done, *, process, timeout: float, every: float = 0.2) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the worker exited with status {process.returncode}")
+            tail = process.log_path.read_text(errors="replace")[-2000:]
+            raise RuntimeError(f"the worker exited with status {process.returncode}:\n{tail}")
         if done():
             return True
         time.sleep(every)
