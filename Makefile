@@ -36,10 +36,11 @@ bench: $(STAMP)
 loadtest: $(STAMP)
 	$(PY) scripts/load_portal.py
 
-messages:
-	cd apps && ../$(PY) ../manage.py makemessages -l ja --no-obsolete
+# Needs gettext (Debian: gettext). The compiled .mo files are committed, so running the
+# app never does.
+messages: $(STAMP)
 	$(PY) manage.py makemessages -l ja --no-obsolete
-	$(PY) manage.py compilemessages
+	$(PY) manage.py compilemessages --ignore=.venv
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A consortium worker --loglevel=info

@@ -75,17 +75,19 @@ class DemoAccount:
     username: str
     role: str
     scope: str
-    description: str
+    description: str   # printed by seed_demo, for the developer
+    display_name: str  # shown in the app's header, which speaks Japanese first
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("admin", "admin", "", "administrator (Django admin)"),
-    DemoAccount("jimukyoku", Role.SECRETARIAT, "saitama,nara", "secretariat of both councils"),
-    DemoAccount("observer", Role.OBSERVER, "saitama", "prefecture CIO adviser, read-only on saitama"),
-    DemoAccount("ina-staff", Role.STAFF, "113018", "IT officer of 伊奈町"),
-    DemoAccount("ina-mayor", Role.MAYOR, "113018", "mayor of 伊奈町"),
-    DemoAccount("miyoshi-staff", Role.STAFF, "113247", "IT officer of 三芳町"),
-    DemoAccount("miyoshi-mayor", Role.MAYOR, "113247", "mayor of 三芳町"),
+    DemoAccount("admin", "admin", "", "administrator (Django admin)", "システム管理者"),
+    DemoAccount("jimukyoku", Role.SECRETARIAT, "saitama,nara", "secretariat of both councils", "事務局（埼玉・奈良）"),
+    DemoAccount("observer", Role.OBSERVER, "saitama", "prefecture CIO adviser, read-only on saitama",
+                "県CIO補佐官（閲覧のみ）"),
+    DemoAccount("ina-staff", Role.STAFF, "113018", "IT officer of 伊奈町", "伊奈町 情報担当"),
+    DemoAccount("ina-mayor", Role.MAYOR, "113018", "mayor of 伊奈町", "伊奈町長"),
+    DemoAccount("miyoshi-staff", Role.STAFF, "113247", "IT officer of 三芳町", "三芳町 情報担当"),
+    DemoAccount("miyoshi-mayor", Role.MAYOR, "113247", "mayor of 三芳町", "三芳町長"),
 ]
 
 
@@ -221,7 +223,7 @@ def _invent_costs(bodies) -> None:
 def _accounts(consortia: dict[str, Consortium], bodies: dict[str, MemberBody]) -> None:
     for account in DEMO_ACCOUNTS:
         user = user_ensure(
-            username=account.username, password=DEMO_PASSWORD, display_name=account.description,
+            username=account.username, password=DEMO_PASSWORD, display_name=account.display_name,
             email=f"{account.username}@example.invalid", is_superuser=account.role == "admin",
         )
         if account.role in (Role.SECRETARIAT, Role.OBSERVER):
