@@ -84,7 +84,9 @@ INSTALLED_APPS = [
     "apps.accounts",
     "apps.members",
     "apps.costs",
+    "apps.meetings",
     "apps.allocation",
+    "apps.agreements",
     "apps.reports",
     "apps.portal",
     "apps.demo",
@@ -203,6 +205,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Briefings go to mayors as an attachment, or as a link to the (access-checked) download.
 REPORTS_EMAIL_ATTACH = env_bool("CONSORTIUM_REPORTS_EMAIL_ATTACH", True)
+# Meeting materials (PDFs, office documents) are larger than survey files.
+MEETING_MATERIAL_MAX_BYTES = env_int("CONSORTIUM_MEETING_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("CONSORTIUM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"

@@ -15,7 +15,9 @@ urlpatterns = [
     path("accounts/", include("apps.accounts.urls")),
     path("", include("apps.members.urls")),
     path("", include("apps.costs.urls")),
+    path("", include("apps.meetings.urls")),
     path("", include("apps.allocation.urls")),
+    path("", include("apps.agreements.urls")),
     path("", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),
 ]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, TimeStampedModel
 from apps.costs.models import BusinessSystem
-from apps.members.models import Consortium, MemberBody
+from apps.members.models import Consortium, MemberBody, Participation
 
 RATIO = {"max_digits": 5, "decimal_places": 4,
          "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
@@ -60,7 +60,8 @@ class PlanQuerySet(FrozenQuerySet):
             return self
         if access.is_member_user:
             return self.filter(status=AllocationPlan.Status.PUBLISHED,
-                               consortium__participations__body_id=access.body_id)
+                               consortium_id__in=Participation.objects.filter(body_id=access.body_id)
+                               .values("consortium_id"))
         return self.filter(consortium_id__in=access.readable_consortia)
 
 

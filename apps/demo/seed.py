@@ -19,6 +19,8 @@ from apps.accounts.models import Role, User
 from apps.accounts.services import role_grant, user_ensure
 from apps.costs.catalogue import catalogue_load
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.demo.agreements import seed_agreements
+from apps.demo.meetings import seed_meetings
 from apps.demo.plans import seed_plans
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.members.models import (
@@ -119,6 +121,8 @@ def seed_demo() -> list[DemoAccount]:
     _invent_costs(list(bodies.values()))
     _accounts(consortia, bodies)
     seed_plans(by=User.objects.get(username="jimukyoku"))
+    seed_agreements()
+    seed_meetings(consortium=consortia["saitama"])
     return DEMO_ACCOUNTS
 
 

@@ -2,11 +2,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.allocation.models import AllocationPlan
+from apps.allocation.models import AllocationPlan, PlanMember
 from apps.allocation.selectors import MemberShare, published_shares
 from django.db.models import Q, QuerySet
 
-from apps.members.models import MemberBody
+from apps.members.models import MemberBody, Participation
 from apps.reports.models import Kind, Report
 
 
@@ -19,8 +19,9 @@ class PublishedShare:
 def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
     """This body's share in each published plan the user may see, newest first."""
     plans = (AllocationPlan.objects.for_user(user)
-             .filter(status=AllocationPlan.Status.PUBLISHED, members__body=body)
-             .select_related("consortium").order_by("-fiscal_year", "-published_at").distinct())
+             .filter(status=AllocationPlan.Status.PUBLISHED,
+                     pk__in=PlanMember.objects.filter(body=body).values("plan_id"))
+             .select_related("consortium").order_by("-fiscal_year", "-published_at"))
     found = []
     for plan in plans:
         share = published_shares(plan).get(body.code)
@@ -32,5 +33,7 @@ def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
 def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]:
     """The body's briefings and its consortia's comparisons that the user may download."""
     return (Report.objects.for_user(user)
-            .filter(Q(kind=Kind.BRIEFING, body=body) | Q(kind=Kind.SIDE_BY_SIDE, consortium__participations__body=body))
-            .select_related("consortium", "body").distinct()[:limit])
+            .filter(Q(kind=Kind.BRIEFING, body=body)
+                    | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=Participation.objects.filter(body=body)
+                        .values("consortium_id")))
+            .select_related("consortium", "body")[:limit])

@@ -2,6 +2,9 @@ from django.shortcuts import get_object_or_404, render
 
 from apps.accounts.access import access_for
 from apps.costs.selectors import body_cost_years, body_survey_rounds
+from apps.agreements import selectors as agreements
+from apps.agreements.models import Agreement
+from apps.meetings import selectors as meetings
 from apps.members import selectors as members
 from apps.portal.selectors import body_published_shares, body_reports
 
@@ -18,5 +21,16 @@ def body_detail(request, code):
         "cost_years": body_cost_years(body=body)[:3],
         "rounds": body_survey_rounds(body=body),
         "reports": body_reports(user=request.user, body=body),
+        "meetings": meetings.upcoming_meetings_for_body(user=request.user, body=body),
+        "actions": meetings.body_open_actions(body=body, user=request.user),
+        "unsigned": _visible_signatures(request.user, body),
+        "contracts": agreements.body_contracts(user=request.user, body=body),
         "access": access_for(request.user),
     })
+
+
+def _visible_signatures(user, body):
+    """The body's awaited signatures on agreements the user may read (a body in two
+    consortia: one secretariat does not see the other's agreement)."""
+    visible = Agreement.objects.for_user(user).values("pk")
+    return agreements.pending_signatures(body=body).filter(agreement__in=visible)

@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import MemberShare, published_shares, published_total
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
+from apps.meetings.selectors import body_open_actions, next_meeting
 from apps.members.models import Consortium, MemberBody, Participation
 from apps.reports.models import Batch, Report, ReportJob
 
@@ -95,6 +97,21 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     }
 
 
+def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> dict:
+    """What the mayor still has ahead: the next meeting, the agreement awaiting the town's
+    signature, and the town's open action items."""
+    meeting = next_meeting(consortium=consortium)
+    starts = timezone.localtime(meeting.starts_at) if meeting else None
+    return {
+        "unsigned": [signature.agreement for signature in pending_signatures(body=body)
+                     if signature.agreement.consortium_id == consortium.pk],
+        "next_meeting": meeting,
+        "next_meeting_on": f"{japanese_date(starts.date(), options.calendar)} {starts:%H:%M}" if starts else "",
+        "actions": [(action, japanese_date(action.due_on, options.calendar) if action.due_on else "")
+                    for action in body_open_actions(body=body) if action.meeting.consortium_id == consortium.pk],
+    }
+
+
 def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: int, plan: AllocationPlan | None,
                      options: Options, shares: dict[str, MemberShare] | None = None) -> dict:
     """One member's briefing. ``shares`` may be passed in by a batch, read once."""
@@ -131,6 +148,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         "deadlines": [(r, japanese_date(r.deadline, options.calendar) if r.deadline else "") for r in open_rounds],
         "made_on": japanese_date(timezone.localdate(), options.calendar),
         "demo": consortium.is_demo,
+        **_pending(consortium=consortium, body=body, options=options),
     }
 
 

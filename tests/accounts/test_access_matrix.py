@@ -10,9 +10,15 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Role
+from apps.agreements import services as agreements
+from apps.agreements.models import Article, Contract
+from apps.meetings import services as meetings
+from apps.members.models import Consortium
 from apps.allocation import services as allocation
 from apps.costs.models import SurveyRound
 from apps.reports import services as reports
@@ -38,6 +44,26 @@ DRAFT_PLAN_READ = rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_
 DRAFT_PLAN_MANAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=403)
 PUBLISHED_PLAN = rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=200, mayor_x=200, observer_a=200)
 POST_ONLY = everyone(405)
+# Agreements: members read the versions under review or concluded, never drafts; a
+# signature or an individual contract belongs to one body.
+BODY_X_MANAGE = rule(secretariat_a=200, secretariat_b=404, staff_x=403, staff_y=404, mayor_x=403, observer_a=403)
+FROZEN_FOR_ALL = rule(secretariat_a=403, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=403)
+# Read by everyone in the consortium, members included (meetings and their materials).
+CONSORTIUM_READ = rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=200, mayor_x=200, observer_a=200)
+OTHER_CONSORTIUM = rule(secretariat_a=404, secretariat_b=200, staff_x=404, staff_y=404, mayor_x=404, observer_a=404)
+
+
+def meeting_in(w, slug):
+    """A meeting of consortium ``slug`` with one agenda document and one action, made
+    on first use."""
+    key = f"meeting_{slug}"
+    if key not in w:
+        consortium = Consortium.objects.get(slug=slug)
+        meeting = meetings.meeting_save(consortium=consortium, title=f"第1回 {slug}", starts_at=timezone.now())
+        meetings.agenda_item_add(meeting=meeting, title="経費比較", document=SimpleUploadedFile("資料1.pdf", b"%PDF-1.4"))
+        meetings.action_add(meeting=meeting, text="回答を提出")
+        w[key] = meeting
+    return w[key]
 
 # url name → (how to build its arguments from the world, expected status per role)
 EXPECTED = {
@@ -87,10 +113,39 @@ EXPECTED = {
     "batch_progress": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
     "batch_retry": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
     "batch_zip": (lambda w: {"pk": w["batch"].pk}, MANAGE_PAGE),
+    "agreement_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
+    "agreement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "agreement_detail": (lambda w: {"pk": w["agreement_review"].pk}, PUBLISHED_PLAN),
+    "article_create": (lambda w: {"pk": w["agreement_draft"].pk}, DRAFT_PLAN_MANAGE),
+    "article_edit": (lambda w: {"pk": w["agreement_draft"].articles.get().pk}, DRAFT_PLAN_MANAGE),
+    "article_delete": (lambda w: {"pk": w["agreement_draft"].articles.get().pk}, POST_ONLY),
+    "agreement_review": (lambda w: {"pk": w["agreement_draft"].pk}, POST_ONLY),
+    "agreement_conclude": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
+    "agreement_amend": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
+    "signature_record": (lambda w: {"pk": w["agreement_review"].signatures.get(body=w["x"]).pk}, BODY_X_MANAGE),
+    "contract_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
+    "contract_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "contract_detail": (lambda w: {"pk": w["contract_bulk"].pk}, PUBLISHED_PLAN),
+    "contract_edit": (lambda w: {"pk": w["contract_x"].pk}, BODY_X_MANAGE),
+    "meeting_list": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
+    "meeting_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "meetings_ics": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
+    "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
+    "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
+    "agenda_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
+    "attendance_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
+    "decision_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
+    "action_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
+    "meeting_notify": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
+    "agenda_document": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, CONSORTIUM_READ),
+    "action_done": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
 }
 
 # Published objects are checked too, under names of their own.
 EXTRA_CASES = {
+    "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
+    "agenda_document (other consortium)": (
+        "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),
     "plan_detail (published)": ("plan_detail", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_scenarios (published)": ("plan_scenarios", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_edit (published)": ("plan_edit", lambda w: {"pk": w["published"].pk},
@@ -105,6 +160,9 @@ EXTRA_CASES = {
     "report_download (unpublished comparison)": (
         "report_download", lambda w: {"pk": w["comparison"].pk},
         rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=200)),
+    "contract_detail (body X's contract)": ("contract_detail", lambda w: {"pk": w["contract_x"].pk}, BODY_X_PAGE),
+    "agreement_detail (draft)": ("agreement_detail", lambda w: {"pk": w["agreement_draft"].pk}, DRAFT_PLAN_READ),
+    "article_create (under review)": ("article_create", lambda w: {"pk": w["agreement_review"].pk}, FROZEN_FOR_ALL),
 }
 
 # Django admin is its own site: its many patterns share one rule, checked on its index
@@ -161,7 +219,22 @@ def world(db):
     archived["comparison"] = rendered(Kind.SIDE_BY_SIDE, a, published, users["secretariat_a"])
     batch = Batch.objects.create(consortium=a, plan=published, requested_by=users["secretariat_a"])
     return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users,
-            "batch": batch, **archived}
+            "batch": batch, **archived, **agreements_world(a, x)}
+
+
+def agreements_world(consortium, x):
+    """Version 1 under review (a signature row per member), version 2 a draft, and a
+    contract for body X beside a bulk one."""
+    under_review = agreements.agreement_create(consortium=consortium, title="協定書")
+    draft = agreements.agreement_create(consortium=consortium, title="協定書")
+    for agreement in (under_review, draft):
+        agreements.article_save(article=Article(agreement=agreement, number=1, heading="目的", text="共同化を推進する。"))
+    agreements.agreement_submit_for_review(agreement=under_review)
+    term = {"consortium": consortium, "vendor": "デモクラウド株式会社", "starts_on": datetime.date(2026, 4, 1),
+            "ends_on": datetime.date(2031, 3, 31), "annual_amount": 10_000_000, "total_amount": 50_000_000}
+    return {"agreement_review": under_review, "agreement_draft": draft,
+            "contract_x": agreements.contract_save(contract=Contract(body=x, title="個別契約", **term)),
+            "contract_bulk": agreements.contract_save(contract=Contract(body=None, title="一括契約", **term))}
 
 
 def rendered(kind, consortium, plan, by, body=None):

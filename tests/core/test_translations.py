@@ -22,13 +22,17 @@ def _unquote(line: str) -> str:
 
 
 def po_entries(path: Path) -> dict[str, str]:
-    """msgid → first msgstr of every live entry (header and obsolete entries left out)."""
+    """msgid → first msgstr of every live entry (header and obsolete entries left out).
+    A fuzzy entry (makemessages' guess from a similar old message) counts as untranslated:
+    gettext ignores it."""
     entries = {}
     for block in path.read_text(encoding="utf-8").split("\n\n"):
         fields: dict[str, str] = {}
         current = None
+        fuzzy = False
         for line in block.splitlines():
             if line.startswith("#"):
+                fuzzy = fuzzy or (line.startswith("#,") and "fuzzy" in line)
                 continue
             if line.startswith('"'):
                 fields[current] += _unquote(line)
@@ -36,7 +40,7 @@ def po_entries(path: Path) -> dict[str, str]:
             current = line.split(" ", 1)[0]
             fields[current] = _unquote(line)
         if fields.get("msgid"):
-            entries[fields["msgid"]] = fields.get("msgstr", fields.get("msgstr[0]", ""))
+            entries[fields["msgid"]] = "" if fuzzy else fields.get("msgstr", fields.get("msgstr[0]", ""))
     return entries
 
 

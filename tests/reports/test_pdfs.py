@@ -1,5 +1,6 @@
 """Both reports, read back from the PDF: names, totals, font, pages, size."""
 
+import datetime
 import hashlib
 import io
 import re
@@ -89,3 +90,19 @@ def test_an_archived_report_keeps_its_hash_and_never_changes(council):
         report.save()
     with pytest.raises(ValidationError):
         report.delete()
+
+
+def test_the_briefing_says_what_is_pending_the_next_meeting_and_the_towns_own_actions(council):
+    from django.utils import timezone
+
+    from apps.meetings import services as meetings
+
+    consortium, ina, miyoshi = council["consortium"], council["bodies"][0], council["bodies"][1]
+    meeting = meetings.meeting_save(consortium=consortium, title="第4回 協議会", venue="伊奈町役場",
+                                    starts_at=timezone.now() + datetime.timedelta(days=20))
+    meetings.action_add(meeting=meeting, text="協定書への押印", owner=ina, due_on=datetime.date(2027, 1, 15))
+    meetings.action_add(meeting=meeting, text="人口の確認", owner=miyoshi)
+    text = digits(text_of(render(council, Kind.BRIEFING, body=ina)))
+    assert "第4回協議会" in text and "伊奈町役場" in text
+    assert "協定書への押印" in text and "2027年1月15日" in text
+    assert "人口の確認" not in text  # another town's action

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AgreementsConfig(AppConfig):
+    name = "apps.agreements"
+    verbose_name = _("Agreements and contracts")
+
+    def ready(self) -> None:
+        # Every create, change and delete of these is kept in the audit trail.
+        from auditlog.registry import auditlog
+
+        from apps.agreements.models import Agreement, Article, Contract, Signature, SlaItem
+
+        for model in (Agreement, Article, Signature, Contract, SlaItem):
+            auditlog.register(model)

@@ -1,0 +1,50 @@
+from django import forms
+from django.db.models import Q
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext_lazy as _
+
+from apps.agreements.models import Agreement, Article, Contract, SlaItem
+from apps.members.models import MemberBody, Participation, ParticipationStatus
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["title"]
+
+
+class ArticleForm(forms.ModelForm):
+    class Meta:
+        model = Article
+        fields = ["number", "heading", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+
+class SignatureForm(forms.Form):
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
+    signed_by_name = forms.CharField(label=_("Signed by"), max_length=100, required=False,
+                                     help_text=_("The mayor's name as written on the agreement."))
+
+
+class ContractForm(forms.ModelForm):
+    class Meta:
+        model = Contract
+        fields = ["body", "vendor", "title", "service_type", "starts_on", "ends_on", "annual_amount", "total_amount",
+                  "notice_days"]
+        widgets = {"starts_on": DATE, "ends_on": DATE}
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Members that have not withdrawn, and whichever body the contract already names.
+        members = Participation.objects.filter(consortium=consortium).exclude(status=ParticipationStatus.WITHDRAWN)
+        self.fields["body"].queryset = MemberBody.objects.filter(
+            Q(pk__in=members.values("body_id")) | Q(pk=self.instance.body_id))
+        self.fields["body"].empty_label = _("All members (bulk contract)")
+
+
+SlaItemFormSet = inlineformset_factory(
+    Contract, SlaItem, fields=["kind", "target", "note"], extra=2, can_delete=True,
+    widgets={"note": forms.TextInput()},
+)

@@ -1,0 +1,294 @@
+"""Agreements (協定書) with their articles and signatures; contracts and their SLA.
+
+A concluded agreement never changes: every save or delete of it, of its articles or of
+its signatures is refused here, in the model layer, whatever page, command or admin
+action asks. A change is an amendment: a new version that supersedes it.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import ExpressionWrapper, F, Q
+from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.access import access_for
+from apps.core.models import AuditScoped, TimeStampedModel
+from apps.members.models import Consortium, MemberBody, Participation
+
+ONE_DAY = datetime.timedelta(days=1)
+
+
+class FrozenAgreementError(ValidationError):
+    pass
+
+
+def refuse_if_concluded(agreement_id) -> None:
+    if agreement_id and Agreement.objects.filter(pk=agreement_id, status=Agreement.Status.CONCLUDED).exists():
+        raise FrozenAgreementError(_("A concluded agreement cannot be changed; amend it with a new version."))
+
+
+def member_consortia(body_id: int):
+    """The consortia a body takes part in, as a subquery (no join, so no duplicate rows)."""
+    return Participation.objects.filter(body_id=body_id).values("consortium_id")
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Bulk updates and deletes cannot touch concluded agreements either."""
+
+    status_lookup = "agreement__status"
+
+    def _concluded(self):
+        return self.filter(**{self.status_lookup: Agreement.Status.CONCLUDED})
+
+    def update(self, **kwargs):
+        if self._concluded().exists():
+            raise FrozenAgreementError(_("A concluded agreement cannot be changed."))
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._concluded().exists():
+            raise FrozenAgreementError(_("A concluded agreement cannot be deleted."))
+        return super().delete()
+
+
+class AgreementQuerySet(FrozenQuerySet):
+    status_lookup = "status"
+
+    def for_user(self, user):
+        """Secretariat and observers: every version of their consortia; members: the
+        versions under review or concluded of consortia their body takes part in."""
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(consortium_id__in=member_consortia(access.body_id),
+                               status__in=Agreement.VISIBLE_TO_MEMBERS)
+        return self.filter(consortium_id__in=access.readable_consortia)
+
+
+class Agreement(AuditScoped, TimeStampedModel):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        UNDER_REVIEW = "under_review", _("Under review")
+        CONCLUDED = "concluded", _("Concluded")
+
+    VISIBLE_TO_MEMBERS = (Status.UNDER_REVIEW, Status.CONCLUDED)
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="agreements",
+                                   verbose_name=_("consortium"))
+    version = models.PositiveIntegerField(_("version"))
+    title = models.CharField(_("title"), max_length=200)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",
+        verbose_name=_("supersedes"),
+    )
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["consortium", "-version"]
+        constraints = [models.UniqueConstraint(fields=["consortium", "version"], name="one_agreement_version")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version})"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_under_review(self) -> bool:
+        return self.status == self.Status.UNDER_REVIEW
+
+    @property
+    def is_concluded(self) -> bool:
+        return self.status == self.Status.CONCLUDED
+
+    def save(self, *args, **kwargs):
+        refuse_if_concluded(self.pk)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_concluded(self.pk)
+        return super().delete(*args, **kwargs)
+
+
+class AgreementPart(AuditScoped, TimeStampedModel):
+    """Anything written on an agreement: frozen with it."""
+
+    objects = FrozenQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        refuse_if_concluded(self.agreement_id)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        refuse_if_concluded(self.agreement_id)
+        return super().delete(*args, **kwargs)
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.agreement.consortium_id]
+
+
+class Article(AgreementPart):
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="articles",
+                                  verbose_name=_("agreement"))
+    number = models.PositiveIntegerField(_("article number"))
+    heading = models.CharField(_("heading"), max_length=200)
+    text = models.TextField(_("text"))
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["agreement", "number"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "number"], name="one_article_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.heading}"
+
+
+class SignatureQuerySet(FrozenQuerySet):
+    def for_user(self, user):
+        """Secretariat and observers: every signature of their consortia; members: their
+        own body's signatures."""
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(body_id=access.body_id, agreement__status__in=Agreement.VISIBLE_TO_MEMBERS)
+        return self.filter(agreement__consortium_id__in=access.readable_consortia)
+
+
+class Signature(AgreementPart):
+    """One member's signature; ``signed_on`` stays empty until the mayor has signed."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signatures",
+                                  verbose_name=_("agreement"))
+    body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, related_name="agreement_signatures",
+                             verbose_name=_("member body"))
+    signed_on = models.DateField(_("signed on"), null=True, blank=True)
+    signed_by_name = models.CharField(_("signed by"), max_length=100, blank=True,
+                                      help_text=_("The mayor's name as written on the agreement."))
+
+    objects = SignatureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("signature")
+        verbose_name_plural = _("signatures")
+        ordering = ["agreement", "body__code"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "body"], name="one_signature_per_body")]
+
+    def __str__(self) -> str:
+        return f"{self.body} — {self.agreement}"
+
+
+class ContractQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """Secretariat and observers: every contract of their consortia; members: their
+        own body's contracts and the bulk contracts of consortia their body takes part in."""
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(Q(body_id=access.body_id)
+                               | Q(body__isnull=True, consortium_id__in=member_consortia(access.body_id)))
+        return self.filter(consortium_id__in=access.readable_consortia)
+
+    def with_reminder_date(self):
+        """``remind_from``: the day the renewal reminder starts (notice_days before the end)."""
+        # Spelled out for SQLite: it multiplies only plain integers by a duration, and
+        # subtracts a duration from a date only when told that it is one.
+        notice = ExpressionWrapper(Cast("notice_days", models.IntegerField()) * ONE_DAY,
+                                   output_field=models.DurationField())
+        return self.annotate(remind_from=Cast(F("ends_on") - notice, models.DateField()))
+
+    def due_for_renewal(self, today: datetime.date):
+        """Contracts inside their renewal notice period and not yet ended."""
+        return self.with_reminder_date().filter(remind_from__lte=today, ends_on__gte=today).order_by("ends_on")
+
+
+class Contract(AuditScoped, TimeStampedModel):
+    class ServiceType(models.TextChoices):
+        SAAS = "saas", _("SaaS")
+        SHARED_HOSTING = "shared_hosting", _("Shared hosting")
+        PRIVATE_CLOUD = "private_cloud", _("Private cloud")
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="contracts",
+                                   verbose_name=_("consortium"))
+    body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
+                             verbose_name=_("member body"),
+                             help_text=_("Leave empty for one bulk contract for all members."))
+    vendor = models.CharField(_("vendor"), max_length=200)
+    title = models.CharField(_("title"), max_length=200)
+    service_type = models.CharField(_("service-use type"), max_length=20, choices=ServiceType.choices,
+                                    default=ServiceType.SAAS)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    annual_amount = models.PositiveBigIntegerField(_("annual amount (yen)"))
+    total_amount = models.PositiveBigIntegerField(_("total amount (yen)"), help_text=_("Over the whole term."))
+    notice_days = models.PositiveSmallIntegerField(
+        _("renewal reminder (days before the end)"), default=180,
+    )
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("contract")
+        verbose_name_plural = _("contracts")
+        ordering = ["consortium", "body__code", "-starts_on"]
+        constraints = [
+            models.CheckConstraint(name="contract_ends_after_it_starts", condition=Q(ends_on__gt=F("starts_on")),
+                                   violation_error_message=_("The contract must end after it starts.")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} — {self.body or _('all members')}"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
+
+    @property
+    def is_bulk(self) -> bool:
+        return self.body_id is None
+
+
+class SlaItem(AuditScoped, TimeStampedModel):
+    class Kind(models.TextChoices):
+        AVAILABILITY = "availability", _("Availability")
+        SUPPORT_HOURS = "support_hours", _("Support hours")
+        RTO = "rto", _("Recovery time objective (RTO)")
+        RPO = "rpo", _("Recovery point objective (RPO)")
+        BACKUP = "backup", _("Backup")
+        DATA_RETURN = "data_return", _("Data return on exit")
+        PENALTY = "penalty", _("Penalty")
+        OTHER = "other", _("Other")
+
+    contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="sla_items",
+                                 verbose_name=_("contract"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    # A full-width ％: with "%" gettext would take "% o" for a format directive.
+    target = models.CharField(_("target"), max_length=200, help_text=_("For example 99.9％ or 平日 8:30–17:15."))
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("SLA item")
+        verbose_name_plural = _("SLA items")
+        ordering = ["contract", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.target}"
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.contract.consortium_id]

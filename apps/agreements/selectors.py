@@ -1,0 +1,48 @@
+"""Reads for agreements and contracts, for these pages and for other apps (reports, the
+member portal). Each returns a queryset already joined for what its readers print."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from apps.agreements.models import Agreement, Contract, Signature, member_consortia
+from apps.members.models import Consortium, MemberBody
+
+
+def agreements_for(*, user, consortium: Consortium) -> QuerySet[Agreement]:
+    """The versions the user may read, newest first, with their signature counts."""
+    return (Agreement.objects.for_user(user).filter(consortium=consortium)
+            .select_related("superseded_by")
+            .annotate(signature_count=Count("signatures"),
+                      signed_count=Count("signatures", filter=Q(signatures__signed_on__isnull=False)))
+            .order_by("-version"))
+
+
+def agreement_signatures(*, user, agreement: Agreement) -> QuerySet[Signature]:
+    """The signatures of one agreement that the user may read (members: their own)."""
+    return Signature.objects.for_user(user).filter(agreement=agreement).select_related("body").order_by("body__code")
+
+
+def pending_signatures(*, body: MemberBody) -> QuerySet[Signature]:
+    """The body's signatures still awaited on agreements under review."""
+    return (Signature.objects.filter(body=body, signed_on__isnull=True, agreement__status=Agreement.Status.UNDER_REVIEW)
+            .select_related("agreement__consortium").order_by("agreement__consortium__name", "agreement__version"))
+
+
+def current_agreement(*, consortium: Consortium) -> Agreement | None:
+    """The latest version concluded or under review (drafts are the secretariat's own)."""
+    return (Agreement.objects.filter(consortium=consortium, status__in=Agreement.VISIBLE_TO_MEMBERS)
+            .order_by("-version").first())
+
+
+def contracts_for(*, user, consortium: Consortium) -> QuerySet[Contract]:
+    """The consortium's contracts the user may read, with their body."""
+    return Contract.objects.for_user(user).filter(consortium=consortium).select_related("body")
+
+
+def body_contracts(*, user, body: MemberBody) -> QuerySet[Contract]:
+    """The contracts that bind a body, as far as the user may read them: its own and the
+    bulk contracts of the consortia it takes part in."""
+    return (Contract.objects.for_user(user)
+            .filter(Q(body=body) | Q(body__isnull=True, consortium_id__in=member_consortia(body.pk)))
+            .select_related("consortium", "body").order_by("-ends_on"))

@@ -1,0 +1,152 @@
+"""Writes for agreements and contracts.
+
+An agreement walks draft → under review → concluded. Its articles change only while it
+is a draft; signatures are recorded while it is under review; once concluded the model
+layer refuses any change (see ``models``), so a change is an amendment: a new draft
+version copying the articles, which supersedes the concluded one.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.agreements.models import Agreement, Article, Contract, Signature
+from apps.members.models import Consortium, Participation, ParticipationStatus
+
+
+def _locked(agreement: Agreement) -> Agreement:
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+def _require_status(agreement_id: int, status: str, refusal: str) -> None:
+    # Asked of the database: the caller's copy of the agreement may predate a transition.
+    if not Agreement.objects.filter(pk=agreement_id, status=status).exists():
+        raise ValidationError(refusal)
+
+
+def _require_draft(agreement_id: int) -> None:
+    _require_status(agreement_id, Agreement.Status.DRAFT, _("Articles can change only while the agreement is a draft."))
+
+
+def _next_version(consortium: Consortium) -> int:
+    latest = Agreement.objects.filter(consortium=consortium).aggregate(latest=Max("version"))["latest"]
+    return (latest or 0) + 1
+
+
+def agreement_create(*, consortium: Consortium, title: str) -> Agreement:
+    """A draft with the consortium's next version number."""
+    return Agreement.objects.create(consortium=consortium, title=title, version=_next_version(consortium))
+
+
+def article_save(*, article: Article) -> Article:
+    """Create or change an article of a draft; its number is unique in the agreement."""
+    _require_draft(article.agreement_id)
+    taken = Article.objects.filter(agreement=article.agreement, number=article.number).exclude(pk=article.pk)
+    if taken.exists():
+        raise ValidationError({"number": _("Article %(number)d already exists.") % {"number": article.number}})
+    article.full_clean()
+    article.save()
+    return article
+
+
+def article_delete(*, article: Article) -> None:
+    _require_draft(article.agreement_id)
+    article.delete()
+
+
+@transaction.atomic
+def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
+    """Send a draft to the members: one unsigned signature row for every member that has
+    not withdrawn from the consortium."""
+    agreement = _locked(agreement)
+    if not agreement.is_draft:
+        raise ValidationError(_("Only a draft can be sent for review."))
+    if not agreement.articles.exists():
+        raise ValidationError(_("Add at least one article before sending the agreement for review."))
+    body_ids = list(Participation.objects.filter(consortium_id=agreement.consortium_id)
+                    .exclude(status=ParticipationStatus.WITHDRAWN).values_list("body_id", flat=True))
+    if not body_ids:
+        raise ValidationError(_("The consortium has no member to sign the agreement."))
+    agreement.status = Agreement.Status.UNDER_REVIEW
+    agreement.save()
+    Signature.objects.bulk_create([Signature(agreement=agreement, body_id=body_id) for body_id in body_ids])
+    return agreement
+
+
+def signature_record(*, signature: Signature, signed_on: datetime.date, signed_by_name: str = "") -> Signature:
+    """A member's signature, recorded while its agreement is under review."""
+    _require_status(signature.agreement_id, Agreement.Status.UNDER_REVIEW,
+                    _("Signatures are recorded only while the agreement is under review."))
+    if signed_on > timezone.localdate():
+        raise ValidationError({"signed_on": _("A signature cannot be dated in the future.")})
+    signature.signed_on = signed_on
+    signature.signed_by_name = signed_by_name
+    signature.save(update_fields=["signed_on", "signed_by_name", "updated_at"])
+    return signature
+
+
+@transaction.atomic
+def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | None = None) -> Agreement:
+    """Conclude an agreement every member has signed; it is concluded on the day of the
+    last signature unless another (later) day is given. From then on it is frozen."""
+    agreement = _locked(agreement)
+    if not agreement.is_under_review:
+        raise ValidationError(_("Only an agreement under review can be concluded."))
+    signatures = list(agreement.signatures.select_related("body").order_by("body__code"))
+    unsigned = [signature.body.name for signature in signatures if signature.signed_on is None]
+    if unsigned:
+        raise ValidationError(_("Not every member has signed yet: %(members)s.") % {"members": "、".join(unsigned)})
+    last_signature = max((signature.signed_on for signature in signatures), default=None)
+    concluded_on = concluded_on or last_signature or timezone.localdate()
+    if last_signature and concluded_on < last_signature:
+        raise ValidationError(_("The agreement cannot be concluded before its last signature (%(date)s).")
+                              % {"date": last_signature.isoformat()})
+    agreement.status = Agreement.Status.CONCLUDED
+    agreement.concluded_on = concluded_on
+    # Allowed once: the model refuses saves of agreements already concluded in the database.
+    agreement.save()
+    return agreement
+
+
+@transaction.atomic
+def agreement_amend(*, agreement: Agreement) -> Agreement:
+    """A new draft version copying a concluded agreement's articles, superseding it."""
+    agreement = _locked(agreement)
+    if not agreement.is_concluded:
+        raise ValidationError(_("Only a concluded agreement can be amended; change the draft instead."))
+    successor = Agreement.objects.filter(supersedes=agreement).first()
+    if successor is not None:
+        raise ValidationError(_("Version %(version)d already amends this agreement.") % {"version": successor.version})
+    amendment = Agreement.objects.create(consortium_id=agreement.consortium_id, title=agreement.title,
+                                         version=_next_version(agreement.consortium), supersedes=agreement)
+    Article.objects.bulk_create([
+        Article(agreement=amendment, number=article.number, heading=article.heading, text=article.text)
+        for article in agreement.articles.all()
+    ])
+    return amendment
+
+
+@transaction.atomic
+def contract_save(*, contract: Contract, sla_formset=None) -> Contract:
+    """Create or change a contract and, if given, its SLA items (an inline formset)."""
+    if contract.body_id and not Participation.objects.filter(
+            consortium_id=contract.consortium_id, body_id=contract.body_id).exists():
+        raise ValidationError({"body": _("%(body)s does not take part in this consortium.") % {"body": contract.body}})
+    contract.full_clean()
+    contract.save()
+    if sla_formset is not None:
+        sla_formset.instance = contract
+        sla_formset.save()
+    return contract
+
+
+def contracts_due_for_renewal(*, consortium: Consortium, today: datetime.date) -> QuerySet[Contract]:
+    """Contracts whose renewal reminder has started (``notice_days`` before the end) and
+    that have not ended yet, soonest end first; what a reminder task would send."""
+    return Contract.objects.filter(consortium=consortium).due_for_renewal(today).select_related("body")

@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
+from apps.meetings.services import AttendanceRow
+
+LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class MeetingForm(forms.ModelForm):
+    online_url = forms.URLField(label=_("online meeting link"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "title", "starts_at", "ends_at", "venue", "online_url", "status", "minutes"]
+        widgets = {"starts_at": LOCAL_DATETIME, "ends_at": LOCAL_DATETIME, "minutes": forms.Textarea(attrs={"rows": 8})}
+
+
+class AgendaItemForm(forms.Form):
+    title = forms.CharField(label=_("title"), max_length=200)
+    presenter = forms.CharField(label=_("presenter"), max_length=100, required=False)
+    document = forms.FileField(label=_("document"), required=False,
+                               help_text=_("PDF or office document, up to 20 MB."))
+
+
+class PerMemberForm(forms.Form):
+    """One field (or two) per member body, named by the body's primary key."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+
+    def rows(self):
+        """(body, its bound fields) for the template's one-row-per-member table."""
+        return [(body, [self[name] for name in self.member_fields(body)]) for body in self.members]
+
+    def member_fields(self, body) -> list[str]:
+        raise NotImplementedError
+
+
+class AttendanceForm(PerMemberForm):
+    def __init__(self, *args, members, current: dict, **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        choices = [("", "—"), *Attendance.Status.choices]
+        for body in members:
+            record = current.get(body.pk)
+            self.fields[f"status_{body.pk}"] = forms.ChoiceField(
+                label=body.name, choices=choices, required=False, initial=record.status if record else "")
+            self.fields[f"attendees_{body.pk}"] = forms.CharField(
+                label=_("attendees"), max_length=300, required=False, initial=record.attendees if record else "")
+
+    def member_fields(self, body):
+        return [f"status_{body.pk}", f"attendees_{body.pk}"]
+
+    def attendance_rows(self) -> list[AttendanceRow]:
+        return [AttendanceRow(body_id=body.pk, status=self.cleaned_data[f"status_{body.pk}"],
+                              attendees=self.cleaned_data[f"attendees_{body.pk}"]) for body in self.members]
+
+
+class DecisionForm(PerMemberForm):
+    text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
+    outcome = forms.ChoiceField(label=_("outcome"), choices=Decision.Outcome.choices)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, members=members, **kwargs)
+        for body in members:
+            self.fields[f"stance_{body.pk}"] = forms.ChoiceField(
+                label=body.name, choices=[("", "—"), *Position.Stance.choices], required=False)
+
+    def member_fields(self, body):
+        return [f"stance_{body.pk}"]
+
+    def positions(self) -> dict[int, str]:
+        return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}
+
+
+class ActionItemForm(forms.ModelForm):
+    class Meta:
+        model = ActionItem
+        fields = ["text", "owner", "due_on"]
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        help_texts = {"owner": _("Leave empty for the secretariat's own action.")}
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=[body.pk for body in members])

@@ -1,0 +1,39 @@
+"""A consortium's meetings as an iCalendar (RFC 5545) feed, for Outlook and the like."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Iterable
+
+from django.utils.timezone import localtime
+from icalendar import Calendar, Event
+
+from apps.meetings.models import Meeting
+
+DEFAULT_LENGTH = datetime.timedelta(hours=2)
+
+
+def meetings_calendar(*, name: str, meetings: Iterable[Meeting], url_for: Callable[[Meeting], str],
+                      domain: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//consortium manager//meetings//JA")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for meeting in meetings:
+        event = Event()
+        # Stable across exports, so a calendar that re-imports the feed updates the event.
+        event.add("uid", f"meeting-{meeting.pk}@{domain}")
+        event.add("dtstamp", meeting.updated_at)
+        # Local (Asia/Tokyo) times with their zone, so every client shows the council's hour.
+        starts = localtime(meeting.starts_at)
+        event.add("dtstart", starts)
+        event.add("dtend", localtime(meeting.ends_at) if meeting.ends_at else starts + DEFAULT_LENGTH)
+        event.add("summary", meeting.title)
+        event.add("location", meeting.venue or meeting.online_url)
+        event.add("url", url_for(meeting))
+        event.add("description", f"{meeting.get_kind_display()} — {url_for(meeting)}")
+        if meeting.status != Meeting.Status.PLANNED:
+            event.add("status", "CONFIRMED")
+        calendar.add_component(event)
+    calendar.add_missing_timezones()
+    return calendar.to_ical()

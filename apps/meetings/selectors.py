@@ -1,0 +1,64 @@
+"""Reads for meetings, already scoped and joined. ``next_meeting`` and
+``body_open_actions`` are what the reports and the member portal read."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Prefetch, QuerySet
+from django.utils import timezone
+
+from apps.accounts.models import RoleAssignment
+from apps.meetings.models import ActionItem, Decision, Meeting
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
+
+
+def meetings_for(*, user, consortium: Consortium) -> QuerySet[Meeting]:
+    return (Meeting.objects.for_user(user).filter(consortium=consortium)
+            .annotate(agenda_count=Count("agenda", distinct=True)).order_by("-starts_at"))
+
+
+def meeting_detail(*, user) -> QuerySet[Meeting]:
+    """For ``get_object_or_404(..., pk=pk)``: everything the meeting page shows, joined."""
+    return (Meeting.objects.for_user(user).select_related("consortium").prefetch_related(
+        "agenda", "attendance__body", "actions__owner",
+        Prefetch("decisions", queryset=Decision.objects.prefetch_related("positions__body")),
+    ))
+
+
+def meeting_members(*, meeting: Meeting) -> list[MemberBody]:
+    """The bodies whose attendance and positions are recorded: every member that has not
+    withdrawn."""
+    return list(MemberBody.objects.filter(participations__consortium_id=meeting.consortium_id)
+                .exclude(participations__consortium_id=meeting.consortium_id,
+                         participations__status=ParticipationStatus.WITHDRAWN)
+                .order_by("code"))
+
+
+def notice_recipients(*, meeting: Meeting) -> list[str]:
+    bodies = meeting_members(meeting=meeting)
+    addresses = {body.mayor_email for body in bodies if body.mayor_email}
+    addresses |= set(RoleAssignment.objects.filter(body__in=bodies, user__is_active=True)
+                     .exclude(user__email="").values_list("user__email", flat=True))
+    return sorted(addresses)
+
+
+def next_meeting(*, consortium: Consortium, now: datetime.datetime | None = None) -> Meeting | None:
+    return (Meeting.objects.filter(consortium=consortium, status=Meeting.Status.PLANNED,
+                                   starts_at__gte=now or timezone.now()).order_by("starts_at").first())
+
+
+def upcoming_meetings_for_body(*, user, body: MemberBody, limit: int = 5) -> list[Meeting]:
+    own_consortia = Participation.objects.filter(body=body).values("consortium_id")
+    return list(Meeting.objects.for_user(user).filter(
+        consortium_id__in=own_consortia, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
+    ).select_related("consortium").order_by("starts_at")[:limit])
+
+
+def body_open_actions(*, body: MemberBody, user=None) -> list[ActionItem]:
+    """The body's open action items; with ``user``, only those of meetings the user may
+    see (a body in two consortia: one secretariat must not read the other's)."""
+    actions = ActionItem.objects.filter(owner=body, done_on__isnull=True)
+    if user is not None:
+        actions = actions.filter(meeting__in=Meeting.objects.for_user(user).values("pk"))
+    return list(actions.select_related("meeting", "meeting__consortium").order_by("due_on", "id"))

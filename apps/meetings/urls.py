@@ -1,0 +1,18 @@
+from django.urls import path
+
+from apps.meetings import views
+
+urlpatterns = [
+    path("c/<slug:slug>/meetings/", views.meeting_list, name="meeting_list"),
+    path("c/<slug:slug>/meetings/new/", views.meeting_create, name="meeting_create"),
+    path("c/<slug:slug>/meetings.ics", views.meetings_ics, name="meetings_ics"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/agenda/new/", views.agenda_add, name="agenda_add"),
+    path("meetings/<int:pk>/attendance/", views.attendance_edit, name="attendance_edit"),
+    path("meetings/<int:pk>/decisions/new/", views.decision_add, name="decision_add"),
+    path("meetings/<int:pk>/actions/new/", views.action_add, name="action_add"),
+    path("meetings/<int:pk>/notify/", views.meeting_notify, name="meeting_notify"),
+    path("agenda/<int:pk>/document/", views.agenda_document, name="agenda_document"),
+    path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+]

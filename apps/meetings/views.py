@@ -1,0 +1,159 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.access import access_for
+from apps.meetings import selectors, services
+from apps.meetings.forms import ActionItemForm, AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm
+from apps.meetings.ical import meetings_calendar
+from apps.meetings.models import ActionItem, AgendaItem, Meeting
+from apps.members.views import consortium_for
+
+
+def _meeting_for(request, pk, *, manage: bool = False) -> Meeting:
+    """A meeting of the user's consortia (else 404); changing it is the secretariat's (else 403)."""
+    meeting = get_object_or_404(selectors.meeting_detail(user=request.user), pk=pk)
+    if manage and not access_for(request.user).manages(meeting.consortium_id):
+        raise PermissionDenied
+    return meeting
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for message in errors:
+                form.add_error(field if field in form.fields else None, message)
+    else:
+        form.add_error(None, error)
+
+
+def meeting_list(request, slug):
+    consortium = consortium_for(request, slug, oversee=False)
+    return render(request, "meetings/meeting_list.html", {
+        "consortium": consortium, "tab": "meetings",
+        "meetings": selectors.meetings_for(user=request.user, consortium=consortium),
+        "may_manage": access_for(request.user).manages(consortium.pk),
+    })
+
+
+def meeting_create(request, slug):
+    consortium = consortium_for(request, slug, manage=True)
+    form = MeetingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            meeting = services.meeting_save(consortium=consortium, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, "meetings/form.html", {"consortium": consortium, "form": form,
+                                                  "heading": _("New meeting")})
+
+
+def meeting_detail(request, pk):
+    meeting = _meeting_for(request, pk)
+    return render(request, "meetings/meeting_detail.html", {
+        "meeting": meeting, "consortium": meeting.consortium,
+        "may_manage": access_for(request.user).manages(meeting.consortium_id),
+    })
+
+
+def _meeting_form_page(request, meeting: Meeting, form, *, save, template="meetings/form.html", **context):
+    """Bind, save through ``save(form)`` (a service call), back to the meeting; a refusal
+    from the service is shown on the form, nothing written."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            save(form)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            return redirect("meeting_detail", pk=meeting.pk)
+    return render(request, template, {"consortium": meeting.consortium, "meeting": meeting, "form": form, **context})
+
+
+def meeting_edit(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    return _meeting_form_page(
+        request, meeting, MeetingForm(request.POST or None, instance=meeting), heading=meeting.title,
+        save=lambda form: services.meeting_save(consortium=meeting.consortium, meeting=meeting, **form.cleaned_data))
+
+
+def agenda_add(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    return _meeting_form_page(
+        request, meeting, AgendaItemForm(request.POST or None, request.FILES or None),
+        heading=_("Add an agenda item"), multipart=True,
+        save=lambda form: services.agenda_item_add(meeting=meeting, **form.cleaned_data))
+
+
+def agenda_document(request, pk):
+    visible = Meeting.objects.for_user(request.user).values("pk")
+    item = get_object_or_404(AgendaItem.objects.filter(meeting__in=visible), pk=pk)
+    if not item.document:
+        raise Http404
+    return FileResponse(item.document.open("rb"), as_attachment=True, filename=item.document_name)
+
+
+def attendance_edit(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    form = AttendanceForm(request.POST or None, members=selectors.meeting_members(meeting=meeting),
+                          current={record.body_id: record for record in meeting.attendance.all()})
+    return _meeting_form_page(
+        request, meeting, form, template="meetings/per_member_form.html", heading=_("Attendance"),
+        columns=[_("Attendance"), _("Attendees")],
+        save=lambda form: services.attendance_record(meeting=meeting, rows=form.attendance_rows()))
+
+
+def decision_add(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    return _meeting_form_page(
+        request, meeting, DecisionForm(request.POST or None, members=selectors.meeting_members(meeting=meeting)),
+        template="meetings/per_member_form.html", heading=_("Record a decision"), columns=[_("Position")],
+        leading_fields=["text", "outcome"],
+        save=lambda form: services.decision_record(meeting=meeting, text=form.cleaned_data["text"],
+                                                   outcome=form.cleaned_data["outcome"], positions=form.positions()))
+
+
+def action_add(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    return _meeting_form_page(
+        request, meeting, ActionItemForm(request.POST or None, members=selectors.meeting_members(meeting=meeting)),
+        heading=_("Add an action item"),
+        save=lambda form: services.action_add(meeting=meeting, **form.cleaned_data))
+
+
+@require_POST
+def action_done(request, pk):
+    visible = Meeting.objects.for_user(request.user).values("pk")
+    action = get_object_or_404(ActionItem.objects.select_related("meeting").filter(meeting__in=visible), pk=pk)
+    if not access_for(request.user).manages(action.meeting.consortium_id):
+        raise PermissionDenied
+    services.action_complete(action=action)
+    return redirect("meeting_detail", pk=action.meeting_id)
+
+
+@require_POST
+def meeting_notify(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    notice = services.meeting_notify(meeting=meeting,
+                                     meeting_url=request.build_absolute_uri(reverse("meeting_detail", args=[pk])))
+    if notice.error:
+        messages.error(request, _("The notice was not sent: %(error)s") % {"error": notice.error})
+    else:
+        messages.success(request, _("Notice sent to %(count)d addresses.") % {"count": notice.sent})
+    return redirect("meeting_detail", pk=pk)
+
+
+def meetings_ics(request, slug):
+    consortium = consortium_for(request, slug, oversee=False)
+    content = meetings_calendar(
+        name=consortium.name, meetings=selectors.meetings_for(user=request.user, consortium=consortium),
+        url_for=lambda meeting: request.build_absolute_uri(reverse("meeting_detail", args=[meeting.pk])),
+        domain=request.get_host().split(":")[0])
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{consortium.slug}-meetings.ics"'
+    return response

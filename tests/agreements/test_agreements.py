@@ -1,0 +1,226 @@
+"""Agreements: review, signatures, conclusion, immutability, amendments, and who sees what."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.agreements import selectors, services
+from apps.agreements.models import Agreement, Article, FrozenAgreementError, Signature
+from tests.agreements.conftest import draft_with_articles
+from tests.factories import user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_versions_are_numbered_per_consortium(consortium):
+    first = services.agreement_create(consortium=consortium, title="協定書")
+    second = services.agreement_create(consortium=consortium, title="協定書")
+    assert (first.version, second.version) == (1, 2)
+
+
+def test_submitting_for_review_awaits_one_signature_per_member_that_has_not_withdrawn(under_review, ina, miyoshi):
+    assert under_review.is_under_review
+    assert set(under_review.signatures.values_list("body__name", flat=True)) == {"伊奈町", "三芳町"}
+    assert not under_review.signatures.filter(signed_on__isnull=False).exists()
+
+
+def test_an_agreement_without_articles_cannot_be_sent_for_review(consortium, ina):
+    empty = services.agreement_create(consortium=consortium, title="協定書")
+    with pytest.raises(ValidationError):
+        services.agreement_submit_for_review(agreement=empty)
+    empty.refresh_from_db()
+    assert empty.is_draft and not empty.signatures.exists()
+
+
+def test_articles_change_only_while_the_agreement_is_a_draft(under_review):
+    article = under_review.articles.first()
+    article.text = "変更"
+    with pytest.raises(ValidationError):
+        services.article_save(article=article)
+    with pytest.raises(ValidationError):
+        services.article_delete(article=article)
+
+
+def test_an_old_copy_of_the_draft_cannot_reopen_its_articles_once_sent_for_review(consortium, ina):
+    draft = draft_with_articles(consortium)
+    services.agreement_submit_for_review(agreement=draft)  # ``draft`` itself still says "draft"
+    with pytest.raises(ValidationError):
+        services.article_save(article=Article(agreement=draft, number=2, heading="追加", text="…"))
+
+
+def test_article_numbers_are_unique_in_an_agreement(consortium):
+    draft = draft_with_articles(consortium, "目的")
+    with pytest.raises(ValidationError) as refusal:
+        services.article_save(article=Article(agreement=draft, number=1, heading="重複", text="…"))
+    assert "number" in refusal.value.message_dict
+
+
+def test_conclusion_is_refused_while_a_member_has_not_signed_and_names_it(under_review, ina):
+    services.signature_record(signature=under_review.signatures.get(body=ina), signed_on=datetime.date(2026, 4, 1))
+    with pytest.raises(ValidationError) as refusal:
+        services.agreement_conclude(agreement=under_review)
+    assert "三芳町" in refusal.value.messages[0] and "伊奈町" not in refusal.value.messages[0]
+    under_review.refresh_from_db()
+    assert under_review.is_under_review and under_review.concluded_on is None
+
+
+def test_an_agreement_is_concluded_on_the_day_of_its_last_signature(under_review, ina, miyoshi):
+    services.signature_record(signature=under_review.signatures.get(body=ina), signed_on=datetime.date(2026, 4, 1))
+    services.signature_record(signature=under_review.signatures.get(body=miyoshi), signed_on=datetime.date(2026, 4, 9))
+    concluded = services.agreement_conclude(agreement=under_review)
+    assert concluded.is_concluded and concluded.concluded_on == datetime.date(2026, 4, 9)
+
+
+def test_a_signature_cannot_be_dated_in_the_future(under_review, ina):
+    with pytest.raises(ValidationError):
+        services.signature_record(signature=under_review.signatures.get(body=ina),
+                                  signed_on=datetime.date.today() + datetime.timedelta(days=2))
+
+
+def test_a_concluded_agreement_cannot_change_in_any_way(concluded, ina):
+    concluded.title = "変更"
+    with pytest.raises(FrozenAgreementError):
+        concluded.save()
+    with pytest.raises(FrozenAgreementError):
+        concluded.delete()
+    article = concluded.articles.first()
+    article.text = "変更"
+    with pytest.raises(FrozenAgreementError):
+        article.save()
+    with pytest.raises(FrozenAgreementError):
+        article.delete()
+    with pytest.raises(FrozenAgreementError):
+        Article.objects.create(agreement=concluded, number=99, heading="追加", text="…")
+    signature = concluded.signatures.get(body=ina)
+    signature.signed_on = datetime.date(2020, 1, 1)
+    with pytest.raises(FrozenAgreementError):
+        signature.save()
+    with pytest.raises(ValidationError):
+        services.signature_record(signature=signature, signed_on=datetime.date(2026, 4, 2))
+
+
+def test_queryset_updates_and_deletes_cannot_reach_a_concluded_agreement(concluded):
+    for queryset, change in ((Agreement.objects.filter(pk=concluded.pk), {"title": "変更"}),
+                             (Article.objects.filter(agreement=concluded), {"text": "変更"}),
+                             (Signature.objects.filter(agreement=concluded), {"signed_on": None})):
+        with pytest.raises(FrozenAgreementError):
+            queryset.update(**change)
+        with pytest.raises(FrozenAgreementError):
+            queryset.delete()
+    concluded.refresh_from_db()
+    assert concluded.title != "変更" and concluded.articles.count() == 2
+    assert not concluded.signatures.filter(signed_on__isnull=True).exists()
+
+
+def test_an_amendment_is_a_new_draft_version_copying_the_articles_and_superseding(concluded):
+    amendment = services.agreement_amend(agreement=concluded)
+    assert amendment.is_draft and amendment.version == concluded.version + 1
+    assert amendment.supersedes == concluded
+    assert list(amendment.articles.values_list("number", "heading", "text")) == list(
+        concluded.articles.values_list("number", "heading", "text"))
+    changed = amendment.articles.get(number=1)
+    changed.text = "改正後の目的"
+    services.article_save(article=changed)
+    assert concluded.articles.get(number=1).text != "改正後の目的"
+    with pytest.raises(ValidationError):
+        services.agreement_amend(agreement=concluded)  # amended once; amend the new version next
+
+
+def test_only_a_concluded_agreement_is_amended(under_review):
+    with pytest.raises(ValidationError):
+        services.agreement_amend(agreement=under_review)
+
+
+def test_members_see_agreements_under_review_or_concluded_and_only_their_own_signature(
+        consortium, under_review, ina):
+    draft = draft_with_articles(consortium)
+    staff = user_with_role(Role.STAFF, body=ina)
+    assert set(Agreement.objects.for_user(staff)) == {under_review}
+    assert draft in Agreement.objects.for_user(user_with_role(Role.OBSERVER, consortium=consortium))
+    assert list(Signature.objects.for_user(staff).values_list("body", flat=True)) == [ina.pk]
+
+
+def test_pending_signatures_and_current_agreement_for_other_apps(consortium, under_review, ina, miyoshi):
+    assert selectors.current_agreement(consortium=consortium) == under_review
+    services.signature_record(signature=under_review.signatures.get(body=ina), signed_on=datetime.date(2026, 4, 1))
+    assert not selectors.pending_signatures(body=ina).exists()
+    pending = selectors.pending_signatures(body=miyoshi).get()
+    assert pending.agreement == under_review
+    draft_with_articles(consortium)  # a newer draft is not the current agreement
+    assert selectors.current_agreement(consortium=consortium) == under_review
+
+
+def test_the_secretariat_takes_an_agreement_from_draft_to_conclusion_on_the_pages(
+        client, consortium, secretariat, ina, miyoshi):
+    client.force_login(secretariat)
+    client.post(reverse("agreement_create", args=[consortium.slug]), {"title": "協定書"})
+    agreement = Agreement.objects.get()
+    response = client.post(reverse("article_create", args=[agreement.pk]),
+                           {"number": "1", "heading": "目的", "text": "共同化を推進する。"})
+    assert response.status_code == 302 and agreement.articles.count() == 1
+    client.post(reverse("agreement_review", args=[agreement.pk]))
+    for signature in agreement.signatures.all():
+        client.post(reverse("signature_record", args=[signature.pk]),
+                    {"signed_on": "2026-04-01", "signed_by_name": "町長"})
+    client.post(reverse("agreement_conclude", args=[agreement.pk]))
+    agreement.refresh_from_db()
+    assert agreement.is_concluded and agreement.concluded_on == datetime.date(2026, 4, 1)
+    response = client.post(reverse("agreement_amend", args=[agreement.pk]))
+    amendment = Agreement.objects.get(supersedes=agreement)
+    assert response["Location"] == reverse("agreement_detail", args=[amendment.pk])
+
+
+def test_a_refused_conclusion_is_shown_to_the_secretariat(client, under_review, secretariat):
+    client.force_login(secretariat)
+    response = client.post(reverse("agreement_conclude", args=[under_review.pk]), follow=True)
+    assert "三芳町" in response.content.decode()
+    under_review.refresh_from_db()
+    assert under_review.is_under_review
+
+
+def test_a_member_reads_the_agreement_with_its_own_signature_only(client, under_review, ina):
+    client.force_login(user_with_role(Role.MAYOR, body=ina))
+    response = client.get(reverse("agreement_detail", args=[under_review.pk]))
+    page = response.content.decode()
+    assert response.status_code == 200 and "構成団体" in page
+    assert [s.body for s in response.context["signatures"]] == [ina]
+    assert reverse("signature_record", args=[under_review.signatures.get(body=ina).pk]) not in page
+    assert client.get(reverse("agreement_list", args=["saitama"])).status_code == 200
+
+
+def test_the_signature_list_counts_what_is_signed(client, consortium, under_review, secretariat, ina):
+    services.signature_record(signature=under_review.signatures.get(body=ina), signed_on=datetime.date(2026, 4, 1))
+    client.force_login(secretariat)
+    row = client.get(reverse("agreement_list", args=[consortium.slug])).context["agreements"].get()
+    assert (row.signed_count, row.signature_count) == (1, 2)
+
+
+def test_concluding_and_signing_pages_refuse_a_concluded_agreement(client, concluded, secretariat, ina):
+    client.force_login(secretariat)
+    assert client.get(reverse("signature_record", args=[concluded.signatures.get(body=ina).pk])).status_code == 403
+    assert client.get(reverse("article_create", args=[concluded.pk])).status_code == 403
+
+
+def test_the_members_page_and_briefing_say_the_towns_signature_is_awaited(client, under_review, ina, miyoshi):
+    import io
+
+    from pypdf import PdfReader
+
+    from apps.reports import services as reports
+    from apps.reports.models import Kind
+    from apps.reports.selectors import Options
+
+    under_review.signatures.filter(body=miyoshi).update(signed_on=datetime.date(2026, 4, 1))
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    page = client.get(reverse("body_detail", args=[ina.code])).content.decode()
+    assert "情報システム共同化に関する協定書" in page
+    client.force_login(user_with_role(Role.STAFF, body=miyoshi))
+    assert "情報システム共同化に関する協定書" not in client.get(reverse("body_detail", args=[miyoshi.code])).content.decode()
+
+    content = reports.render_pdf(kind=Kind.BRIEFING, consortium=under_review.consortium, fiscal_year=2025,
+                                 plan=None, body=ina, options=Options())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
+    assert "署名をお待ちしています" in text and "情報システム共同化に関する協定書" in text

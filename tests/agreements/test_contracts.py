@@ -1,0 +1,119 @@
+"""Contracts and their SLA: validation, renewal reminders, who sees which, the audit trail."""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.agreements import selectors, services
+from apps.agreements.models import Contract, SlaItem
+from tests.factories import ConsortiumFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+TERM = {"vendor": "デモクラウド株式会社", "starts_on": datetime.date(2026, 4, 1), "ends_on": datetime.date(2031, 3, 31),
+        "annual_amount": 12_000_000, "total_amount": 60_000_000}
+
+
+def contract(consortium, body=None, **changes) -> Contract:
+    fields = {**TERM, "title": f"基幹系クラウド利用契約（{body.name if body else '一括'}）", **changes}
+    return services.contract_save(contract=Contract(consortium=consortium, body=body, **fields))
+
+
+def test_a_contract_must_end_after_it_starts(consortium, ina):
+    with pytest.raises(ValidationError):
+        contract(consortium, ina, ends_on=TERM["starts_on"])
+    assert not Contract.objects.exists()
+
+
+def test_a_contract_is_for_a_member_of_its_consortium(consortium):
+    outsider = member_of(ConsortiumFactory(slug="nara"), name="香芝市")
+    with pytest.raises(ValidationError) as refusal:
+        contract(consortium, outsider)
+    assert "body" in refusal.value.message_dict
+
+
+def test_contracts_are_due_for_renewal_from_their_notice_period_until_they_end(consortium, ina, miyoshi):
+    ending = contract(consortium, ina, ends_on=datetime.date(2027, 3, 31))  # reminder from 2026-10-02
+    contract(consortium, miyoshi)  # ends in 2031
+    contract(consortium, ends_on=datetime.date(2026, 9, 30), starts_on=datetime.date(2021, 10, 1))  # ended
+    due = lambda today: list(services.contracts_due_for_renewal(consortium=consortium, today=today))  # noqa: E731
+    assert due(datetime.date(2026, 10, 1)) == []
+    assert due(datetime.date(2026, 10, 2)) == [ending]
+    assert due(datetime.date(2027, 3, 31)) == [ending]
+    assert due(datetime.date(2027, 4, 1)) == []
+    assert services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2026, 10, 2)).get(
+    ).remind_from == datetime.date(2026, 10, 2)
+
+
+def test_a_shorter_notice_period_starts_the_reminder_later(consortium, ina):
+    contract(consortium, ina, ends_on=datetime.date(2027, 3, 31), notice_days=30)
+    assert not services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 2, 28)).exists()
+    assert services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 3, 1)).exists()
+
+
+def test_members_see_their_own_and_bulk_contracts_but_not_another_bodys(consortium, ina, miyoshi):
+    own, other, bulk = contract(consortium, ina), contract(consortium, miyoshi), contract(consortium)
+    elsewhere = contract(ConsortiumFactory(slug="nara"))
+    staff = user_with_role(Role.STAFF, body=ina)
+    assert set(Contract.objects.for_user(staff)) == {own, bulk}
+    assert set(selectors.body_contracts(user=staff, body=ina)) == {own, bulk}
+    observer = user_with_role(Role.OBSERVER, consortium=consortium)
+    assert set(Contract.objects.for_user(observer)) == {own, other, bulk}
+    assert set(selectors.body_contracts(user=observer, body=miyoshi)) == {other, bulk}
+    assert elsewhere not in Contract.objects.for_user(observer)
+
+
+def test_a_member_reads_its_contract_page_but_not_another_bodys(client, consortium, ina, miyoshi):
+    own, other = contract(consortium, ina), contract(consortium, miyoshi)
+    SlaItem.objects.create(contract=own, kind=SlaItem.Kind.AVAILABILITY, target="99.9%")
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    page = client.get(reverse("contract_detail", args=[own.pk]))
+    assert page.status_code == 200 and "99.9%" in page.content.decode()
+    assert client.get(reverse("contract_detail", args=[other.pk])).status_code == 404
+    listed = client.get(reverse("contract_list", args=[consortium.slug])).context["contracts"]
+    assert list(listed) == [own]
+
+
+def test_the_secretariat_records_a_contract_with_its_sla_on_one_page(client, consortium, secretariat, ina):
+    client.force_login(secretariat)
+    response = client.post(reverse("contract_create", args=[consortium.slug]), {
+        "body": str(ina.pk), "vendor": "デモクラウド株式会社", "title": "個別契約", "service_type": "saas",
+        "starts_on": "2026-04-01", "ends_on": "2031-03-31", "annual_amount": "12000000",
+        "total_amount": "60000000", "notice_days": "180",
+        "sla-TOTAL_FORMS": "2", "sla-INITIAL_FORMS": "0", "sla-MIN_NUM_FORMS": "0", "sla-MAX_NUM_FORMS": "1000",
+        "sla-0-kind": "availability", "sla-0-target": "99.9%", "sla-0-note": "",
+        "sla-1-kind": "", "sla-1-target": "", "sla-1-note": "",
+    })
+    created = Contract.objects.get()
+    assert response["Location"] == reverse("contract_detail", args=[created.pk])
+    assert list(created.sla_items.values_list("kind", "target")) == [("availability", "99.9%")]
+
+
+def test_the_contract_page_shows_a_refusal_next_to_the_form(client, consortium, secretariat, ina):
+    client.force_login(secretariat)
+    response = client.post(reverse("contract_create", args=[consortium.slug]), {
+        "body": str(ina.pk), "vendor": "v", "title": "t", "service_type": "saas", "starts_on": "2026-04-01",
+        "ends_on": "2026-04-01", "annual_amount": "1", "total_amount": "1", "notice_days": "180",
+        "sla-TOTAL_FORMS": "0", "sla-INITIAL_FORMS": "0", "sla-MIN_NUM_FORMS": "0", "sla-MAX_NUM_FORMS": "1000",
+    })
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not Contract.objects.exists()
+
+
+def test_a_contract_change_is_in_the_audit_trail_with_who_before_and_after(client, consortium, secretariat, ina):
+    existing = contract(consortium, ina)
+    client.force_login(secretariat)
+    client.post(reverse("contract_edit", args=[existing.pk]), {
+        "body": str(ina.pk), "vendor": existing.vendor, "title": existing.title, "service_type": "saas",
+        "starts_on": "2026-04-01", "ends_on": "2031-03-31", "annual_amount": "13000000",
+        "total_amount": "65000000", "notice_days": "180",
+        "sla-TOTAL_FORMS": "0", "sla-INITIAL_FORMS": "0", "sla-MIN_NUM_FORMS": "0", "sla-MAX_NUM_FORMS": "1000",
+    })
+    entry = LogEntry.objects.get_for_object(existing).filter(action=LogEntry.Action.UPDATE).get()
+    assert entry.actor == secretariat
+    assert entry.changes_dict["annual_amount"] == ["12000000", "13000000"]
+    assert f"|{consortium.pk}|" in entry.additional_data["consortia"]
