@@ -7,6 +7,7 @@ Production sets ``DJANGO_DEBUG=false`` and must then provide a secret key and ho
 
 import datetime
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -85,6 +86,7 @@ INSTALLED_APPS = [
     "apps.members",
     "apps.costs",
     "apps.meetings",
+    "apps.procurement",
     "apps.allocation",
     "apps.agreements",
     "apps.reports",
@@ -208,6 +210,11 @@ REPORTS_EMAIL_ATTACH = env_bool("CONSORTIUM_REPORTS_EMAIL_ATTACH", True)
 # Meeting materials (PDFs, office documents) are larger than survey files.
 MEETING_MATERIAL_MAX_BYTES = env_int("CONSORTIUM_MEETING_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("CONSORTIUM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
+# Open Contracting ids are "ocds-" and six characters registered with the OCDS helpdesk;
+# the default is the placeholder the standard documents for unregistered publishers.
+OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-xxxxxx")
+if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_PREFIX):
+    raise ImproperlyConfigured(f"OCDS_PREFIX={OCDS_PREFIX!r} is not ocds- and six lowercase letters or digits")
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.members.urls")),
     path("", include("apps.costs.urls")),
     path("", include("apps.meetings.urls")),
+    path("", include("apps.procurement.urls")),
     path("", include("apps.allocation.urls")),
     path("", include("apps.agreements.urls")),
     path("", include("apps.reports.urls")),

@@ -5,11 +5,14 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from apps.accounts.models import User
-from apps.agreements.models import Agreement, Contract, SlaItem
+from apps.agreements.models import Agreement, Contract, Customisation, SlaItem
+from apps.meetings.models import Meeting
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import published_shares
-from apps.members.models import MemberBody
+from apps.members.models import Consortium, MemberBody
+from apps.procurement.models import ProcurementCase
+from apps.procurement.selectors import evaluation_results, quote_comparison
 
 pytestmark = pytest.mark.django_db
 
@@ -48,13 +51,27 @@ def test_each_demo_member_has_one_contract_priced_at_its_published_share(demo):
     assert SlaItem.objects.filter(contract__consortium__slug="saitama").count() == 6 * 18
 
 
+def test_the_demo_register_has_an_approved_a_rejected_and_an_awaited_customisation(demo):
+    statuses = dict(Customisation.objects.filter(consortium__slug="saitama").values_list("title", "status"))
+    assert sorted(statuses.values()) == ["approved", "rejected", "requested"]
+
+
+def test_the_demo_meetings_put_the_next_one_ahead_with_its_material(demo):
+    from apps.meetings.selectors import next_meeting
+
+    upcoming = next_meeting(consortium=Consortium.objects.get(slug="saitama"))
+    assert upcoming is not None and upcoming.agenda.filter(document__gt="").count() == 1
+    assert Meeting.objects.filter(consortium__slug="saitama").count() == 3
+
+
 ACCOUNT_PAGES = {
     "jimukyoku": ["/c/saitama/", "/c/saitama/members/", "/c/saitama/costs/", "/c/saitama/plans/",
                   "/c/nara/costs/", "/c/saitama/import/costs/",
-                  "/c/saitama/agreements/", "/c/saitama/contracts/"],
+                  "/c/saitama/agreements/", "/c/saitama/contracts/", "/c/saitama/customisations/",
+                  "/c/saitama/meetings/"],
     "observer": ["/c/saitama/", "/c/saitama/costs/", "/c/saitama/plans/"],
     "ina-staff": ["/bodies/113018/", "/bodies/113018/costs/", "/c/saitama/costs/", "/c/saitama/agreements/",
-                  "/c/saitama/contracts/"],
+                  "/c/saitama/contracts/", "/c/saitama/customisations/", "/c/saitama/meetings/"],
     "ina-mayor": ["/bodies/113018/"],
 }
 
@@ -73,3 +90,21 @@ def test_demo_costs_are_labelled_as_invented(client, demo):
     client.force_login(User.objects.get(username="jimukyoku"))
     for page in ("/c/saitama/costs/", f"/plans/{AllocationPlan.objects.get(status='published').pk}/"):
         assert "data-demo-notice" in client.get(page).content.decode(), page
+
+
+def test_the_demo_procurement_is_awarded_to_demo_cloud_on_quotes_20_to_30_percent_below_current_costs(client, demo):
+    jimukyoku = User.objects.get(username="jimukyoku")
+    case = ProcurementCase.objects.select_related("consortium", "evaluation").get(consortium__slug="saitama")
+    assert case.stage == "awarded" and case.title == "基幹系システム共同利用 調達"
+    evaluation = case.evaluation
+    assert evaluation.is_closed and evaluation.selected_proposal.vendor.name == "デモクラウド株式会社"
+    assert evaluation.criteria.count() == 4 and evaluation.evaluator_rows.count() == 2
+    assert evaluation_results(user=jimukyoku, evaluation=evaluation)[0].proposal == evaluation.selected_proposal
+    comparison = quote_comparison(user=jimukyoku, rfi_round=case.rfi_rounds.get(), consortium=case.consortium)
+    assert len(comparison.systems) == 20 and len(comparison.responses) == 3
+    assert all(0.20 <= saving.ratio <= 0.30 for saving in comparison.year_rows[0][1])
+    for username in ("jimukyoku", "observer"):
+        client.force_login(User.objects.get(username=username))
+        for page in ("/c/saitama/procurement/", f"/procurement/{case.pk}/", f"/evaluations/{evaluation.pk}/",
+                     f"/rfi/{case.rfi_rounds.get().pk}/", f"/c/saitama/procurement/{case.pk}/ocds.json"):
+            assert client.get(page).status_code == 200, (username, page)

@@ -10,7 +10,7 @@ class AgreementsConfig(AppConfig):
         # Every create, change and delete of these is kept in the audit trail.
         from auditlog.registry import auditlog
 
-        from apps.agreements.models import Agreement, Article, Contract, Signature, SlaItem
+        from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature, SlaItem
 
-        for model in (Agreement, Article, Signature, Contract, SlaItem):
+        for model in (Agreement, Article, Signature, Contract, SlaItem, Customisation):
             auditlog.register(model)

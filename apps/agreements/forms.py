@@ -3,7 +3,7 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from apps.agreements.models import Agreement, Article, Contract, SlaItem
+from apps.agreements.models import Agreement, Article, Contract, Customisation, SlaItem
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,14 +37,37 @@ class ContractForm(forms.ModelForm):
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
-        # Members that have not withdrawn, and whichever body the contract already names.
-        members = Participation.objects.filter(consortium=consortium).exclude(status=ParticipationStatus.WITHDRAWN)
-        self.fields["body"].queryset = MemberBody.objects.filter(
-            Q(pk__in=members.values("body_id")) | Q(pk=self.instance.body_id))
+        limit_to_members(self, consortium)
         self.fields["body"].empty_label = _("All members (bulk contract)")
+
+
+def limit_to_members(form: forms.ModelForm, consortium) -> None:
+    """The body field offers the members that have not withdrawn, and whichever body the
+    record already names."""
+    members = Participation.objects.filter(consortium=consortium).exclude(status=ParticipationStatus.WITHDRAWN)
+    form.fields["body"].queryset = MemberBody.objects.filter(
+        Q(pk__in=members.values("body_id")) | Q(pk=form.instance.body_id)).order_by("code")
 
 
 SlaItemFormSet = inlineformset_factory(
     Contract, SlaItem, fields=["kind", "target", "note"], extra=2, can_delete=True,
     widgets={"note": forms.TextInput()},
 )
+
+
+class CustomisationForm(forms.ModelForm):
+    class Meta:
+        model = Customisation
+        fields = ["title", "description", "scope", "body", "business_system", "cost", "payer", "requested_on"]
+        widgets = {"requested_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        limit_to_members(self, consortium)
+
+
+class CustomisationDecisionForm(forms.Form):
+    approve = forms.TypedChoiceField(label=_("Decision"), coerce=lambda value: value == "yes",
+                                     choices=[("yes", _("Approve")), ("no", _("Reject"))])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("Kept in the register with your name and today's date."))

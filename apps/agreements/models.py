@@ -194,10 +194,13 @@ class Signature(AgreementPart):
         return f"{self.body} — {self.agreement}"
 
 
-class ContractQuerySet(models.QuerySet):
+class OwnOrAllMembersQuerySet(models.QuerySet):
+    """For records that concern one member (``body``) or all members (no body): contracts
+    and customisations."""
+
     def for_user(self, user):
-        """Secretariat and observers: every contract of their consortia; members: their
-        own body's contracts and the bulk contracts of consortia their body takes part in."""
+        """Secretariat and observers: every record of their consortia; members: their own
+        body's and the all-member ones of consortia their body takes part in."""
         access = access_for(user)
         if access.is_admin:
             return self
@@ -205,6 +208,9 @@ class ContractQuerySet(models.QuerySet):
             return self.filter(Q(body_id=access.body_id)
                                | Q(body__isnull=True, consortium_id__in=member_consortia(access.body_id)))
         return self.filter(consortium_id__in=access.readable_consortia)
+
+
+class ContractQuerySet(OwnOrAllMembersQuerySet):
 
     def with_reminder_date(self):
         """``remind_from``: the day the renewal reminder starts (notice_days before the end)."""
@@ -292,3 +298,71 @@ class SlaItem(AuditScoped, TimeStampedModel):
 
     def audit_consortium_ids(self) -> list[int]:
         return [self.contract.consortium_id]
+
+
+class Customisation(AuditScoped, TimeStampedModel):
+    """A request to customise the shared system (the customisation register).
+
+    The agreement's principle is no customisation: one for a single member is an
+    exception that needs an explicit, recorded approval (who, when, why) before it can be
+    built; the services refuse anything else.
+    """
+
+    class Scope(models.TextChoices):
+        ALL = "all", _("For all members (全体)")
+        ONE = "one", _("For one member (個別)")
+
+    class Payer(models.TextChoices):
+        ALL_MEMBERS = "all_members", _("All members, by the allocation rule")
+        REQUESTING_MEMBER = "requesting_member", _("The requesting member")
+        VENDOR = "vendor", _("The vendor")
+
+    class Status(models.TextChoices):
+        REQUESTED = "requested", _("Requested")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+        DONE = "done", _("Built")
+
+    consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="customisations",
+                                   verbose_name=_("consortium"))
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
+    body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+                             verbose_name=_("member body"), help_text=_("Only for a customisation for one member."))
+    business_system = models.ForeignKey("costs.BusinessSystem", on_delete=models.PROTECT, null=True, blank=True,
+                                        related_name="+", verbose_name=_("business system"))
+    cost = models.PositiveBigIntegerField(_("cost (yen)"))
+    payer = models.CharField(_("paid by"), max_length=20, choices=Payer.choices)
+    requested_on = models.DateField(_("requested on"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)
+    decided_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("decided by"))
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason for the decision"), blank=True)
+
+    objects = OwnOrAllMembersQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("customisation")
+        verbose_name_plural = _("customisations")
+        ordering = ["-requested_on", "-id"]
+        constraints = [
+            # A customisation is for all members or for exactly one, never in between.
+            models.CheckConstraint(
+                name="customisation_scope_matches_body",
+                condition=Q(scope="all", body__isnull=True) | Q(scope="one", body__isnull=False),
+                violation_error_message=_("A customisation for one member names that member; one for all "
+                                          "members names none."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.consortium_id]
+
+    @property
+    def is_individual(self) -> bool:
+        return self.scope == self.Scope.ONE

@@ -3,9 +3,9 @@ member portal). Each returns a queryset already joined for what its readers prin
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 
-from apps.agreements.models import Agreement, Contract, Signature, member_consortia
+from apps.agreements.models import Agreement, Contract, Customisation, Signature, member_consortia
 from apps.members.models import Consortium, MemberBody
 
 
@@ -46,3 +46,18 @@ def body_contracts(*, user, body: MemberBody) -> QuerySet[Contract]:
     return (Contract.objects.for_user(user)
             .filter(Q(body=body) | Q(body__isnull=True, consortium_id__in=member_consortia(body.pk)))
             .select_related("consortium", "body").order_by("-ends_on"))
+
+
+def customisations_for(*, user, consortium: Consortium) -> QuerySet[Customisation]:
+    """The register as the user may read it (members: all-member ones and their own)."""
+    return (Customisation.objects.for_user(user).filter(consortium=consortium)
+            .select_related("body", "business_system", "decided_by"))
+
+
+def customisation_totals(customisations: QuerySet[Customisation]) -> list[dict]:
+    """Cost per scope and payer of what is approved or built: what the exceptions cost."""
+    rows = (customisations.filter(status__in=[Customisation.Status.APPROVED, Customisation.Status.DONE])
+            .order_by().values("scope", "payer").annotate(total=Sum("cost"), count=Count("id"))
+            .order_by("scope", "payer"))
+    return [{**row, "scope_label": Customisation.Scope(row["scope"]).label,
+             "payer_label": Customisation.Payer(row["payer"]).label} for row in rows]

@@ -16,7 +16,7 @@ from django.db.models import Max, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.agreements.models import Agreement, Article, Contract, Signature
+from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
@@ -132,12 +132,17 @@ def agreement_amend(*, agreement: Agreement) -> Agreement:
     return amendment
 
 
+def _require_participant(record: Contract | Customisation) -> None:
+    """A contract or customisation for one member names a member of its consortium."""
+    if record.body_id and not Participation.objects.filter(
+            consortium_id=record.consortium_id, body_id=record.body_id).exists():
+        raise ValidationError({"body": _("%(body)s does not take part in this consortium.") % {"body": record.body}})
+
+
 @transaction.atomic
 def contract_save(*, contract: Contract, sla_formset=None) -> Contract:
     """Create or change a contract and, if given, its SLA items (an inline formset)."""
-    if contract.body_id and not Participation.objects.filter(
-            consortium_id=contract.consortium_id, body_id=contract.body_id).exists():
-        raise ValidationError({"body": _("%(body)s does not take part in this consortium.") % {"body": contract.body}})
+    _require_participant(contract)
     contract.full_clean()
     contract.save()
     if sla_formset is not None:
@@ -150,3 +155,41 @@ def contracts_due_for_renewal(*, consortium: Consortium, today: datetime.date) -
     """Contracts whose renewal reminder has started (``notice_days`` before the end) and
     that have not ended yet, soonest end first; what a reminder task would send."""
     return Contract.objects.filter(consortium=consortium).due_for_renewal(today).select_related("body")
+
+
+# The customisation register. The agreement's principle is no customisation: every
+# decision is recorded with who, when and why, and nothing is built unapproved.
+
+def customisation_save(*, customisation: Customisation) -> Customisation:
+    """Record a request or correct it; a decided customisation no longer changes."""
+    if customisation.pk and not Customisation.objects.filter(
+            pk=customisation.pk, status=Customisation.Status.REQUESTED).exists():
+        raise ValidationError(_("Only a customisation still awaiting its decision can be changed."))
+    _require_participant(customisation)
+    customisation.full_clean()
+    customisation.save()
+    return customisation
+
+
+@transaction.atomic
+def customisation_decide(*, customisation: Customisation, approve: bool, reason: str, by,
+                         on: datetime.date | None = None) -> Customisation:
+    locked = Customisation.objects.select_for_update().get(pk=customisation.pk)
+    if locked.status != Customisation.Status.REQUESTED:
+        raise ValidationError(_("This customisation has been decided already."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the decision: it is kept in the register.")})
+    locked.status = Customisation.Status.APPROVED if approve else Customisation.Status.REJECTED
+    locked.decided_by, locked.decided_on = by, on or timezone.localdate()
+    locked.decision_reason = reason.strip()
+    locked.save()
+    return locked
+
+
+def customisation_complete(*, customisation: Customisation) -> Customisation:
+    """Mark an approved customisation as built."""
+    if not Customisation.objects.filter(pk=customisation.pk, status=Customisation.Status.APPROVED).exists():
+        raise ValidationError(_("Only an approved customisation can be built."))
+    customisation.status = Customisation.Status.DONE
+    customisation.save(update_fields=["status", "updated_at"])
+    return customisation

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.agreements import views
+from apps.agreements import customisation_views, views
 
 urlpatterns = [
     path("c/<slug:slug>/agreements/", views.agreement_list, name="agreement_list"),
@@ -19,4 +19,10 @@ urlpatterns = [
     path("c/<slug:slug>/contracts/new/", views.contract_create, name="contract_create"),
     path("contracts/<int:pk>/", views.contract_detail, name="contract_detail"),
     path("contracts/<int:pk>/edit/", views.contract_edit, name="contract_edit"),
+    path("c/<slug:slug>/customisations/", customisation_views.customisation_list, name="customisation_list"),
+    path("c/<slug:slug>/customisations/new/", customisation_views.customisation_create, name="customisation_create"),
+    path("customisations/<int:pk>/", customisation_views.customisation_detail, name="customisation_detail"),
+    path("customisations/<int:pk>/edit/", customisation_views.customisation_edit, name="customisation_edit"),
+    path("customisations/<int:pk>/decide/", customisation_views.customisation_decide, name="customisation_decide"),
+    path("customisations/<int:pk>/done/", customisation_views.customisation_done, name="customisation_done"),
 ]

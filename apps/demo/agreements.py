@@ -12,9 +12,11 @@ from __future__ import annotations
 import datetime
 
 from apps.agreements import services
-from apps.agreements.models import Agreement, Article, Contract, SlaItem
+from apps.accounts.models import User
+from apps.agreements.models import Agreement, Article, Contract, Customisation, SlaItem
 from apps.allocation.selectors import latest_published_plan, published_shares
-from apps.members.models import Consortium, Participation, ParticipationStatus
+from apps.costs.models import BusinessSystem
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 
 DEMO_VENDOR = "デモクラウド株式会社"
 TITLE = "埼玉県町村情報システム共同化に関する協定書"
@@ -62,6 +64,31 @@ def seed_agreements() -> None:
         _agreements(consortium)
     if not Contract.objects.filter(consortium=consortium, vendor=DEMO_VENDOR).exists():
         _contracts(consortium)
+    if not Customisation.objects.filter(consortium=consortium).exists():
+        _customisations(consortium)
+
+
+def _customisations(consortium: Consortium) -> None:
+    """One all-member change approved, one town's request rejected, one awaiting."""
+    secretariat = User.objects.get(username="jimukyoku")
+    bodies = {body.code: body for body in MemberBody.objects.filter(code__in=NOT_YET_SIGNED)}
+
+    def request(title, body, cost, payer, requested_on):
+        return services.customisation_save(customisation=Customisation(
+            consortium=consortium, title=title, scope=Customisation.Scope.ONE if body else Customisation.Scope.ALL,
+            body=body, cost=cost, payer=payer, requested_on=requested_on,
+            business_system=BusinessSystem.objects.filter(code="resident_registry").first()))
+
+    law = request("住民記録システム標準仕様書の改定への対応", None, 0, Customisation.Payer.VENDOR,
+                  datetime.date(2026, 6, 1))
+    services.customisation_decide(customisation=law, approve=True, by=secretariat, on=datetime.date(2026, 6, 20),
+                                  reason="法令改正への対応（協定書第3条ただし書）。費用は事業者負担で標準機能に取り込む。")
+    form = request("住民票の写しの独自様式", bodies["113247"], 1_800_000, Customisation.Payer.REQUESTING_MEMBER,
+                   datetime.date(2026, 7, 10))
+    services.customisation_decide(customisation=form, approve=False, by=secretariat, on=datetime.date(2026, 8, 5),
+                                  reason="標準様式で必要な記載事項を満たすため、カスタマイズを行わない原則に従う。")
+    request("窓口発行帳票への町独自の注意書き", bodies["113018"], 600_000, Customisation.Payer.REQUESTING_MEMBER,
+            datetime.date(2026, 10, 1))
 
 
 def _sign(agreement: Agreement, first_day: datetime.date, skip: set[str] = frozenset()) -> None:

@@ -22,6 +22,7 @@ from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRo
 from apps.demo.agreements import seed_agreements
 from apps.demo.meetings import seed_meetings
 from apps.demo.plans import seed_plans
+from apps.demo.procurement import seed_procurement
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.members.models import (
     Asset,
@@ -84,6 +85,8 @@ class DemoAccount:
 DEMO_ACCOUNTS = [
     DemoAccount("admin", "admin", "", "administrator (Django admin)", "システム管理者"),
     DemoAccount("jimukyoku", Role.SECRETARIAT, "saitama,nara", "secretariat of both councils", "事務局（埼玉・奈良）"),
+    DemoAccount("chotatsu", Role.SECRETARIAT, "saitama", "secretariat of saitama, second procurement evaluator",
+                "事務局 調達担当（埼玉）"),
     DemoAccount("observer", Role.OBSERVER, "saitama", "prefecture CIO adviser, read-only on saitama",
                 "県CIO補佐官（閲覧のみ）"),
     DemoAccount("ina-staff", Role.STAFF, "113018", "IT officer of 伊奈町", "伊奈町 情報担当"),
@@ -123,6 +126,7 @@ def seed_demo() -> list[DemoAccount]:
     seed_plans(by=User.objects.get(username="jimukyoku"))
     seed_agreements()
     seed_meetings(consortium=consortia["saitama"])
+    seed_procurement(consortium=consortia["saitama"])
     return DEMO_ACCOUNTS
 
 

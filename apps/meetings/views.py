@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -7,10 +8,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
+from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
 from apps.meetings.forms import ActionItemForm, AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm
+from apps.meetings.feed_tokens import feed_token, feed_user
 from apps.meetings.ical import meetings_calendar
 from apps.meetings.models import ActionItem, AgendaItem, Meeting
+from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
 
@@ -22,19 +26,11 @@ def _meeting_for(request, pk, *, manage: bool = False) -> Meeting:
     return meeting
 
 
-def _form_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for message in errors:
-                form.add_error(field if field in form.fields else None, message)
-    else:
-        form.add_error(None, error)
-
-
 def meeting_list(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
+    feed = reverse("meetings_feed", args=[slug, feed_token(user=request.user, consortium=consortium)])
     return render(request, "meetings/meeting_list.html", {
-        "consortium": consortium, "tab": "meetings",
+        "consortium": consortium, "tab": "meetings", "feed_url": request.build_absolute_uri(feed),
         "meetings": selectors.meetings_for(user=request.user, consortium=consortium),
         "may_manage": access_for(request.user).manages(consortium.pk),
     })
@@ -47,7 +43,7 @@ def meeting_create(request, slug):
         try:
             meeting = services.meeting_save(consortium=consortium, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("meeting_detail", pk=meeting.pk)
     return render(request, "meetings/form.html", {"consortium": consortium, "form": form,
@@ -69,7 +65,7 @@ def _meeting_form_page(request, meeting: Meeting, form, *, save, template="meeti
         try:
             save(form)
         except ValidationError as error:
-            _form_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("meeting_detail", pk=meeting.pk)
     return render(request, template, {"consortium": meeting.consortium, "meeting": meeting, "form": form, **context})
@@ -150,8 +146,22 @@ def meeting_notify(request, pk):
 
 def meetings_ics(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
+    return _calendar_response(request, consortium, request.user)
+
+
+@login_not_required
+def meetings_feed(request, slug, token):
+    """The private calendar address: no session, the signed token says whose view it is."""
+    consortium = get_object_or_404(Consortium, slug=slug)
+    user = feed_user(token=token, consortium=consortium)
+    if user is None or not Consortium.objects.for_user(user).filter(pk=consortium.pk).exists():
+        raise Http404
+    return _calendar_response(request, consortium, user)
+
+
+def _calendar_response(request, consortium: Consortium, user) -> HttpResponse:
     content = meetings_calendar(
-        name=consortium.name, meetings=selectors.meetings_for(user=request.user, consortium=consortium),
+        name=consortium.name, meetings=selectors.meetings_for(user=user, consortium=consortium),
         url_for=lambda meeting: request.build_absolute_uri(reverse("meeting_detail", args=[meeting.pk])),
         domain=request.get_host().split(":")[0])
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")

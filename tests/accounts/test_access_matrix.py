@@ -16,8 +16,11 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from apps.accounts.models import Role
 from apps.agreements import services as agreements
-from apps.agreements.models import Article, Contract
+from apps.agreements.models import Article, Contract, Customisation
 from apps.meetings import services as meetings
+from apps.meetings.feed_tokens import feed_token
+from apps.procurement import services as procurement
+from apps.procurement.corporate_number import check_digit as corporate_check_digit
 from apps.members.models import Consortium
 from apps.allocation import services as allocation
 from apps.costs.models import SurveyRound
@@ -53,6 +56,17 @@ CONSORTIUM_READ = rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_
 OTHER_CONSORTIUM = rule(secretariat_a=404, secretariat_b=200, staff_x=404, staff_y=404, mayor_x=404, observer_a=404)
 
 
+def customisation_in(w, *, body):
+    """A customisation request in consortium a, for all members or for ``body``."""
+    key = f"customisation_{body.pk if body else 'all'}"
+    if key not in w:
+        w[key] = agreements.customisation_save(customisation=Customisation(
+            consortium=Consortium.objects.get(slug="a"), title="帳票の追加", cost=1_000_000,
+            scope=Customisation.Scope.ONE if body else Customisation.Scope.ALL, body=body,
+            payer=Customisation.Payer.ALL_MEMBERS, requested_on=datetime.date(2026, 5, 1)))
+    return w[key]
+
+
 def meeting_in(w, slug):
     """A meeting of consortium ``slug`` with one agenda document and one action, made
     on first use."""
@@ -64,6 +78,29 @@ def meeting_in(w, slug):
         meetings.action_add(meeting=meeting, text="回答を提出")
         w[key] = meeting
     return w[key]
+
+def procurement_in(w, slug):
+    """A case of consortium ``slug`` with an RFI round answered by one vendor and an open
+    evaluation that the consortium's secretariat scores, made on first use."""
+    key = f"procurement_{slug}"
+    if key not in w:
+        consortium = Consortium.objects.get(slug=slug)
+        base = f"{ord(slug):012d}"
+        company = procurement.vendor_create(name=f"デモ事業者 {slug}",
+                                            corporate_number=f"{corporate_check_digit(base)}{base}")
+        case = procurement.case_create(consortium=consortium, title=f"基幹系 調達 {slug}")
+        rfi_round = procurement.rfi_round_create(
+            case=case, title="情報提供依頼", issued_on=datetime.date(2025, 6, 1), due_on=datetime.date(2025, 7, 1),
+            first_fiscal_year=2026, last_fiscal_year=2026, cost_fiscal_year=2025, invited=[company])
+        response = procurement.rfi_response_record(rfi_round=rfi_round, vendor=company,
+                                                   received_on=datetime.date(2025, 6, 20))
+        evaluation = procurement.evaluation_setup(case=case, price_points_max=30,
+                                                  evaluators=[w["users"][f"secretariat_{slug}"]])
+        procurement.criterion_add(evaluation=evaluation, name="機能", max_points=10)
+        procurement.proposal_add(evaluation=evaluation, vendor=company, price=1_000_000)
+        w[key] = {"case": case, "rfi": rfi_round, "response": response, "evaluation": evaluation}
+    return w[key]
+
 
 # url name → (how to build its arguments from the world, expected status per role)
 EXPECTED = {
@@ -127,9 +164,19 @@ EXPECTED = {
     "contract_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "contract_detail": (lambda w: {"pk": w["contract_bulk"].pk}, PUBLISHED_PLAN),
     "contract_edit": (lambda w: {"pk": w["contract_x"].pk}, BODY_X_MANAGE),
+    "customisation_list": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
+    "customisation_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "customisation_detail": (lambda w: {"pk": customisation_in(w, body=None).pk}, CONSORTIUM_READ),
+    "customisation_edit": (lambda w: {"pk": customisation_in(w, body=None).pk}, MANAGE_PAGE),
+    "customisation_decide": (lambda w: {"pk": customisation_in(w, body=None).pk}, POST_ONLY),
+    "customisation_done": (lambda w: {"pk": customisation_in(w, body=None).pk}, POST_ONLY),
     "meeting_list": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
     "meeting_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "meetings_ics": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
+    # A private calendar address: whoever holds staff X's address reads staff X's view.
+    "meetings_feed": (lambda w: {"slug": "a", "token": feed_token(user=w["users"]["staff_x"],
+                                                                 consortium=Consortium.objects.get(slug="a"))},
+                      {role: 200 for role in ROLES}),
     "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "agenda_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
@@ -139,10 +186,41 @@ EXPECTED = {
     "meeting_notify": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "agenda_document": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, CONSORTIUM_READ),
     "action_done": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
+    # Procurement is the secretariat's work: observers read it, members never reach it.
+    "procurement_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "procurement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "vendor_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "vendor_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "procurement_ocds": (lambda w: {"slug": "a", "pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),
+    "procurement_detail": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),
+    "procurement_stage": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, MANAGE_PAGE),
+    "rfi_create": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, MANAGE_PAGE),
+    "evaluation_setup": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, MANAGE_PAGE),
+    "rfi_detail": (lambda w: {"pk": procurement_in(w, "a")["rfi"].pk}, SECRETARIAT_PAGE),
+    "rfi_response_create": (lambda w: {"pk": procurement_in(w, "a")["rfi"].pk}, MANAGE_PAGE),
+    "quote_entry": (lambda w: {"pk": procurement_in(w, "a")["response"].pk}, MANAGE_PAGE),
+    "evaluation_detail": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, SECRETARIAT_PAGE),
+    "criterion_add": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),
+    "proposal_add": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),
+    "evaluation_score": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),  # evaluators only
+    "scoring_close": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),
+    "evaluation_select": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),
 }
 
 # Published objects are checked too, under names of their own.
 EXTRA_CASES = {
+    "meetings_feed (forged token)": ("meetings_feed", lambda w: {"slug": "a", "token": "forged:token"},
+                                     {role: 404 for role in ROLES}),
+    "procurement_detail (other consortium)": (
+        "procurement_detail", lambda w: {"pk": procurement_in(w, "b")["case"].pk}, OTHER_CONSORTIUM),
+    "procurement_ocds (other consortium)": (
+        "procurement_ocds", lambda w: {"slug": "b", "pk": procurement_in(w, "b")["case"].pk}, OTHER_CONSORTIUM),
+    "rfi_detail (other consortium)": (
+        "rfi_detail", lambda w: {"pk": procurement_in(w, "b")["rfi"].pk}, OTHER_CONSORTIUM),
+    "evaluation_detail (other consortium)": (
+        "evaluation_detail", lambda w: {"pk": procurement_in(w, "b")["evaluation"].pk}, OTHER_CONSORTIUM),
+    "customisation_detail (body X's own)": (
+        "customisation_detail", lambda w: {"pk": customisation_in(w, body=w["x"]).pk}, BODY_X_PAGE),
     "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
         "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),

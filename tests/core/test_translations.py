@@ -21,8 +21,8 @@ def _unquote(line: str) -> str:
     return line[line.index('"') + 1 : line.rindex('"')].encode("latin-1", "backslashreplace").decode("unicode_escape")
 
 
-def po_entries(path: Path) -> dict[str, str]:
-    """msgid → first msgstr of every live entry (header and obsolete entries left out).
+def po_entries(path: Path) -> dict[tuple[str | None, str], str]:
+    """(msgctxt, msgid) → first msgstr of every live entry (header and obsolete entries left out).
     A fuzzy entry (makemessages' guess from a similar old message) counts as untranslated:
     gettext ignores it."""
     entries = {}
@@ -40,7 +40,7 @@ def po_entries(path: Path) -> dict[str, str]:
             current = line.split(" ", 1)[0]
             fields[current] = _unquote(line)
         if fields.get("msgid"):
-            entries[fields["msgid"]] = "" if fuzzy else fields.get("msgstr", fields.get("msgstr[0]", ""))
+            entries[fields.get("msgctxt"), fields["msgid"]] = "" if fuzzy else fields.get("msgstr", fields.get("msgstr[0]", ""))
     return entries
 
 
@@ -52,7 +52,8 @@ def test_every_message_is_translated_and_the_compiled_catalogue_is_current(po):
     assert untranslated == []
     with po.with_suffix(".mo").open("rb") as mo:
         compiled = gettext.GNUTranslations(mo)
-    stale = [msgid for msgid, msgstr in entries.items() if compiled.gettext(msgid) != msgstr]
+    stale = [(context, msgid) for (context, msgid), msgstr in entries.items()
+             if (compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)) != msgstr]
     assert stale == [], "run `make messages` to recompile"
 
 

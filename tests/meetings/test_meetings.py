@@ -196,3 +196,27 @@ def test_a_body_in_two_consortia_shows_each_secretariat_only_its_own_actions(cli
     client.force_login(world["secretariat"])
     page = client.get(reverse("body_detail", args=[world["ina"].code])).content.decode()
     assert "奈良の宿題" not in page and "奈良の会議" not in page
+
+
+def test_the_private_calendar_address_works_without_a_session_and_only_while_access_lasts(client, world):
+    from apps.meetings.feed_tokens import feed_token
+
+    staff = world["ina_staff"]
+    url = reverse("meetings_feed", args=["a", feed_token(user=staff, consortium=world["a"])])
+    events = Calendar.from_ical(client.get(url).content).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["第3回 協議会"]
+
+    assert client.get(url.replace("/c/a/", "/c/b/")).status_code == 404  # made for another consortium
+    assert client.get(url[:-10] + "x" * 6 + ".ics").status_code == 404  # tampered
+    staff.roles.all().delete()
+    assert client.get(url).status_code == 404  # no longer a member's user
+    staff.is_active = False
+    staff.save()
+    assert client.get(url).status_code == 404
+
+
+def test_the_meetings_page_offers_the_users_own_private_address(client, world):
+    client.force_login(world["ina_staff"])
+    page = client.get(reverse("meeting_list", args=["a"]))
+    assert "/c/a/meetings/feed/" in page.context["feed_url"]
+    assert page.context["feed_url"] in page.content.decode()

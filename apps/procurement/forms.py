@@ -1,0 +1,127 @@
+import unicodedata
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from apps.accounts.models import User
+from apps.procurement.models import Criterion, ProcurementCase, Proposal, RfiRound, Stage, Vendor
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class VendorForm(forms.ModelForm):
+    # Longer than the 13 digits it keeps: hyphens and spaces are taken out in clean.
+    corporate_number = forms.CharField(label=_("corporate number"), max_length=20,
+                                       help_text=_("法人番号: 13 digits, the first is a check digit."))
+
+    class Meta:
+        model = Vendor
+        fields = ["name", "corporate_number", "address", "contact", "email"]
+
+    def clean_corporate_number(self):
+        # As people type it: full-width digits, hyphens or spaces between the groups.
+        raw = unicodedata.normalize("NFKC", self.cleaned_data["corporate_number"])
+        return "".join(character for character in raw if character not in "- ")
+
+
+class CaseForm(forms.ModelForm):
+    class Meta:
+        model = ProcurementCase
+        fields = ["title", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
+
+
+class StageForm(forms.Form):
+    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
+    on = forms.DateField(label=_("from"), widget=DATE)
+    note = forms.CharField(label=_("note"), max_length=300, required=False)
+
+
+class RfiRoundForm(forms.ModelForm):
+    invited = forms.ModelMultipleChoiceField(label=_("invited vendors"), queryset=Vendor.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple, required=False)
+
+    class Meta:
+        model = RfiRound
+        fields = ["title", "issued_on", "due_on", "first_fiscal_year", "last_fiscal_year", "cost_fiscal_year"]
+        widgets = {"issued_on": DATE, "due_on": DATE}
+
+    def __init__(self, *args, vendors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited"].queryset = vendors
+
+
+class RfiResponseForm(forms.Form):
+    vendor = forms.ModelChoiceField(label=_("vendor"), queryset=Vendor.objects.none())
+    received_on = forms.DateField(label=_("received on"), widget=DATE)
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+    def __init__(self, *args, vendors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendors
+
+
+class GridForm(forms.Form):
+    """One whole-number field per (row, column), keyed by their primary keys: indicative
+    quotes (business system × fiscal year) and scores (proposal × criterion)."""
+
+    def __init__(self, *args, rows: list[tuple[int, str]], columns: list[tuple[int, str, int | None]],
+                 current: dict[tuple[int, int], int], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows, self.columns = rows, columns
+        for row_key, row_label in rows:
+            for column_key, column_label, maximum in columns:
+                self.fields[self._name(row_key, column_key)] = forms.IntegerField(
+                    label=f"{row_label} / {column_label}", min_value=0, max_value=maximum, required=False,
+                    initial=current.get((row_key, column_key)))
+
+    @staticmethod
+    def _name(row_key, column_key) -> str:
+        return f"cell_{row_key}_{column_key}"
+
+    def table(self):
+        """(row label, its bound fields) for the template's one-row-per-key table."""
+        return [(row_label, [self[self._name(row_key, column_key)] for column_key, _l, _m in self.columns])
+                for row_key, row_label in self.rows]
+
+    def values(self) -> dict[tuple[int, int], int | None]:
+        return {(row_key, column_key): self.cleaned_data[self._name(row_key, column_key)]
+                for row_key, _label in self.rows for column_key, _l, _m in self.columns}
+
+
+class EvaluationForm(forms.Form):
+    price_points_max = forms.IntegerField(
+        label=_("maximum price points"), min_value=1, max_value=1000,
+        help_text=_("The price score of the lowest price; other prices get it × lowest price ÷ their price."))
+    evaluators = forms.ModelMultipleChoiceField(label=_("evaluators"), queryset=User.objects.none(),
+                                                widget=forms.CheckboxSelectMultiple,
+                                                help_text=_("Chosen from the consortium's secretariat."))
+
+    def __init__(self, *args, eligible, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["evaluators"].queryset = eligible
+
+
+class CriterionForm(forms.ModelForm):
+    class Meta:
+        model = Criterion
+        fields = ["name", "max_points"]
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = Proposal
+        fields = ["vendor", "price"]
+
+    def __init__(self, *args, vendors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["vendor"].queryset = vendors
+
+
+class SelectionForm(forms.Form):
+    proposal = forms.ModelChoiceField(label=_("selected proposal"), queryset=Proposal.objects.none())
+    reason = forms.CharField(label=_("reason for the selection"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, proposals, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["proposal"].queryset = proposals

@@ -1,0 +1,100 @@
+"""A procurement case as an Open Contracting Data Standard 1.1 release package.
+
+Built from what the selectors fetched, with no query of its own. Vendors are
+identified by their corporate number under the org-id scheme ``JP-JCN``; the buyer is
+the consortium.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from apps.procurement.models import Stage
+
+VERSION = "1.1"
+VENDOR_SCHEME = "JP-JCN"
+# OCDS tender.status for each stage of a case.
+TENDER_STATUS = {
+    Stage.MARKET_SURVEY: "planning", Stage.RFI: "planning", Stage.RFP: "active", Stage.EVALUATION: "active",
+    Stage.AWARDED: "complete", Stage.NEGOTIATION: "complete", Stage.CLOSED: "complete",
+}
+PLANNING_STAGES = (Stage.MARKET_SURVEY, Stage.RFI)
+
+
+def _iso(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).isoformat(timespec="seconds")
+
+
+def _vendor_party(vendor, roles: list[str]) -> dict:
+    party = {
+        "id": f"{VENDOR_SCHEME}-{vendor.corporate_number}",
+        "name": vendor.name,
+        "identifier": {"scheme": VENDOR_SCHEME, "id": vendor.corporate_number, "legalName": vendor.name},
+        "roles": roles,
+    }
+    if vendor.address:
+        party["address"] = {"streetAddress": vendor.address, "countryName": "Japan"}
+    contact = {key: value for key, value in (("name", vendor.contact), ("email", vendor.email)) if value}
+    if contact:
+        party["contactPoint"] = contact
+    return party
+
+
+def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: str,
+                    published: datetime.datetime) -> dict:
+    ocid = f"{prefix}-{case.consortium.slug}-{case.pk}"
+    buyer = {"id": f"consortium-{case.consortium.slug}", "name": case.consortium.name}
+    selected = evaluation.selected_proposal if evaluation and evaluation.is_selected else None
+    changed = timezone.localtime(max(moment for moment in (case.updated_at, evaluation and evaluation.updated_at)
+                                     if moment))
+    parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
+    parties += [_vendor_party(proposal.vendor, ["tenderer", "supplier"] if selected and proposal.pk == selected.pk
+                              else ["tenderer"]) for proposal in proposals]
+    tender = {
+        "id": f"{ocid}-tender",
+        "title": case.title,
+        "status": TENDER_STATUS[case.stage],
+        "procuringEntity": buyer,
+        "items": [{"id": system.code, "description": system.name_ja,
+                   "classification": {"scheme": "x_businessSystem", "id": system.code,
+                                      "description": system.name_en}} for system in systems],
+        "awardCriteria": "ratedCriteria",
+        "tenderers": [{"id": f"{VENDOR_SCHEME}-{p.vendor.corporate_number}", "name": p.vendor.name}
+                      for p in proposals],
+        "numberOfTenderers": len(proposals),
+    }
+    if case.notes:
+        tender["description"] = case.notes
+    if evaluation:
+        tender["awardCriteriaDetails"] = (f"Technical score (mean over evaluators of the points awarded) plus price "
+                                          f"score = {evaluation.price_points_max} × lowest price / price.")
+    release = {
+        "ocid": ocid,
+        "id": f"{ocid}-{changed:%Y%m%dT%H%M%S}",
+        "date": _iso(changed),
+        "tag": ["planning"] if case.stage in PLANNING_STAGES else ["tender", "award"] if selected else ["tender"],
+        "initiationType": "tender",
+        "language": "ja",
+        "parties": parties,
+        "buyer": buyer,
+        "tender": tender,
+    }
+    if selected:
+        release["awards"] = [{
+            "id": f"{ocid}-award-1",
+            "title": case.title,
+            "description": evaluation.selection_reason,
+            "status": "active",
+            "date": _iso(evaluation.selected_at),
+            "value": {"amount": selected.price, "currency": "JPY"},
+            "suppliers": [{"id": f"{VENDOR_SCHEME}-{selected.vendor.corporate_number}", "name": selected.vendor.name}],
+        }]
+    return {
+        "uri": uri,
+        "version": VERSION,
+        "publishedDate": _iso(published),
+        "publisher": {"name": case.consortium.name},
+        "releases": [release],
+    }

@@ -1,0 +1,245 @@
+"""Reads for procurement, already scoped to the user and joined, so a page costs the
+same few queries for 2 vendors or 20. Scores go through ``Score.objects.for_user``:
+while scoring is open nobody reads another evaluator's points, whatever page asks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from apps.accounts.models import Role, User
+from apps.costs.models import BusinessSystem
+from apps.costs.selectors import comparison_rows, comparison_totals
+from apps.members.models import Consortium, ParticipationStatus
+from apps.procurement import scoring
+from apps.procurement.models import (Evaluation, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
+                                     Score, StageChange, Vendor)
+
+
+def vendors_for(*, user) -> QuerySet[Vendor]:
+    return Vendor.objects.for_user(user).order_by("name")
+
+
+def cases_for(*, user, consortium: Consortium) -> QuerySet[ProcurementCase]:
+    """The consortium's cases, newest first, with their RFI count and selected vendor."""
+    return (ProcurementCase.objects.for_user(user).filter(consortium=consortium)
+            .select_related("evaluation__selected_proposal__vendor")
+            .annotate(rfi_count=Count("rfi_rounds")).order_by("-created_at"))
+
+
+def stage_history(*, user, case: ProcurementCase) -> QuerySet[StageChange]:
+    return StageChange.objects.for_user(user).filter(case=case).select_related("recorded_by").order_by("on", "id")
+
+
+def rfi_rounds_for(*, user, case: ProcurementCase) -> QuerySet[RfiRound]:
+    return (RfiRound.objects.for_user(user).filter(case=case)
+            .annotate(response_count=Count("responses", distinct=True), invited_count=Count("invited", distinct=True))
+            .order_by("number"))
+
+
+def case_evaluation(*, user, case: ProcurementCase) -> Evaluation | None:
+    return Evaluation.objects.for_user(user).filter(case=case).select_related("selected_proposal__vendor").first()
+
+
+def current_costs(*, consortium: Consortium, fiscal_year: int) -> int:
+    """What the members that have not withdrawn paid in ``fiscal_year``, in yen."""
+    members = comparison_rows(consortium=consortium, fiscal_year=fiscal_year).exclude(
+        status=ParticipationStatus.WITHDRAWN)
+    return comparison_totals(members).total_cost
+
+
+@dataclass(frozen=True)
+class Saving:
+    """A quoted yearly total against the current costs it would replace."""
+
+    total: int
+    baseline: int
+
+    @property
+    def amount(self) -> int:
+        return self.baseline - self.total
+
+    @property
+    def ratio(self) -> Fraction | None:
+        return Fraction(self.amount, self.baseline) if self.baseline else None
+
+
+@dataclass(frozen=True)
+class QuoteComparison:
+    fiscal_years: list[int]
+    fiscal_year: int                          # the year whose per-system quotes are shown
+    cost_fiscal_year: int
+    baseline: int                             # the members' current costs of cost_fiscal_year
+    responses: list[RfiResponse]
+    systems: list[BusinessSystem]
+    rows: list[tuple[BusinessSystem, list[int | None]]]   # per system, one amount per response
+    year_rows: list[tuple[int, list[Saving]]]              # per fiscal year, one total per response
+
+
+def quote_comparison(*, user, rfi_round: RfiRound, consortium: Consortium,
+                     fiscal_year: int | None = None) -> QuoteComparison:
+    """The round's quotes side by side per vendor, with yearly totals and the expected
+    saving against the members' current costs: three queries whatever the count."""
+    responses = list(RfiResponse.objects.for_user(user).filter(rfi_round=rfi_round).select_related("vendor")
+                     .prefetch_related(Prefetch("quotes", queryset=IndicativeQuote.objects.select_related(
+                         "business_system"))).order_by("vendor__name"))
+    years = rfi_round.fiscal_years
+    shown = fiscal_year if fiscal_year in years else years[0]
+    totals: list[dict[int, int]] = []
+    amounts: list[dict[int, int]] = []
+    systems: dict[int, BusinessSystem] = {}
+    for response in responses:
+        by_year: dict[int, int] = dict.fromkeys(years, 0)
+        in_shown_year: dict[int, int] = {}
+        for quote in response.quotes.all():
+            by_year[quote.fiscal_year] = by_year.get(quote.fiscal_year, 0) + quote.amount
+            systems.setdefault(quote.business_system_id, quote.business_system)
+            if quote.fiscal_year == shown:
+                in_shown_year[quote.business_system_id] = quote.amount
+        totals.append(by_year)
+        amounts.append(in_shown_year)
+    ordered = sorted(systems.values(), key=lambda system: (system.sort_order, system.code))
+    baseline = current_costs(consortium=consortium, fiscal_year=rfi_round.cost_fiscal_year)
+    return QuoteComparison(
+        fiscal_years=years, fiscal_year=shown, cost_fiscal_year=rfi_round.cost_fiscal_year, baseline=baseline,
+        responses=responses, systems=ordered,
+        rows=[(system, [cells.get(system.pk) for cells in amounts]) for system in ordered],
+        year_rows=[(year, [Saving(total=by_year.get(year, 0), baseline=baseline) for by_year in totals])
+                   for year in years],
+    )
+
+
+def response_quotes(*, response: RfiResponse) -> dict[tuple[int, int], int]:
+    """(business system id, fiscal year) → yen, for the quote entry grid."""
+    return {(system_id, year): amount for system_id, year, amount in
+            response.quotes.values_list("business_system_id", "fiscal_year", "amount")}
+
+
+def quotable_systems(*, consortium: Consortium) -> list[BusinessSystem]:
+    """The systems in the consortium's scope; the standardised ones if it has set none."""
+    in_scope = list(consortium.business_systems.order_by("sort_order", "code"))
+    return in_scope or list(BusinessSystem.objects.filter(standardised=True).order_by("sort_order", "code"))
+
+
+# --- Evaluation ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScoreSheet:
+    """The scores the user may read, as one table per proposal: a row per criterion, a
+    column per evaluator shown (all once closed; before, only the user if evaluating)."""
+
+    evaluators: list
+    tables: list[tuple[Proposal, list[tuple[object, list[int | None]]]]]
+
+
+@dataclass(frozen=True)
+class ProposalResult:
+    proposal: Proposal
+    ranked: scoring.Ranked
+
+    @property
+    def technical(self):
+        return scoring.shown(self.ranked.technical)
+
+    @property
+    def price_points(self):
+        return scoring.shown(self.ranked.price_points)
+
+    @property
+    def total(self):
+        return scoring.shown(self.ranked.total)
+
+
+@dataclass(frozen=True)
+class EvaluationView:
+    evaluation: Evaluation
+    criteria: list
+    proposals: list[Proposal]
+    evaluators: list
+    sheet: ScoreSheet
+    progress: dict[int, int]                  # evaluator id → scores entered (counts, never points)
+    results: list[ProposalResult]             # empty until scoring closes
+
+    @property
+    def technical_max(self) -> int:
+        return sum(criterion.max_points for criterion in self.criteria)
+
+    @property
+    def scores_expected(self) -> int:
+        return len(self.criteria) * len(self.proposals)
+
+
+def visible_scores(*, user, evaluation: Evaluation) -> QuerySet[Score]:
+    """The evaluation's scores the user may read: their own until scoring closes, all after."""
+    return Score.objects.for_user(user).filter(proposal__evaluation=evaluation)
+
+
+def evaluators_of(*, evaluation: Evaluation) -> list:
+    return [row.user for row in evaluation.evaluator_rows.select_related("user").order_by("user__username")]
+
+
+def evaluation_view(*, user, evaluation: Evaluation) -> EvaluationView:
+    criteria = list(evaluation.criteria.order_by("number"))
+    proposals = list(evaluation.proposals.select_related("vendor").order_by("vendor__name"))
+    evaluators = evaluators_of(evaluation=evaluation)
+    scores = list(visible_scores(user=user, evaluation=evaluation).values_list(
+        "proposal_id", "criterion_id", "evaluator_id", "points"))
+    shown_ids = {evaluator_id for _p, _c, evaluator_id, _points in scores}
+    if not evaluation.is_closed:
+        shown_ids |= {evaluator.pk for evaluator in evaluators if evaluator.pk == user.pk}
+    shown = [evaluator for evaluator in evaluators if evaluator.pk in shown_ids]
+    points = {(proposal_id, criterion_id, evaluator_id): value
+              for proposal_id, criterion_id, evaluator_id, value in scores}
+    sheet = ScoreSheet(evaluators=shown, tables=[
+        (proposal, [(criterion, [points.get((proposal.pk, criterion.pk, evaluator.pk)) for evaluator in shown])
+                    for criterion in criteria])
+        for proposal in proposals])
+    progress = dict(Score.objects.filter(proposal__evaluation=evaluation).values("evaluator_id")
+                    .annotate(n=Count("id")).values_list("evaluator_id", "n"))
+    results = _results(evaluation, proposals, evaluators, points) if evaluation.is_closed else []
+    return EvaluationView(evaluation=evaluation, criteria=criteria, proposals=proposals, evaluators=evaluators,
+                          sheet=sheet, progress=progress, results=results)
+
+
+def _results(evaluation, proposals, evaluators, points) -> list[ProposalResult]:
+    sums: dict[tuple[int, int], int] = {}
+    for (proposal_id, _criterion_id, evaluator_id), value in points.items():
+        sums[proposal_id, evaluator_id] = sums.get((proposal_id, evaluator_id), 0) + value
+    proposed = [scoring.Proposed(key=proposal.pk, price=proposal.price,
+                                 evaluator_sums=[sums.get((proposal.pk, evaluator.pk), 0) for evaluator in evaluators])
+                for proposal in proposals]
+    by_pk = {proposal.pk: proposal for proposal in proposals}
+    return [ProposalResult(proposal=by_pk[ranked.key], ranked=ranked)
+            for ranked in scoring.ranking(proposed, price_points_max=evaluation.price_points_max)]
+
+
+def evaluation_results(*, user, evaluation: Evaluation) -> list[ProposalResult]:
+    """The ranking, once scoring has closed (empty before)."""
+    return evaluation_view(user=user, evaluation=evaluation).results
+
+
+def own_scores(*, user, evaluation: Evaluation) -> dict[tuple[int, int], int]:
+    """(proposal id, criterion id) → points, of the user's own scores."""
+    return {(proposal_id, criterion_id): points for proposal_id, criterion_id, points in
+            Score.objects.filter(proposal__evaluation=evaluation, evaluator=user)
+            .values_list("proposal_id", "criterion_id", "points")}
+
+
+def eligible_evaluators(*, consortium: Consortium) -> QuerySet[User]:
+    """The consortium's secretariat: the only people who may evaluate its proposals."""
+    return User.objects.filter(roles__role=Role.SECRETARIAT, roles__consortium=consortium, is_active=True
+                               ).order_by("username").distinct()
+
+
+def case_ocds(*, user, case: ProcurementCase) -> tuple[list[Proposal], Evaluation | None, list[BusinessSystem]]:
+    """What the OCDS export prints: the proposals, the evaluation and the quoted systems."""
+    evaluation = case_evaluation(user=user, case=case)
+    proposals = list(evaluation.proposals.select_related("vendor").order_by("vendor__name")) if evaluation else []
+    system_ids = (IndicativeQuote.objects.filter(response__rfi_round__case=case)
+                  .values("business_system_id").distinct())
+    systems = list(BusinessSystem.objects.filter(pk__in=system_ids).order_by("sort_order", "code"))
+    return proposals, evaluation, systems
+

@@ -1,0 +1,235 @@
+"""Writes for procurement. Each validates before it saves; a set of rows (quotes,
+scores, evaluators) is written whole or not at all.
+
+A case walks market survey → RFI → RFP → evaluation → awarded → contract negotiation
+→ closed, each step dated. Scoring is open until the secretariat closes it (every
+evaluator must have scored every proposal on every criterion); from then on the model
+layer refuses any change of the scores (see ``models``), and the secretariat records
+the selection once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.models import User
+from apps.members.models import Consortium
+from apps.procurement.models import (NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation, Evaluator,
+                                     IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound, Score, Stage,
+                                     StageChange, Vendor)
+from apps.procurement.selectors import eligible_evaluators
+
+MAX_QUOTE_YEARS = 10
+
+
+def _saved(instance):
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def vendor_create(*, name: str, corporate_number: str, address: str = "", contact: str = "",
+                  email: str = "") -> Vendor:
+    return _saved(Vendor(name=name, corporate_number=corporate_number, address=address, contact=contact,
+                         email=email))
+
+
+@transaction.atomic
+def case_create(*, consortium: Consortium, title: str, notes: str = "", by: User | None = None,
+                on: datetime.date | None = None) -> ProcurementCase:
+    """A case at the market-survey stage, the first step of its history."""
+    case = _saved(ProcurementCase(consortium=consortium, title=title, notes=notes, stage=Stage.MARKET_SURVEY))
+    StageChange.objects.create(case=case, stage=case.stage, on=on or timezone.localdate(), recorded_by=by)
+    return case
+
+
+@transaction.atomic
+def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: datetime.date | None = None,
+                   note: str = "") -> ProcurementCase:
+    """Move the case to ``stage`` from ``on`` (today by default). Awarded and contract
+    negotiation need a recorded selection."""
+    case = ProcurementCase.objects.select_for_update().get(pk=case.pk)
+    on = on or timezone.localdate()
+    if stage == case.stage:
+        raise ValidationError({"stage": _("The case is already at this stage.")})
+    if stage in NEEDS_SELECTION and not Evaluation.objects.filter(case=case, selected_proposal__isnull=False).exists():
+        raise ValidationError({"stage": _("Record the selected proposal before the case is awarded.")})
+    last = case.stage_history.aggregate(last=Max("on"))["last"]
+    if last and on < last:
+        raise ValidationError({"on": _("A stage cannot start before the previous one (%(date)s).")
+                               % {"date": last.isoformat()}})
+    StageChange.objects.create(case=case, stage=stage, on=on, recorded_by=by, note=note)
+    case.stage = stage
+    case.save(update_fields=["stage", "updated_at"])
+    return case
+
+
+@transaction.atomic
+def rfi_round_create(*, case: ProcurementCase, title: str, issued_on: datetime.date, due_on: datetime.date,
+                     first_fiscal_year: int, last_fiscal_year: int, cost_fiscal_year: int,
+                     invited: list[Vendor]) -> RfiRound:
+    """The case's next numbered RFI round, sent to ``invited``."""
+    if last_fiscal_year - first_fiscal_year + 1 > MAX_QUOTE_YEARS:
+        raise ValidationError({"last_fiscal_year": _("Quotes can be asked for at most %(years)d fiscal years.")
+                               % {"years": MAX_QUOTE_YEARS}})
+    case = ProcurementCase.objects.select_for_update().get(pk=case.pk)
+    last = case.rfi_rounds.aggregate(n=Max("number"))["n"]
+    rfi_round = _saved(RfiRound(case=case, number=(last or 0) + 1, title=title, issued_on=issued_on, due_on=due_on,
+                                first_fiscal_year=first_fiscal_year, last_fiscal_year=last_fiscal_year,
+                                cost_fiscal_year=cost_fiscal_year))
+    rfi_round.invited.set(invited)
+    return rfi_round
+
+
+def rfi_response_record(*, rfi_round: RfiRound, vendor: Vendor, received_on: datetime.date,
+                        summary: str = "") -> RfiResponse:
+    """An invited vendor's answer to the round (one per vendor)."""
+    if not rfi_round.invited.filter(pk=vendor.pk).exists():
+        raise ValidationError({"vendor": _("%(vendor)s was not invited to this round.") % {"vendor": vendor}})
+    if RfiResponse.objects.filter(rfi_round=rfi_round, vendor=vendor).exists():
+        raise ValidationError({"vendor": _("%(vendor)s has already responded.") % {"vendor": vendor}})
+    return _saved(RfiResponse(rfi_round=rfi_round, vendor=vendor, received_on=received_on, summary=summary))
+
+
+@transaction.atomic
+def quotes_record(*, response: RfiResponse, amounts: dict[tuple[int, int], int | None]) -> int:
+    """Replace the response's quotes with ``amounts``: (business system id, fiscal year)
+    → yen; an empty amount removes the quote. Returns the number of quotes kept."""
+    years = set(response.rfi_round.fiscal_years)
+    outside = sorted({year for _system, year in amounts if year not in years})
+    if outside:
+        raise ValidationError(_("Fiscal years outside this round: %(years)s.")
+                              % {"years": ", ".join(str(year) for year in outside)})
+    kept = {key: amount for key, amount in amounts.items() if amount is not None}
+    for (system_id, year), amount in kept.items():
+        IndicativeQuote.objects.update_or_create(response=response, business_system_id=system_id, fiscal_year=year,
+                                                 defaults={"amount": amount})
+    emptied = [key for key, amount in amounts.items() if amount is None]
+    for system_id, year in emptied:
+        IndicativeQuote.objects.filter(response=response, business_system_id=system_id, fiscal_year=year).delete()
+    return len(kept)
+
+
+def _open(evaluation: Evaluation) -> Evaluation:
+    """The evaluation, locked, if its scoring is still open."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if evaluation.is_closed:
+        raise ValidationError(SCORING_CLOSED)
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_setup(*, case: ProcurementCase, price_points_max: int, evaluators: list[User]) -> Evaluation:
+    """Create or change the case's evaluation and choose its evaluators, who must be
+    the consortium's secretariat. An evaluator taken off loses their scores."""
+    strangers = sorted(str(user) for user in set(evaluators) - set(eligible_evaluators(consortium=case.consortium)))
+    if strangers:
+        raise ValidationError({"evaluators": _("Not secretariat of this consortium: %(names)s")
+                               % {"names": ", ".join(strangers)}})
+    evaluation = Evaluation.objects.filter(case=case).first()
+    if evaluation is None:
+        evaluation = Evaluation(case=case)
+    else:
+        evaluation = _open(evaluation)
+    evaluation.price_points_max = price_points_max
+    _saved(evaluation)
+    chosen = {user.pk for user in evaluators}
+    Evaluator.objects.filter(evaluation=evaluation).exclude(user_id__in=chosen).delete()
+    Score.objects.filter(proposal__evaluation=evaluation).exclude(evaluator_id__in=chosen).delete()
+    for user_id in chosen:
+        Evaluator.objects.get_or_create(evaluation=evaluation, user_id=user_id)
+    return evaluation
+
+
+@transaction.atomic
+def criterion_add(*, evaluation: Evaluation, name: str, max_points: int) -> Criterion:
+    evaluation = _open(evaluation)
+    last = evaluation.criteria.aggregate(n=Max("number"))["n"]
+    return _saved(Criterion(evaluation=evaluation, number=(last or 0) + 1, name=name, max_points=max_points))
+
+
+@transaction.atomic
+def proposal_add(*, evaluation: Evaluation, vendor: Vendor, price: int) -> Proposal:
+    evaluation = _open(evaluation)
+    if evaluation.proposals.filter(vendor=vendor).exists():
+        raise ValidationError({"vendor": _("%(vendor)s already has a proposal.") % {"vendor": vendor}})
+    return _saved(Proposal(evaluation=evaluation, vendor=vendor, price=price))
+
+
+@transaction.atomic
+def scores_record(*, evaluation: Evaluation, evaluator: User, points: dict[tuple[int, int], int | None]) -> int:
+    """Replace the evaluator's own scores: (proposal id, criterion id) → points, from 0
+    to the criterion's maximum; an empty entry removes the score. Returns the number kept."""
+    evaluation = _open(evaluation)
+    if not evaluation.evaluator_rows.filter(user=evaluator).exists():
+        raise ValidationError(_("Only the evaluators of this evaluation can score it."))
+    criteria = {criterion.pk: criterion for criterion in evaluation.criteria.all()}
+    proposals = set(evaluation.proposals.values_list("pk", flat=True))
+    errors = []
+    for (proposal_id, criterion_id), value in points.items():
+        if proposal_id not in proposals or criterion_id not in criteria:
+            errors.append(_("A score names a proposal or criterion of another evaluation."))
+        elif value is not None and not 0 <= value <= criteria[criterion_id].max_points:
+            errors.append(_("%(criterion)s: points must be between 0 and %(max)d.")
+                          % {"criterion": criteria[criterion_id].name, "max": criteria[criterion_id].max_points})
+    if errors:
+        raise ValidationError(sorted(set(errors)))
+    own = Score.objects.filter(proposal__evaluation=evaluation, evaluator=evaluator)
+    kept = 0
+    for (proposal_id, criterion_id), value in points.items():
+        if value is None:
+            own.filter(proposal_id=proposal_id, criterion_id=criterion_id).delete()
+        else:
+            Score.objects.update_or_create(proposal_id=proposal_id, criterion_id=criterion_id, evaluator=evaluator,
+                                           defaults={"points": value})
+            kept += 1
+    return kept
+
+
+@transaction.atomic
+def scoring_close(*, evaluation: Evaluation, by: User) -> Evaluation:
+    """Close scoring once every evaluator has scored every proposal on every criterion;
+    from then on the scores are frozen and everyone with access reads them all."""
+    evaluation = _open(evaluation)
+    evaluators = evaluation.evaluator_rows.count()
+    criteria = evaluation.criteria.count()
+    proposals = evaluation.proposals.count()
+    if not (evaluators and criteria and proposals):
+        raise ValidationError(_("An evaluation needs evaluators, criteria and proposals before scoring closes."))
+    missing = evaluators * criteria * proposals - Score.objects.filter(proposal__evaluation=evaluation).count()
+    if missing:
+        raise ValidationError(_("%(missing)d scores are still missing.") % {"missing": missing})
+    evaluation.scoring_closed_at = timezone.now()
+    evaluation.scoring_closed_by = by
+    evaluation.save()
+    return evaluation
+
+
+@transaction.atomic
+def evaluation_select(*, evaluation: Evaluation, proposal: Proposal, reason: str, by: User) -> Evaluation:
+    """Record the chosen proposal and why, once scoring has closed; the case is then
+    awarded."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=evaluation.pk)
+    if not evaluation.is_closed:
+        raise ValidationError(_("Close scoring before recording the selection."))
+    if evaluation.is_selected:
+        raise ValidationError(_("The selection is recorded and cannot change."))
+    if proposal.evaluation_id != evaluation.pk:
+        raise ValidationError({"proposal": _("This proposal belongs to another evaluation.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the selection.")})
+    evaluation.selected_proposal = proposal
+    evaluation.selection_reason = reason.strip()
+    evaluation.selected_at = timezone.now()
+    evaluation.selected_by = by
+    evaluation.save()
+    case = evaluation.case
+    if case.stage not in (Stage.AWARDED, Stage.NEGOTIATION, Stage.CLOSED):
+        case_set_stage(case=case, stage=Stage.AWARDED, by=by, on=timezone.localdate(evaluation.selected_at))
+    return evaluation
