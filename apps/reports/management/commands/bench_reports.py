@@ -52,6 +52,14 @@ class Command(BaseCommand):
                     f"briefing ({pages} pages): median {briefing.median_ms:.0f} ms; minimal one-page document "
                     f"{minimal.median_ms:.0f} ms; ratio {ratio:.2f} — target ≤ {BRIEFING_LIMIT} "
                     f"{verdict(ratio <= BRIEFING_LIMIT)}")
+            # Before the national side-by-side: memory freed after that large render would
+            # hide growth in the loop.
+            if "memory" not in skip:
+                before, after = bench.memory_over_renders(plan=council_plan, renders=renders)
+                growth = after - before
+                self.stdout.write(
+                    f"memory over {renders} briefings in one process: {before:.0f} MB → {after:.0f} MB, "
+                    f"growth {growth:.1f} MB — target < {MEMORY_LIMIT_MB} MB {verdict(growth < MEMORY_LIMIT_MB)}")
             if "side_by_side" not in skip:
                 report, plain, rows, pages = bench.side_by_side_vs_plain_table(plan=self._scale_plan(user),
                                                                                  repeats=max(3, repeats // 3))
@@ -62,12 +70,6 @@ class Command(BaseCommand):
                     f"{verdict(ratio <= SIDE_BY_SIDE_LIMIT)}")
             if "batch" not in skip:
                 self._batch(council_plan, broker, batch, user)
-            if "memory" not in skip:
-                before, after = bench.memory_over_renders(plan=council_plan, renders=renders)
-                growth = after - before
-                self.stdout.write(
-                    f"memory over {renders} briefings in one process: {before:.0f} MB → {after:.0f} MB, "
-                    f"growth {growth:.1f} MB — target < {MEMORY_LIMIT_MB} MB {verdict(growth < MEMORY_LIMIT_MB)}")
 
     def _batch(self, plan, broker, briefings, user):
         if connection.vendor != "postgresql" or not broker:
