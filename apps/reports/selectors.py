@@ -97,6 +97,15 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     }
 
 
+def _go_live(participation: Participation | None, options: Options) -> str:
+    """「稼働開始 …」 once live, 「稼働予定 …」 before; empty if neither date is known."""
+    if participation and participation.actual_go_live:
+        return f"稼働開始 {japanese_date(participation.actual_go_live, options.calendar)}"
+    if participation and participation.planned_go_live:
+        return f"稼働予定 {japanese_date(participation.planned_go_live, options.calendar)}"
+    return ""
+
+
 def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> dict:
     """What the mayor still has ahead: the next meeting, the agreement awaiting the town's
     signature, and the town's open action items."""
@@ -143,8 +152,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         "plan_fy_label": format_fiscal_year(plan.fiscal_year, options.calendar) if plan else "",
         "published_on": japanese_date(timezone.localtime(plan.published_at).date(), options.calendar)
         if plan and plan.published_at else "",
-        "go_live": japanese_date(participation.planned_go_live, options.calendar)
-        if participation and participation.planned_go_live else "",
+        "go_live": _go_live(participation, options),
         "deadlines": [(r, japanese_date(r.deadline, options.calendar) if r.deadline else "") for r in open_rounds],
         "made_on": japanese_date(timezone.localdate(), options.calendar),
         "demo": consortium.is_demo,

@@ -106,3 +106,15 @@ def test_the_briefing_says_what_is_pending_the_next_meeting_and_the_towns_own_ac
     assert "第4回協議会" in text and "伊奈町役場" in text
     assert "協定書への押印" in text and "2027年1月15日" in text
     assert "人口の確認" not in text  # another town's action
+
+
+def test_the_briefing_says_live_since_once_live_and_planned_before(council):
+    ina = council["bodies"][0]
+    participation = ina.participations.get()
+    participation.planned_go_live = datetime.date(2027, 1, 4)
+    participation.save()
+    assert "稼働予定令和9年1月4日" in digits(text_of(render(council, Kind.BRIEFING, body=ina, calendar="era")))
+    participation.actual_go_live = datetime.date(2027, 1, 4)
+    participation.save()
+    text = digits(text_of(render(council, Kind.BRIEFING, body=ina, calendar="era")))
+    assert "稼働開始令和9年1月4日" in text and "稼働予定" not in text
