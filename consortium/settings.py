@@ -241,6 +241,14 @@ CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD",
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_TIMEZONE = TIME_ZONE
+# Run by `celery -A consortium beat` (the compose "beat" service); with no broker, use
+# `python manage.py send_renewal_reminders` from cron instead.
+CELERY_BEAT_SCHEDULE = {
+    "contract-renewal-reminders": {
+        "task": "apps.agreements.tasks.send_renewal_reminders",
+        "schedule": datetime.timedelta(days=1),
+    },
+}
 
 # Sessions are written through to the database and read from each process's cache:
 # one query less on every page.

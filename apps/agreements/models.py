@@ -247,6 +247,8 @@ class Contract(AuditScoped, TimeStampedModel):
     notice_days = models.PositiveSmallIntegerField(
         _("renewal reminder (days before the end)"), default=180,
     )
+    # Set when the secretariat was reminded, so that the daily run reminds once.
+    reminder_sent_on = models.DateField(_("renewal reminder sent on"), null=True, blank=True, editable=False)
 
     objects = ContractQuerySet.as_manager()
 

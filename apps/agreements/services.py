@@ -9,13 +9,17 @@ version copying the articles, which supersedes the concluded one.
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Role, RoleAssignment
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
@@ -193,3 +197,34 @@ def customisation_complete(*, customisation: Customisation) -> Customisation:
     customisation.status = Customisation.Status.DONE
     customisation.save(update_fields=["status", "updated_at"])
     return customisation
+
+
+@dataclass(frozen=True)
+class Reminder:
+    consortium: Consortium
+    contracts: list[Contract]
+    recipients: list[str]
+
+
+def renewal_reminders_send(*, today: datetime.date) -> list[Reminder]:
+    """E-mail each consortium's secretariat the contracts that entered their renewal
+    notice period, once per contract (the daily task and the command call this)."""
+    due = (Contract.objects.filter(reminder_sent_on__isnull=True).due_for_renewal(today)
+           .select_related("consortium", "body"))
+    by_consortium: dict[int, list[Contract]] = {}
+    for contract in due:
+        by_consortium.setdefault(contract.consortium_id, []).append(contract)
+    sent = []
+    for contracts in by_consortium.values():
+        consortium = contracts[0].consortium
+        recipients = sorted(set(RoleAssignment.objects.filter(
+            consortium=consortium, role=Role.SECRETARIAT, user__is_active=True).exclude(user__email="")
+            .values_list("user__email", flat=True)))
+        if not recipients:
+            continue  # reminded on the next run, once somebody can receive it
+        context = {"consortium": consortium, "contracts": contracts}
+        send_mail(render_to_string("emails/renewal_reminder_subject.txt", context).strip(),
+                  render_to_string("emails/renewal_reminder.txt", context), None, recipients)
+        Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(reminder_sent_on=today)
+        sent.append(Reminder(consortium=consortium, contracts=contracts, recipients=recipients))
+    return sent

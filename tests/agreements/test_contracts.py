@@ -117,3 +117,41 @@ def test_a_contract_change_is_in_the_audit_trail_with_who_before_and_after(clien
     assert entry.actor == secretariat
     assert entry.changes_dict["annual_amount"] == ["12000000", "13000000"]
     assert f"|{consortium.pk}|" in entry.additional_data["consortia"]
+
+
+def test_the_secretariat_is_reminded_once_of_each_contract_entering_its_notice_period(consortium, ina, miyoshi,
+                                                                                      secretariat):
+    from django.core import mail
+    from django.core.management import call_command
+
+    secretariat.email = "jimukyoku@saitama.example"
+    secretariat.save()
+    nara = ConsortiumFactory(slug="nara")
+    nara_secretariat = user_with_role(Role.SECRETARIAT, consortium=nara)
+    nara_secretariat.email = "jimukyoku@nara.example"
+    nara_secretariat.save()
+    ending = contract(consortium, ina, ends_on=datetime.date(2027, 3, 31))  # reminder from 2026-10-02
+    contract(consortium, miyoshi)  # ends 2031
+    call_command("send_renewal_reminders", "--today", "2026-10-01", stdout=open("/dev/null", "w"))
+    assert mail.outbox == []
+    call_command("send_renewal_reminders", "--today", "2026-10-02", stdout=open("/dev/null", "w"))
+    [message] = mail.outbox
+    assert message.to == ["jimukyoku@saitama.example"]
+    assert ending.title in message.body and "三芳町" not in message.body
+    assert Contract.objects.get(pk=ending.pk).reminder_sent_on == datetime.date(2026, 10, 2)
+    call_command("send_renewal_reminders", "--today", "2026-10-03", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 1  # once per contract
+
+
+def test_the_daily_task_sends_the_reminders_of_today(consortium, ina, secretariat, monkeypatch):
+    from django.core import mail
+    from django.utils import timezone
+
+    from apps.agreements.tasks import send_renewal_reminders
+
+    secretariat.email = "jimukyoku@saitama.example"
+    secretariat.save()
+    contract(consortium, ina, ends_on=datetime.date(2027, 3, 31))
+    monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 12, 1))
+    assert send_renewal_reminders.delay().get() == 1
+    assert len(mail.outbox) == 1
