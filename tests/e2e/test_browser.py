@@ -54,3 +54,27 @@ def test_a_member_officer_edits_its_survey_sees_its_share_and_no_other_body(page
 
     response = page.goto(f"{demo}/bodies/113247/")
     assert response.status == 404
+
+
+def test_a_member_officer_opens_the_next_meeting_and_downloads_its_material(page, demo, screenshot):
+    log_in(page, demo, "ina-staff")
+    page.click("text=第3回 協議会")
+    assert "協定書（第2版）改正案について" in page.inner_text("main")
+    screenshot("member-meeting")
+    with page.expect_download() as download:
+        page.click("text=資料1_協定書改正案の概要.pdf")
+    assert download.value.suggested_filename == "資料1_協定書改正案の概要.pdf"
+    with open(download.value.path(), "rb") as material:
+        assert material.read(5) == b"%PDF-"
+
+
+def test_the_secretariat_reviews_the_procurement_and_the_customisation_register(page, demo, screenshot):
+    log_in(page, demo, "jimukyoku")
+    page.goto(f"{demo}/c/saitama/procurement/")
+    page.click("text=基幹系システム共同利用 調達")
+    assert "デモクラウド株式会社" in page.inner_text("main")
+    screenshot("secretariat-procurement")
+    page.goto(f"{demo}/c/saitama/customisations/")
+    register = page.inner_text("main")
+    assert "住民票の写しの独自様式" in register and "不承認" in register
+    screenshot("secretariat-customisations")
