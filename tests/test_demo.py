@@ -64,6 +64,17 @@ def test_the_demo_meetings_put_the_next_one_ahead_with_its_material(demo):
     assert Meeting.objects.filter(consortium__slug="saitama").count() == 3
 
 
+def test_the_demo_mayors_find_their_own_briefing_waiting(client, demo):
+    from apps.reports.models import Report
+
+    assert Report.objects.filter(kind="briefing").count() == 2  # seeding twice rendered no more
+    client.force_login(User.objects.get(username="ina-mayor"))
+    [briefing] = client.get("/bodies/113018/").context["reports"]
+    assert briefing.body.code == "113018"
+    download = client.get(reverse("report_download", args=[briefing.pk]))
+    assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+
+
 ACCOUNT_PAGES = {
     "jimukyoku": ["/c/saitama/", "/c/saitama/members/", "/c/saitama/costs/", "/c/saitama/plans/",
                   "/c/nara/costs/", "/c/saitama/import/costs/",

@@ -20,6 +20,7 @@ from apps.accounts.services import role_grant, user_ensure
 from apps.costs.catalogue import catalogue_load
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.demo.agreements import seed_agreements
+from apps.demo.briefings import seed_briefings
 from apps.demo.meetings import seed_meetings
 from apps.demo.plans import seed_plans
 from apps.demo.procurement import seed_procurement
@@ -127,6 +128,7 @@ def seed_demo() -> list[DemoAccount]:
     seed_agreements()
     seed_meetings(consortium=consortia["saitama"])
     seed_procurement(consortium=consortia["saitama"])
+    seed_briefings(consortium=consortia["saitama"])
     return DEMO_ACCOUNTS
 
 
