@@ -102,6 +102,11 @@ def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | No
     agreement = _locked(agreement)
     if not agreement.is_under_review:
         raise ValidationError(_("Only an agreement under review can be concluded."))
+    # A member that withdrew during the review is no longer a party: its unsigned row goes
+    # (the deletion stays in the audit trail) instead of blocking the others.
+    withdrawn = Participation.objects.filter(consortium_id=agreement.consortium_id,
+                                             status=ParticipationStatus.WITHDRAWN).values("body_id")
+    agreement.signatures.filter(signed_on__isnull=True, body_id__in=withdrawn).delete()
     signatures = list(agreement.signatures.select_related("body").order_by("body__code"))
     unsigned = [signature.body.name for signature in signatures if signature.signed_on is None]
     if unsigned:

@@ -224,3 +224,16 @@ def test_the_members_page_and_briefing_say_the_towns_signature_is_awaited(client
                                  plan=None, body=ina, options=Options())
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages).replace(" ", "")
     assert "署名をお待ちしています" in text and "情報システム共同化に関する協定書" in text
+
+
+def test_a_member_that_withdraws_during_the_review_no_longer_blocks_the_conclusion(under_review, ina, miyoshi):
+    from apps.members.models import ParticipationStatus
+    from apps.members.services import participation_set_status
+
+    signature = under_review.signatures.get(body=ina)
+    services.signature_record(signature=signature, signed_on=datetime.date(2026, 4, 1), signed_by_name="伊奈町長")
+    participation_set_status(participation=miyoshi.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=datetime.date(2026, 4, 2))
+    concluded = services.agreement_conclude(agreement=under_review)
+    assert concluded.is_concluded
+    assert list(concluded.signatures.values_list("body__name", flat=True)) == ["伊奈町"]
