@@ -210,8 +210,9 @@ REPORTS_EMAIL_ATTACH = env_bool("CONSORTIUM_REPORTS_EMAIL_ATTACH", True)
 # Meeting materials (PDFs, office documents) are larger than survey files.
 MEETING_MATERIAL_MAX_BYTES = env_int("CONSORTIUM_MEETING_MATERIAL_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env_int("CONSORTIUM_IMPORT_MAX_BYTES", 5 * 1024 * 1024)
-# Open Contracting ids are "ocds-" and six characters registered with the OCDS helpdesk;
-# the default is the placeholder the standard documents for unregistered publishers.
+# Open Contracting ids are "ocds-" and six characters registered with the OCDS helpdesk.
+# The default, ocds-xxxxxx, serves the demo and the tests; `check --deploy` warns while a
+# deployment still uses it (apps/procurement/checks.py).
 OCDS_PREFIX = env_str("OCDS_PREFIX", "ocds-xxxxxx")
 if not re.fullmatch(r"ocds-[a-z0-9]{6}", OCDS_PREFIX):
     raise ImproperlyConfigured(f"OCDS_PREFIX={OCDS_PREFIX!r} is not ocds- and six lowercase letters or digits")

@@ -24,7 +24,10 @@ class AgendaItemForm(forms.Form):
 
 
 class PerMemberForm(forms.Form):
-    """One field (or two) per member body, named by the body's primary key."""
+    """Fields repeated for each member body, named ``<name>_<body pk>`` for each name in
+    ``per_member`` (the subclass adds them)."""
+
+    per_member: tuple[str, ...] = ()
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -32,13 +35,12 @@ class PerMemberForm(forms.Form):
 
     def rows(self):
         """(body, its bound fields) for the template's one-row-per-member table."""
-        return [(body, [self[name] for name in self.member_fields(body)]) for body in self.members]
-
-    def member_fields(self, body) -> list[str]:
-        raise NotImplementedError
+        return [(body, [self[f"{name}_{body.pk}"] for name in self.per_member]) for body in self.members]
 
 
 class AttendanceForm(PerMemberForm):
+    per_member = ("status", "attendees")
+
     def __init__(self, *args, members, current: dict, **kwargs):
         super().__init__(*args, members=members, **kwargs)
         choices = [("", "—"), *Attendance.Status.choices]
@@ -49,15 +51,13 @@ class AttendanceForm(PerMemberForm):
             self.fields[f"attendees_{body.pk}"] = forms.CharField(
                 label=_("attendees"), max_length=300, required=False, initial=record.attendees if record else "")
 
-    def member_fields(self, body):
-        return [f"status_{body.pk}", f"attendees_{body.pk}"]
-
     def attendance_rows(self) -> list[AttendanceRow]:
         return [AttendanceRow(body_id=body.pk, status=self.cleaned_data[f"status_{body.pk}"],
                               attendees=self.cleaned_data[f"attendees_{body.pk}"]) for body in self.members]
 
 
 class DecisionForm(PerMemberForm):
+    per_member = ("stance",)
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label=_("outcome"), choices=Decision.Outcome.choices)
 
@@ -66,9 +66,6 @@ class DecisionForm(PerMemberForm):
         for body in members:
             self.fields[f"stance_{body.pk}"] = forms.ChoiceField(
                 label=body.name, choices=[("", "—"), *Position.Stance.choices], required=False)
-
-    def member_fields(self, body):
-        return [f"stance_{body.pk}"]
 
     def positions(self) -> dict[int, str]:
         return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}

@@ -8,6 +8,8 @@ class ProcurementConfig(AppConfig):
     verbose_name = _("Procurement")
 
     def ready(self) -> None:
+        from apps.procurement import checks  # noqa: F401  (registers the deployment check)
+
         # Every create, change and delete of these is kept in the audit trail.
         from auditlog.registry import auditlog
 

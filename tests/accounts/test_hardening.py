@@ -58,14 +58,24 @@ def test_weak_passwords_are_refused():
         validate_password("short1!")
 
 
+PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50 + "-not-a-real-key-0123456789",
+              "DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp"}
+
+
 def test_production_settings_pass_the_deployment_check():
     environ = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
-    env = {**environ, "DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50 + "-not-a-real-key-0123456789",
-           "DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp"}
+    env = {**environ, **PRODUCTION, "OCDS_PREFIX": "ocds-k7q2m9"}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=REPO, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_check_warns_while_the_ocds_prefix_is_the_placeholder():
+    env = {key: value for key, value in os.environ.items() if key not in ("DJANGO_ALLOW_ASYNC_UNSAFE", "OCDS_PREFIX")}
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+                            cwd=REPO, env={**env, **PRODUCTION}, capture_output=True, text=True)
+    assert result.returncode != 0 and "procurement.W001" in result.stdout + result.stderr
 
 
 def test_a_bad_setting_fails_loudly():
