@@ -14,7 +14,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.members.models import Consortium, MemberBody, Participation
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -34,23 +34,17 @@ def member_consortia(body_id: int):
     return Participation.objects.filter(body_id=body_id).values("consortium_id")
 
 
-class FrozenQuerySet(models.QuerySet):
+class FrozenQuerySet(FrozenRowsQuerySet):
     """Bulk updates and deletes cannot touch concluded agreements either."""
 
     status_lookup = "agreement__status"
+    frozen_error = FrozenAgreementError
+    change_refusal = _("A concluded agreement cannot be changed.")
+    delete_refusal = _("A concluded agreement cannot be deleted.")
 
-    def _concluded(self):
-        return self.filter(**{self.status_lookup: Agreement.Status.CONCLUDED})
-
-    def update(self, **kwargs):
-        if self._concluded().exists():
-            raise FrozenAgreementError(_("A concluded agreement cannot be changed."))
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._concluded().exists():
-            raise FrozenAgreementError(_("A concluded agreement cannot be deleted."))
-        return super().delete()
+    @property
+    def frozen_lookup(self) -> dict:
+        return {self.status_lookup: Agreement.Status.CONCLUDED}
 
 
 class AgreementQuerySet(FrozenQuerySet):

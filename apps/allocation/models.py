@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium, MemberBody, Participation
 
@@ -31,24 +31,18 @@ def refuse_if_published(plan_id) -> None:
         raise FrozenPlanError(_("A published plan cannot be changed; create a new plan that supersedes it."))
 
 
-class FrozenQuerySet(models.QuerySet):
+class FrozenQuerySet(FrozenRowsQuerySet):
     """Bulk updates and deletes cannot touch published plans either."""
 
     plan_field = "plan"
+    frozen_error = FrozenPlanError
+    change_refusal = _("A published plan cannot be changed.")
+    delete_refusal = _("A published plan cannot be deleted.")
 
-    def _published(self):
+    @property
+    def frozen_lookup(self) -> dict:
         lookup = "status" if self.model is AllocationPlan else f"{self.plan_field}__status"
-        return self.filter(**{lookup: AllocationPlan.Status.PUBLISHED})
-
-    def update(self, **kwargs):
-        if self._published().exists():
-            raise FrozenPlanError(_("A published plan cannot be changed."))
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._published().exists():
-            raise FrozenPlanError(_("A published plan cannot be deleted."))
-        return super().delete()
+        return {lookup: AllocationPlan.Status.PUBLISHED}
 
 
 class PlanQuerySet(FrozenQuerySet):

@@ -1,3 +1,4 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -22,3 +23,33 @@ class AuditScoped:
         ids = sorted(set(self.audit_consortium_ids()))
         # "|1|3|" so that a text search for "|1|" finds consortium 1 on every database.
         return {"consortia": "|" + "|".join(str(i) for i in ids) + "|"}
+
+
+class FrozenRowsQuerySet(models.QuerySet):
+    """Bulk updates and deletes refused when they would reach a frozen row (a published
+    plan, a concluded agreement, a closed evaluation, or anything under one).
+
+    Each subclass names its frozen rows with ``frozen_lookup`` (filter keywords) and the
+    error and messages to raise; the models refuse single saves and deletes themselves.
+    """
+
+    frozen_error: type[ValidationError] = ValidationError
+    change_refusal: str
+    delete_refusal: str
+
+    @property
+    def frozen_lookup(self) -> dict:
+        return {}
+
+    def _reaches_frozen_rows(self) -> bool:
+        return bool(self.frozen_lookup) and self.filter(**self.frozen_lookup).exists()
+
+    def update(self, **kwargs):
+        if self._reaches_frozen_rows():
+            raise self.frozen_error(self.change_refusal)
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._reaches_frozen_rows():
+            raise self.frozen_error(self.delete_refusal)
+        return super().delete()

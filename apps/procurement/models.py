@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.access import access_for
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium
 from apps.procurement.corporate_number import is_valid_corporate_number
@@ -263,11 +263,13 @@ def refuse_if_closed(**evaluation_lookup) -> None:
         raise FrozenScoringError(SCORING_CLOSED)
 
 
-class EvaluationQuerySet(ScopedQuerySet):
+class EvaluationQuerySet(FrozenRowsQuerySet, ScopedQuerySet):
     """Evaluations, or rows of one reached through ``evaluation_lookup``: bulk updates
     and deletes cannot touch a closed evaluation either."""
 
     evaluation_lookup = ""
+    frozen_error = FrozenScoringError
+    change_refusal = delete_refusal = SCORING_CLOSED
 
     @property
     def _prefix(self) -> str:
@@ -277,18 +279,9 @@ class EvaluationQuerySet(ScopedQuerySet):
     def consortium_lookup(self) -> str:
         return f"{self._prefix}case__consortium_id"
 
-    def _closed(self):
-        return self.filter(**{f"{self._prefix}scoring_closed_at__isnull": False})
-
-    def update(self, **kwargs):
-        if self._closed().exists():
-            raise FrozenScoringError(SCORING_CLOSED)
-        return super().update(**kwargs)
-
-    def delete(self):
-        if self._closed().exists():
-            raise FrozenScoringError(SCORING_CLOSED)
-        return super().delete()
+    @property
+    def frozen_lookup(self) -> dict:
+        return {f"{self._prefix}scoring_closed_at__isnull": False}
 
 
 class Evaluation(AuditScoped, TimeStampedModel):
