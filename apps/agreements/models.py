@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
-from apps.members.models import Consortium, MemberBody, Participation
+from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody, consortia_of
 
 ONE_DAY = datetime.timedelta(days=1)
 
@@ -27,11 +27,6 @@ class FrozenAgreementError(ValidationError):
 def refuse_if_concluded(agreement_id) -> None:
     if agreement_id and Agreement.objects.filter(pk=agreement_id, status=Agreement.Status.CONCLUDED).exists():
         raise FrozenAgreementError(_("A concluded agreement cannot be changed; amend it with a new version."))
-
-
-def member_consortia(body_id: int):
-    """The consortia a body takes part in, as a subquery (no join, so no duplicate rows)."""
-    return Participation.objects.filter(body_id=body_id).values("consortium_id")
 
 
 class FrozenQuerySet(FrozenRowsQuerySet):
@@ -47,19 +42,12 @@ class FrozenQuerySet(FrozenRowsQuerySet):
         return {self.status_lookup: Agreement.Status.CONCLUDED}
 
 
-class AgreementQuerySet(FrozenQuerySet):
+class AgreementQuerySet(FrozenQuerySet, ConsortiumRecordQuerySet):
     status_lookup = "status"
 
-    def for_user(self, user):
-        """Secretariat and observers: every version of their consortia; members: the
-        versions under review or concluded of consortia their body takes part in."""
-        access = access_for(user)
-        if access.is_admin:
-            return self
-        if access.is_member_user:
-            return self.filter(consortium_id__in=member_consortia(access.body_id),
-                               status__in=Agreement.VISIBLE_TO_MEMBERS)
-        return self.filter(consortium_id__in=access.readable_consortia)
+    def for_members(self):
+        """Members see the versions under review or concluded, never drafts."""
+        return self.filter(status__in=Agreement.VISIBLE_TO_MEMBERS)
 
 
 class Agreement(AuditScoped, TimeStampedModel):
@@ -200,7 +188,7 @@ class OwnOrAllMembersQuerySet(models.QuerySet):
             return self
         if access.is_member_user:
             return self.filter(Q(body_id=access.body_id)
-                               | Q(body__isnull=True, consortium_id__in=member_consortia(access.body_id)))
+                               | Q(body__isnull=True, consortium_id__in=consortia_of(access.body_id)))
         return self.filter(consortium_id__in=access.readable_consortia)
 
 

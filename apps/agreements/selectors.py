@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet, Sum
 
-from apps.agreements.models import Agreement, Contract, Customisation, Signature, member_consortia
-from apps.members.models import Consortium, MemberBody
+from apps.agreements.models import Agreement, Contract, Customisation, Signature
+from apps.members.models import Consortium, MemberBody, consortia_of
 
 
 def agreements_for(*, user, consortium: Consortium) -> QuerySet[Agreement]:
@@ -44,7 +44,7 @@ def body_contracts(*, user, body: MemberBody) -> QuerySet[Contract]:
     """The contracts that bind a body, as far as the user may read them: its own and the
     bulk contracts of the consortia it takes part in."""
     return (Contract.objects.for_user(user)
-            .filter(Q(body=body) | Q(body__isnull=True, consortium_id__in=member_consortia(body.pk)))
+            .filter(Q(body=body) | Q(body__isnull=True, consortium_id__in=consortia_of(body.pk)))
             .select_related("consortium", "body").order_by("-ends_on"))
 
 

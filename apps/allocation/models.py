@@ -13,10 +13,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.costs.models import BusinessSystem
-from apps.members.models import Consortium, MemberBody, Participation
+from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody
 
 RATIO = {"max_digits": 5, "decimal_places": 4,
          "validators": [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(1))]}
@@ -45,18 +44,10 @@ class FrozenQuerySet(FrozenRowsQuerySet):
         return {lookup: AllocationPlan.Status.PUBLISHED}
 
 
-class PlanQuerySet(FrozenQuerySet):
-    def for_user(self, user):
-        """Secretariat and observers: every plan of their consortia; members: published
-        plans of consortia their body belongs to."""
-        access = access_for(user)
-        if access.is_admin:
-            return self
-        if access.is_member_user:
-            return self.filter(status=AllocationPlan.Status.PUBLISHED,
-                               consortium_id__in=Participation.objects.filter(body_id=access.body_id)
-                               .values("consortium_id"))
-        return self.filter(consortium_id__in=access.readable_consortia)
+class PlanQuerySet(FrozenQuerySet, ConsortiumRecordQuerySet):
+    def for_members(self):
+        """Members see published plans only."""
+        return self.filter(status=AllocationPlan.Status.PUBLISHED)
 
 
 class AllocationPlan(AuditScoped, TimeStampedModel):

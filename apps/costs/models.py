@@ -1,7 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, TimeStampedModel
 from apps.members.models import Consortium, MemberBody
 

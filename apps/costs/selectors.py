@@ -3,7 +3,6 @@ a page costs the same few queries for 10 or 1,741 members."""
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from dataclasses import dataclass
 
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value

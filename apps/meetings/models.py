@@ -10,23 +10,12 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, TimeStampedModel
-from apps.members.models import Consortium, MemberBody, Participation
+from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody
 
 
-class MeetingQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Secretariat and observers: their consortia's meetings; member staff and
-        mayors: the meetings of consortia their body takes part in."""
-        access = access_for(user)
-        if access.is_admin:
-            return self
-        if access.is_member_user:
-            # A subquery, not a join: a join through participations would need DISTINCT.
-            return self.filter(consortium_id__in=Participation.objects.filter(body_id=access.body_id)
-                               .values("consortium_id"))
-        return self.filter(consortium_id__in=access.readable_consortia)
+class MeetingQuerySet(ConsortiumRecordQuerySet):
+    """Members read every meeting of their consortia, materials included."""
 
 
 class Meeting(AuditScoped, TimeStampedModel):

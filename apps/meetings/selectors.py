@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from apps.accounts.models import RoleAssignment
 from apps.meetings.models import ActionItem, Decision, Meeting
-from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
+from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
 
 
 def meetings_for(*, user, consortium: Consortium) -> QuerySet[Meeting]:
@@ -49,9 +49,8 @@ def next_meeting(*, consortium: Consortium, now: datetime.datetime | None = None
 
 
 def upcoming_meetings_for_body(*, user, body: MemberBody, limit: int = 5) -> list[Meeting]:
-    own_consortia = Participation.objects.filter(body=body).values("consortium_id")
     return list(Meeting.objects.for_user(user).filter(
-        consortium_id__in=own_consortia, status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
+        consortium_id__in=consortia_of(body.pk), status=Meeting.Status.PLANNED, starts_at__gte=timezone.now(),
     ).select_related("consortium").order_by("starts_at")[:limit])
 
 

@@ -200,6 +200,29 @@ class Participation(AuditScoped, TimeStampedModel):
         return None
 
 
+def consortia_of(body_id: int):
+    """The consortia a body takes part in, as a subquery: no join through participations,
+    so no duplicate rows and no DISTINCT."""
+    return Participation.objects.filter(body_id=body_id).values("consortium_id")
+
+
+class ConsortiumRecordQuerySet(models.QuerySet):
+    """Records of one consortium (``consortium_id``). Secretariat and observers read their
+    consortia's; member staff and mayors those of the consortia their body takes part in,
+    narrowed by ``for_members()`` (e.g. published plans only)."""
+
+    def for_members(self):
+        return self
+
+    def for_user(self, user):
+        access = access_for(user)
+        if access.is_admin:
+            return self
+        if access.is_member_user:
+            return self.filter(consortium_id__in=consortia_of(access.body_id)).for_members()
+        return self.filter(consortium_id__in=access.readable_consortia)
+
+
 class StatusChange(models.Model):
     """One dated step of a participation: valid from ``start_date`` until ``end_date``."""
 

@@ -10,8 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts.access import access_for
-from apps.accounts.models import Role, RoleAssignment, User
+from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
 from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for

@@ -6,7 +6,7 @@ from apps.allocation.models import AllocationPlan, PlanMember
 from apps.allocation.selectors import MemberShare, published_shares
 from django.db.models import Q, QuerySet
 
-from apps.members.models import MemberBody, Participation
+from apps.members.models import MemberBody, consortia_of
 from apps.reports.models import Kind, Report
 
 
@@ -34,6 +34,5 @@ def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]
     """The body's briefings and its consortia's comparisons that the user may download."""
     return (Report.objects.for_user(user)
             .filter(Q(kind=Kind.BRIEFING, body=body)
-                    | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=Participation.objects.filter(body=body)
-                        .values("consortium_id")))
+                    | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=consortia_of(body.pk)))
             .select_related("consortium", "body")[:limit])

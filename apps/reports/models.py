@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
-from apps.members.models import Consortium, MemberBody, Participation
+from apps.members.models import Consortium, MemberBody, consortia_of
 
 
 class Kind(models.TextChoices):
@@ -68,12 +68,10 @@ class ReportQuerySet(models.QuerySet):
         if access.is_admin:
             return self
         if access.is_member_user:
-            # A subquery rather than a join through participations: no duplicate rows,
-            # so no DISTINCT (this runs on every member's landing page).
-            own_consortia = Participation.objects.filter(body_id=access.body_id).values("consortium_id")
             return self.filter(
                 Q(kind=Kind.BRIEFING, body_id=access.body_id)
-                | Q(kind=Kind.SIDE_BY_SIDE, consortium__comparison_published=True, consortium_id__in=own_consortia)
+                | Q(kind=Kind.SIDE_BY_SIDE, consortium__comparison_published=True,
+                    consortium_id__in=consortia_of(access.body_id))
             )
         return self.filter(consortium_id__in=access.readable_consortia)
 
