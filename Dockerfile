@@ -1,6 +1,8 @@
 FROM python:3.11-slim-bookworm
-# WeasyPrint needs Pango; fonts for PDFs ship in static/fonts, so no font package is needed.
-RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 \
+# WeasyPrint needs Pango, and HarfBuzz's subsetter to subset the embedded font quickly
+# (without it every PDF takes 0.4–0.6 s more: system check reports.W001). Fonts for PDFs
+# ship in static/fonts, so no font package is needed.
+RUN apt-get update && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
     && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY pyproject.toml ./

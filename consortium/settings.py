@@ -276,9 +276,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {
-        "no_harfbuzz_notice": {
+        "harfbuzz_notice_once": {
             "()": "django.utils.log.CallbackFilter",
-            "callback": "ext://apps.core.log_filters.drop_harfbuzz_subset_notice",
+            "callback": "ext://apps.core.log_filters.harfbuzz_subset_notice_once",
         },
     },
     "handlers": {"console": {"class": "logging.StreamHandler"}},
@@ -286,7 +286,7 @@ LOGGING = {
     # axes logs every successful login at INFO; failures and lockouts are warnings.
     "loggers": {
         "axes": {"level": "WARNING"},
-        "weasyprint": {"level": "WARNING", "filters": ["no_harfbuzz_notice"]},
+        "weasyprint": {"level": "WARNING", "filters": ["harfbuzz_notice_once"]},
         "fontTools": {"level": "WARNING"},
     },
 }

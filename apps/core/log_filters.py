@@ -2,9 +2,18 @@
 
 import logging
 
+_harfbuzz_notice_logged = False
 
-def drop_harfbuzz_subset_notice(record: logging.LogRecord) -> bool:
-    # WeasyPrint subsets fonts with fontTools when the system's HarfBuzz has no subset
-    # library (Debian 12's does not). That works and keeps PDFs small, but WeasyPrint
-    # says so on every render, which buries real warnings in worker logs.
-    return "HarfBuzz-Subset" not in record.getMessage()
+
+def harfbuzz_subset_notice_once(record: logging.LogRecord) -> bool:
+    # Without the system's libharfbuzz-subset WeasyPrint subsets fonts with fontTools,
+    # 0.4–0.6 s slower per PDF, and says so on every render, which would bury real
+    # warnings in worker logs. Once per process is enough to be noticed; the system
+    # check reports.W001 names the package to install.
+    global _harfbuzz_notice_logged
+    if "HarfBuzz-Subset" not in record.getMessage():
+        return True
+    if _harfbuzz_notice_logged:
+        return False
+    _harfbuzz_notice_logged = True
+    return True

@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
 
     name = "apps.reports"
     verbose_name = _("Reports")
+
+    def ready(self) -> None:
+        from apps.reports import checks  # noqa: F401  (registers the font subsetter check)

@@ -15,7 +15,7 @@ from apps.demo.plans import PUBLISHED_NAME
 from apps.demo.scale import SCALE_SLUG, seed_scale
 from apps.demo.seed import seed_demo
 from apps.members.models import Consortium
-from apps.reports import bench
+from apps.reports import bench, pdf
 
 BRIEFING_LIMIT = 4.0      # × a minimal one-page document
 SIDE_BY_SIDE_LIMIT = 1.5  # × a plain table of the same rows and columns
@@ -44,6 +44,10 @@ class Command(BaseCommand):
         council_plan = self._council_plan()
         self.stdout.write(f"database: {connection.vendor}; council: {council_plan.consortium.name} "
                           f"({council_plan.members.count()} members)")
+        subsetter = pdf.font_subsetter()
+        self.stdout.write(f"font subsetting: {subsetter}" + (
+            "" if subsetter == "harfbuzz" else
+            " — the slow fallback: install libharfbuzz-subset0 (system check reports.W001) before trusting these"))
         with bench.scratch_archive():
             if "briefing" not in skip:
                 briefing, minimal, pages = bench.briefing_vs_minimal(plan=council_plan, repeats=repeats)
