@@ -7,12 +7,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, QuerySet, Sum
 
 from apps.accounts.models import Role, User
-from apps.costs.models import BusinessSystem
-from apps.costs.selectors import comparison_rows, comparison_totals
-from apps.members.models import Consortium, ParticipationStatus
+from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem
+from apps.members.models import Consortium, Participation, ParticipationStatus
 from apps.procurement import scoring
 from apps.procurement.models import (Evaluation, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
                                      Score, StageChange, Vendor)
@@ -43,16 +42,26 @@ def case_evaluation(*, user, case: ProcurementCase) -> Evaluation | None:
     return Evaluation.objects.for_user(user).filter(case=case).select_related("selected_proposal__vendor").first()
 
 
+def current_costs_by_system(*, consortium: Consortium, fiscal_year: int) -> dict[BusinessSystem, int]:
+    """What the members that have not withdrawn paid in ``fiscal_year`` per business
+    system, in yen, in one query. Costs reported without a breakdown stay under the
+    catalogue's "whole" entry, so the amounts always add up to the members' total."""
+    members = Participation.objects.filter(consortium=consortium).exclude(
+        status=ParticipationStatus.WITHDRAWN).values("body_id")
+    systems = (BusinessSystem.objects
+               .filter(cost_records__fiscal_year=fiscal_year, cost_records__body_id__in=members)
+               .annotate(current=Sum("cost_records__amount")))
+    return {system: system.current for system in systems}
+
+
 def current_costs(*, consortium: Consortium, fiscal_year: int) -> int:
     """What the members that have not withdrawn paid in ``fiscal_year``, in yen."""
-    members = comparison_rows(consortium=consortium, fiscal_year=fiscal_year).exclude(
-        status=ParticipationStatus.WITHDRAWN)
-    return comparison_totals(members).total_cost
+    return sum(current_costs_by_system(consortium=consortium, fiscal_year=fiscal_year).values())
 
 
 @dataclass(frozen=True)
 class Saving:
-    """A quoted yearly total against the current costs it would replace."""
+    """A quoted amount against the current costs it would replace."""
 
     total: int
     baseline: int
@@ -67,29 +76,52 @@ class Saving:
 
 
 @dataclass(frozen=True)
+class SystemRow:
+    """One business system in the shown year: the members' current cost of it and each
+    response's quote (None where the vendor quoted nothing for it)."""
+
+    system: BusinessSystem
+    current: int
+    quotes: list[Saving | None]
+
+
+@dataclass(frozen=True)
 class QuoteComparison:
     fiscal_years: list[int]
     fiscal_year: int                          # the year whose per-system quotes are shown
     cost_fiscal_year: int
     baseline: int                             # the members' current costs of cost_fiscal_year
     responses: list[RfiResponse]
-    systems: list[BusinessSystem]
-    rows: list[tuple[BusinessSystem, list[int | None]]]   # per system, one amount per response
-    year_rows: list[tuple[int, list[Saving]]]              # per fiscal year, one total per response
+    rows: list[SystemRow]                     # every system quoted or with current costs
+    year_rows: list[tuple[int, list[Saving]]]  # per fiscal year, one total per response
+
+    @property
+    def shown_year_totals(self) -> list[Saving]:
+        return dict(self.year_rows)[self.fiscal_year]
+
+    @property
+    def has_unbroken_costs(self) -> bool:
+        """Whether some current costs were reported without a per-system breakdown, so
+        the per-system savings leave part of the current costs out."""
+        return any(row.system.code == WHOLE_SYSTEM_CODE and row.current for row in self.rows)
 
 
 def quote_comparison(*, user, rfi_round: RfiRound, consortium: Consortium,
                      fiscal_year: int | None = None) -> QuoteComparison:
     """The round's quotes side by side per vendor, with yearly totals and the expected
-    saving against the members' current costs: three queries whatever the count."""
+    saving against the members' current costs, in total and system by system: three
+    queries whatever the count of vendors or systems."""
     responses = list(RfiResponse.objects.for_user(user).filter(rfi_round=rfi_round).select_related("vendor")
                      .prefetch_related(Prefetch("quotes", queryset=IndicativeQuote.objects.select_related(
                          "business_system"))).order_by("vendor__name"))
     years = rfi_round.fiscal_years
     shown = fiscal_year if fiscal_year in years else years[0]
+    current = current_costs_by_system(consortium=consortium, fiscal_year=rfi_round.cost_fiscal_year)
+    baseline = sum(current.values())
+    current_by_pk = {system.pk: amount for system, amount in current.items()}
+    systems: dict[int, BusinessSystem] = {system.pk: system for system in current}
     totals: list[dict[int, int]] = []
     amounts: list[dict[int, int]] = []
-    systems: dict[int, BusinessSystem] = {}
     for response in responses:
         by_year: dict[int, int] = dict.fromkeys(years, 0)
         in_shown_year: dict[int, int] = {}
@@ -100,12 +132,16 @@ def quote_comparison(*, user, rfi_round: RfiRound, consortium: Consortium,
                 in_shown_year[quote.business_system_id] = quote.amount
         totals.append(by_year)
         amounts.append(in_shown_year)
-    ordered = sorted(systems.values(), key=lambda system: (system.sort_order, system.code))
-    baseline = current_costs(consortium=consortium, fiscal_year=rfi_round.cost_fiscal_year)
+    ordered = sorted(systems.values(), key=lambda system: (system.code == WHOLE_SYSTEM_CODE, system.sort_order,
+                                                            system.code))
+    rows = []
+    for system in ordered:
+        cost = current_by_pk.get(system.pk, 0)
+        rows.append(SystemRow(system=system, current=cost, quotes=[
+            None if system.pk not in cells else Saving(total=cells[system.pk], baseline=cost) for cells in amounts]))
     return QuoteComparison(
         fiscal_years=years, fiscal_year=shown, cost_fiscal_year=rfi_round.cost_fiscal_year, baseline=baseline,
-        responses=responses, systems=ordered,
-        rows=[(system, [cells.get(system.pk) for cells in amounts]) for system in ordered],
+        responses=responses, rows=rows,
         year_rows=[(year, [Saving(total=by_year.get(year, 0), baseline=baseline) for by_year in totals])
                    for year in years],
     )

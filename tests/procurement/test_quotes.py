@@ -2,6 +2,7 @@
 and the side-by-side comparison against the members' current costs."""
 
 import datetime
+import re
 from fractions import Fraction
 
 import pytest
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from apps.procurement import selectors, services
 from apps.procurement.models import IndicativeQuote, Stage
-from tests.factories import business_system
+from tests.factories import add_cost, business_system
 from tests.procurement.conftest import FY, corporate_number, respond, rfi_round_in, vendor
 
 pytestmark = pytest.mark.django_db
@@ -62,8 +63,37 @@ def test_the_comparison_totals_each_vendors_quotes_per_year_and_the_saving_again
     assert [saving.amount for saving in first_year[1][1:]] == [50_000_000, 10_000_000]
     assert first_year[1][1].ratio == Fraction(50, 180)
     assert [saving.total for saving in second_year[1]] == [95_000_000, 0, 0]
-    assert dict((system.code, amounts) for system, amounts in comparison.rows) == {
+    assert {row.system.code: [quote and quote.total for quote in row.quotes] for row in comparison.rows} == {
         "resident_registry": [None, 60_000_000, 90_000_000], "individual_resident_tax": [None, 70_000_000, 80_000_000]}
+
+
+def test_each_systems_quote_is_set_against_the_members_current_cost_of_that_system(world, rfi_round):
+    # The world's current costs are all 住民基本台帳 (resident_registry): 伊奈町 100M + 三芳町 80M.
+    add_cost(world["x"], 30_000_000, business_system=business_system("whole"))
+    respond(rfi_round, world["demo"], {"resident_registry": 60_000_000, "individual_resident_tax": 70_000_000})
+    comparison = selectors.quote_comparison(user=world["secretariat"], rfi_round=rfi_round, consortium=world["a"])
+    rows = {row.system.code: row for row in comparison.rows}
+    assert list(rows) == ["resident_registry", "individual_resident_tax", "whole"]  # catalogue order, "whole" last
+    registry, tax, whole = rows.values()
+    assert (registry.current, registry.quotes[0].amount, registry.quotes[0].ratio) == (
+        180_000_000, 120_000_000, Fraction(2, 3))
+    assert (tax.current, tax.quotes[0].total, tax.quotes[0].ratio) == (0, 70_000_000, None)
+    assert (whole.current, whole.quotes) == (30_000_000, [None])  # costs nobody quoted for still show
+    assert sum(row.current for row in comparison.rows) == comparison.baseline == 210_000_000
+    assert comparison.has_unbroken_costs
+
+
+def test_the_per_system_table_shows_current_costs_savings_and_totals_that_add_up(client, world, rfi_round):
+    respond(rfi_round, world["demo"], {"resident_registry": 60_000_000, "individual_resident_tax": 70_000_000})
+    client.force_login(world["observer"])
+    page = client.get(reverse("rfi_detail", args=[rfi_round.pk])).content.decode()
+    table = page[page.index("data-quote-systems"):]
+    table = table[:table.index("</table>")]
+    rows = [re.sub(r"<[^>]+>", " ", row).split() for row in re.findall(r"<tr.*?</tr>", table, re.S)[1:]]
+    assert rows[0][:4] == ["住民基本台帳", "180,000,000", "60,000,000", "削減見込額"]
+    assert "66.7%" in rows[0][-1]
+    assert rows[1][:3] == ["個人住民税", "—", "70,000,000"]
+    assert rows[-1] == ["合計", "180,000,000", "130,000,000"]
 
 
 def test_the_comparison_page_shows_totals_and_the_saving_in_yen_and_percent(client, world, rfi_round):
