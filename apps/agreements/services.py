@@ -1,7 +1,7 @@
 """Writes for agreements and contracts.
 
-An agreement walks draft → under review → concluded. Its articles change only while it
-is a draft; signatures are recorded while it is under review; once concluded the model
+An agreement walks draft → under review → concluded, and may go back from review to
+draft (its signatures so far are void). Its articles change only while it is a draft; signatures are recorded while it is under review; once concluded the model
 layer refuses any change (see ``models``), so a change is an amendment: a new draft
 version copying the articles, which supersedes the concluded one.
 """
@@ -80,6 +80,21 @@ def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
     agreement.status = Agreement.Status.UNDER_REVIEW
     agreement.save()
     Signature.objects.bulk_create([Signature(agreement=agreement, body_id=body_id) for body_id in body_ids])
+    return agreement
+
+
+@transaction.atomic
+def agreement_return_to_draft(*, agreement: Agreement) -> Agreement:
+    """Take an agreement under review back to draft so its articles can change (a member
+    asked for a different wording, say). Signatures already given were given to the old
+    text, so all its signature rows go (the audit trail keeps who had signed and when);
+    sending it for review again asks every member afresh."""
+    agreement = _locked(agreement)
+    if not agreement.is_under_review:
+        raise ValidationError(_("Only an agreement under review can go back to draft."))
+    agreement.signatures.all().delete()
+    agreement.status = Agreement.Status.DRAFT
+    agreement.save()
     return agreement
 
 

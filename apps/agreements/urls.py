@@ -9,6 +9,8 @@ urlpatterns = [
     path("agreements/<int:pk>/articles/new/", views.article_create, name="article_create"),
     path("agreements/<int:pk>/review/", views.agreement_transition, {"transition": "review"},
          name="agreement_review"),
+    path("agreements/<int:pk>/redraft/", views.agreement_transition, {"transition": "redraft"},
+         name="agreement_redraft"),
     path("agreements/<int:pk>/conclude/", views.agreement_transition, {"transition": "conclude"},
          name="agreement_conclude"),
     path("agreements/<int:pk>/amend/", views.agreement_transition, {"transition": "amend"}, name="agreement_amend"),

@@ -138,6 +138,8 @@ def article_delete(request, pk):
 TRANSITIONS = {
     "review": (services.agreement_submit_for_review,
                gettext_lazy("Sent for review: each member's signature is now awaited.")),
+    "redraft": (services.agreement_return_to_draft,
+                gettext_lazy("Back to draft: the articles can change; the signatures recorded so far are void.")),
     "conclude": (services.agreement_conclude,
                  gettext_lazy("Concluded. This version is now frozen; a change is an amendment.")),
     "amend": (services.agreement_amend,

@@ -158,6 +158,7 @@ EXPECTED = {
     "article_delete": (lambda w: {"pk": w["agreement_draft"].articles.get().pk}, POST_ONLY),
     "agreement_review": (lambda w: {"pk": w["agreement_draft"].pk}, POST_ONLY),
     "agreement_conclude": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
+    "agreement_redraft": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
     "agreement_amend": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
     "signature_record": (lambda w: {"pk": w["agreement_review"].signatures.get(body=w["x"]).pk}, BODY_X_MANAGE),
     "contract_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),

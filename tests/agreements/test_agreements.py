@@ -3,13 +3,14 @@
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.agreements import selectors, services
 from apps.agreements.models import Agreement, Article, FrozenAgreementError, Signature
-from tests.agreements.conftest import draft_with_articles
+from tests.agreements.conftest import draft_with_articles, sign_all
 from tests.factories import user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -171,6 +172,46 @@ def test_the_secretariat_takes_an_agreement_from_draft_to_conclusion_on_the_page
     response = client.post(reverse("agreement_amend", args=[agreement.pk]))
     amendment = Agreement.objects.get(supersedes=agreement)
     assert response["Location"] == reverse("agreement_detail", args=[amendment.pk])
+
+
+def test_back_to_draft_voids_the_signatures_and_reopens_the_articles(under_review, ina, miyoshi):
+    signed = services.signature_record(signature=under_review.signatures.get(body=ina),
+                                       signed_on=datetime.date(2026, 4, 1))
+    draft = services.agreement_return_to_draft(agreement=under_review)
+    assert draft.is_draft and not draft.signatures.exists()
+    # The trail still says that 伊奈町 had signed, and when.
+    deleted = LogEntry.objects.get_for_object(signed).get(action=LogEntry.Action.DELETE)
+    assert deleted.changes_dict["signed_on"][0] == "2026-04-01"
+    article = draft.articles.first()
+    article.text = "三芳町の意見を受けて改めた文言。"
+    services.article_save(article=article)
+    again = services.agreement_submit_for_review(agreement=draft)
+    assert again.signatures.filter(signed_on__isnull=True).count() == 2  # 伊奈町 signs the new text afresh
+
+
+def test_only_an_agreement_under_review_goes_back_to_draft(consortium, under_review, ina, miyoshi):
+    with pytest.raises(ValidationError):
+        services.agreement_return_to_draft(agreement=draft_with_articles(consortium))
+    sign_all(under_review)
+    concluded = services.agreement_conclude(agreement=under_review)
+    with pytest.raises(ValidationError):
+        services.agreement_return_to_draft(agreement=concluded)
+    concluded.refresh_from_db()
+    assert concluded.is_concluded and concluded.signatures.count() == 2
+
+
+def test_the_secretariat_takes_it_back_to_draft_on_the_page_and_a_member_cannot(client, under_review, secretariat,
+                                                                               ina):
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    assert client.post(reverse("agreement_redraft", args=[under_review.pk])).status_code in (403, 404)
+    under_review.refresh_from_db()
+    assert under_review.is_under_review
+    client.force_login(secretariat)
+    page = client.get(reverse("agreement_detail", args=[under_review.pk])).content.decode()
+    assert reverse("agreement_redraft", args=[under_review.pk]) in page
+    client.post(reverse("agreement_redraft", args=[under_review.pk]))
+    under_review.refresh_from_db()
+    assert under_review.is_draft and not under_review.signatures.exists()
 
 
 def test_a_refused_conclusion_is_shown_to_the_secretariat(client, under_review, secretariat):
