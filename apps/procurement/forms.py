@@ -118,6 +118,14 @@ class ProposalForm(forms.ModelForm):
         self.fields["vendor"].queryset = vendors
 
 
+class ProposalPriceForm(forms.ModelForm):
+    """A proposal's vendor stays; only its price is corrected."""
+
+    class Meta:
+        model = Proposal
+        fields = ["price"]
+
+
 class SelectionForm(forms.Form):
     proposal = forms.ModelChoiceField(label=_("selected proposal"), queryset=Proposal.objects.none())
     reason = forms.CharField(label=_("reason for the selection"), widget=forms.Textarea(attrs={"rows": 3}))

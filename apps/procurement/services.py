@@ -40,6 +40,14 @@ def vendor_create(*, name: str, corporate_number: str, address: str = "", contac
                          email=email))
 
 
+def vendor_update(*, vendor: Vendor, name: str, corporate_number: str, address: str = "", contact: str = "",
+                  email: str = "") -> Vendor:
+    """Correct a vendor's record (the register is shared: every consortium sees the change)."""
+    vendor.name, vendor.corporate_number, vendor.address, vendor.contact, vendor.email = (
+        name, corporate_number, address, contact, email)
+    return _saved(vendor)
+
+
 @transaction.atomic
 def case_create(*, consortium: Consortium, title: str, notes: str = "", by: User | None = None,
                 on: datetime.date | None = None) -> ProcurementCase:
@@ -152,6 +160,56 @@ def criterion_add(*, evaluation: Evaluation, name: str, max_points: int) -> Crit
     evaluation = _open(evaluation)
     last = evaluation.criteria.aggregate(n=Max("number"))["n"]
     return _saved(Criterion(evaluation=evaluation, number=(last or 0) + 1, name=name, max_points=max_points))
+
+
+def _refuse_if_scored(scores, refusal: str) -> None:
+    # Scores are sealed, so the refusal says only that some exist, never whose or how many.
+    if scores.exists():
+        raise ValidationError(refusal)
+
+
+@transaction.atomic
+def criterion_update(*, criterion: Criterion, name: str, max_points: int) -> Criterion:
+    """Rename a criterion while scoring is open; its maximum changes only until the first
+    score is entered against it (a score is given out of that maximum)."""
+    _open(criterion.evaluation)
+    stored = Criterion.objects.get(pk=criterion.pk)
+    if max_points != stored.max_points:
+        _refuse_if_scored(Score.objects.filter(criterion=criterion), _(
+            "Scores have been entered out of %(max)d points; the maximum can no longer change.")
+            % {"max": stored.max_points})
+    criterion.name, criterion.max_points = name, max_points
+    return _saved(criterion)
+
+
+@transaction.atomic
+def criterion_delete(*, criterion: Criterion) -> None:
+    """Remove a criterion nobody has scored yet; the later ones move up a number."""
+    evaluation = _open(criterion.evaluation)
+    _refuse_if_scored(Score.objects.filter(criterion=criterion),
+                      _("Scores have been entered for this criterion; it can no longer be removed."))
+    criterion.delete()
+    # One by one in ascending order, so each number is free when it is taken.
+    for later in evaluation.criteria.filter(number__gt=criterion.number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number", "updated_at"])
+
+
+@transaction.atomic
+def proposal_update(*, proposal: Proposal, price: int) -> Proposal:
+    """Correct the price of a proposal while scoring is open (it only enters the price score)."""
+    _open(proposal.evaluation)
+    proposal.price = price
+    return _saved(proposal)
+
+
+@transaction.atomic
+def proposal_delete(*, proposal: Proposal) -> None:
+    """Remove a proposal nobody has scored yet (entered by mistake, or withdrawn early)."""
+    _open(proposal.evaluation)
+    _refuse_if_scored(Score.objects.filter(proposal=proposal),
+                      _("Scores have been entered for this proposal; it can no longer be removed."))
+    proposal.delete()
 
 
 @transaction.atomic

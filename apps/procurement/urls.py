@@ -1,12 +1,14 @@
 from django.urls import path
 
 from apps.procurement import views
+from apps.procurement.models import Criterion, Proposal
 
 urlpatterns = [
     path("c/<slug:slug>/procurement/", views.case_list, name="procurement_list"),
     path("c/<slug:slug>/procurement/new/", views.case_create, name="procurement_create"),
     path("c/<slug:slug>/procurement/vendors/", views.vendor_list, name="vendor_list"),
     path("c/<slug:slug>/procurement/vendors/new/", views.vendor_create, name="vendor_create"),
+    path("c/<slug:slug>/procurement/vendors/<int:pk>/edit/", views.vendor_edit, name="vendor_edit"),
     path("c/<slug:slug>/procurement/<int:pk>/ocds.json", views.case_ocds, name="procurement_ocds"),
     path("procurement/<int:pk>/", views.case_detail, name="procurement_detail"),
     path("procurement/<int:pk>/stage/", views.case_stage, name="procurement_stage"),
@@ -18,6 +20,10 @@ urlpatterns = [
     path("evaluations/<int:pk>/", views.evaluation_detail, name="evaluation_detail"),
     path("evaluations/<int:pk>/criteria/new/", views.criterion_add, name="criterion_add"),
     path("evaluations/<int:pk>/proposals/new/", views.proposal_add, name="proposal_add"),
+    path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
+    path("criteria/<int:pk>/delete/", views.evaluation_part_delete, {"model": Criterion}, name="criterion_delete"),
+    path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
+    path("proposals/<int:pk>/delete/", views.evaluation_part_delete, {"model": Proposal}, name="proposal_delete"),
     path("evaluations/<int:pk>/score/", views.evaluation_score, name="evaluation_score"),
     path("evaluations/<int:pk>/close/", views.scoring_close, name="scoring_close"),
     path("evaluations/<int:pk>/select/", views.evaluation_select, name="evaluation_select"),

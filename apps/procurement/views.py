@@ -13,10 +13,11 @@ from apps.core.forms import add_service_errors
 from apps.core.formatting import fiscal_year as fiscal_year_label
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
-from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalForm, RfiResponseForm,
-                                    RfiRoundForm, SelectionForm, StageForm, VendorForm)
+from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalForm,
+                                    ProposalPriceForm, RfiResponseForm, RfiRoundForm, SelectionForm, StageForm,
+                                    VendorForm)
 from apps.procurement.models import (SCORING_CLOSED, Criterion, Evaluation, ProcurementCase, Proposal, RfiResponse,
-                                     RfiRound)
+                                     RfiRound, Vendor)
 from apps.procurement.scoring import PRICE_FORMULA
 
 
@@ -107,6 +108,17 @@ def vendor_create(request, slug):
         back=reverse("vendor_list", args=[slug]), back_label=_("Vendors"),
         save=lambda: services.vendor_create(**form.cleaned_data),
         done=lambda vendor: reverse("vendor_list", args=[slug]))
+
+
+def vendor_edit(request, slug, pk):
+    consortium = consortium_for(request, slug, manage=True)
+    vendor = get_object_or_404(Vendor.objects.for_user(request.user), pk=pk)
+    form = VendorForm(request.POST or None, instance=vendor)
+    return _form_page(
+        request, form, heading=_("Vendor: %(name)s") % {"name": vendor.name}, consortium=consortium,
+        back=reverse("vendor_list", args=[slug]), back_label=_("Vendors"),
+        save=lambda: services.vendor_update(vendor=vendor, **form.cleaned_data),
+        done=lambda _vendor: reverse("vendor_list", args=[slug]))
 
 
 def case_detail(request, pk):
@@ -213,7 +225,9 @@ def evaluation_detail(request, pk):
     selection = SelectionForm(proposals=evaluation.proposals.select_related("vendor"))
     return _page(request, "evaluation_detail.html", evaluation.case.consortium, evaluation=evaluation,
                  case=evaluation.case, view=view, selection_form=selection, price_formula=PRICE_FORMULA,
-                 is_evaluator=any(evaluator.pk == request.user.pk for evaluator in view.evaluators))
+                 is_evaluator=any(evaluator.pk == request.user.pk for evaluator in view.evaluators),
+                 # Criteria and proposals are corrected or removed only while scoring is open.
+                 editable=not evaluation.is_closed and access_for(request.user).manages(evaluation.case.consortium_id))
 
 
 def _evaluation_form(request, pk, form_class, *, heading, save, form_kwargs):
@@ -239,6 +253,45 @@ def proposal_add(request, pk):
         form_kwargs=lambda evaluation: {"instance": Proposal(evaluation=evaluation),
                                         "vendors": selectors.vendors_for(user=request.user)},
         save=lambda evaluation, data: services.proposal_add(evaluation=evaluation, **data))
+
+
+def _evaluation_part_for(request, model, pk):
+    """A criterion or proposal of an evaluation the user manages, while scoring is open."""
+    part = _in_scope(request, model.objects.select_related("evaluation__case__consortium"), pk, manage=True)
+    if part.evaluation.is_closed:
+        raise PermissionDenied(SCORING_CLOSED)
+    return part
+
+
+def _evaluation_part_form(request, part, form, *, heading, save):
+    evaluation = part.evaluation
+    back = reverse("evaluation_detail", args=[evaluation.pk])
+    return _form_page(request, form, heading=heading, consortium=evaluation.case.consortium, back=back,
+                      back_label=str(evaluation), save=save, done=lambda _result: back)
+
+
+def criterion_edit(request, pk):
+    criterion = _evaluation_part_for(request, Criterion, pk)
+    form = CriterionForm(request.POST or None, instance=criterion)
+    return _evaluation_part_form(request, criterion, form, heading=str(criterion),
+                                 save=lambda: services.criterion_update(criterion=criterion, **form.cleaned_data))
+
+
+def proposal_edit(request, pk):
+    proposal = _evaluation_part_for(request, Proposal, pk)
+    form = ProposalPriceForm(request.POST or None, instance=proposal)
+    return _evaluation_part_form(
+        request, proposal, form, heading=_("Proposal of %(vendor)s") % {"vendor": proposal.vendor.name},
+        save=lambda: services.proposal_update(proposal=proposal, **form.cleaned_data))
+
+
+@require_POST
+def evaluation_part_delete(request, pk, model):
+    part = _evaluation_part_for(request, model, pk)
+    delete = services.criterion_delete if model is Criterion else services.proposal_delete
+    if _attempt(request, lambda: delete(**{model._meta.model_name: part})):
+        messages.success(request, _("Removed: %(part)s.") % {"part": part})
+    return redirect("evaluation_detail", pk=part.evaluation_id)
 
 
 def evaluation_score(request, pk):

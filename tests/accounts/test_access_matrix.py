@@ -192,6 +192,7 @@ EXPECTED = {
     "procurement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "vendor_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "vendor_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "vendor_edit": (lambda w: {"slug": "a", "pk": procurement_in(w, "a")["response"].vendor_id}, MANAGE_PAGE),
     "procurement_ocds": (lambda w: {"slug": "a", "pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),
     "procurement_detail": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),
     "procurement_stage": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, MANAGE_PAGE),
@@ -203,6 +204,10 @@ EXPECTED = {
     "evaluation_detail": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, SECRETARIAT_PAGE),
     "criterion_add": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),
     "proposal_add": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),
+    "criterion_edit": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].criteria.get().pk}, MANAGE_PAGE),
+    "criterion_delete": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].criteria.get().pk}, POST_ONLY),
+    "proposal_edit": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].proposals.get().pk}, MANAGE_PAGE),
+    "proposal_delete": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].proposals.get().pk}, POST_ONLY),
     "evaluation_score": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),  # evaluators only
     "scoring_close": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),
     "evaluation_select": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),

@@ -1,0 +1,109 @@
+"""Correcting what was entered by mistake: vendors, criteria and proposals, without
+touching a score an evaluator has already given."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from apps.procurement import services
+from apps.procurement.models import Criterion, Proposal
+from tests.procurement.conftest import corporate_number, score_all
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_secretariat_corrects_a_vendor_and_the_check_digit_still_applies(client, world):
+    client.force_login(world["secretariat"])
+    url = reverse("vendor_edit", args=["a", world["demo"].pk])
+    assert world["demo"].name in client.get(url).content.decode()
+    refused = client.post(url, {"name": "デモクラウド株式会社", "corporate_number": "2835678256246"})
+    assert "corporate_number" in refused.context["form"].errors
+    assert client.post(url, {"name": "デモクラウド株式会社", "corporate_number": corporate_number(1),
+                             "address": "東京都千代田区", "contact": "営業部"}).status_code == 302
+    world["demo"].refresh_from_db()
+    assert (world["demo"].address, world["demo"].contact) == ("東京都千代田区", "営業部")
+    taken = client.post(url, {"name": "デモクラウド株式会社", "corporate_number": corporate_number(2)})
+    assert "corporate_number" in taken.context["form"].errors  # 架空情報システム's number
+
+
+def test_a_member_cannot_edit_the_vendor_register(client, world):
+    client.force_login(world["staff_x"])
+    url = reverse("vendor_edit", args=["a", world["demo"].pk])
+    assert client.post(url, {"name": "書き換え", "corporate_number": corporate_number(1)}).status_code == 403
+    world["demo"].refresh_from_db()
+    assert world["demo"].name == "デモクラウド株式会社"
+
+
+def test_a_criterion_is_renamed_any_time_scoring_is_open_but_its_maximum_only_until_scored(world, evaluation):
+    first = evaluation.criteria.get(number=1)
+    services.criterion_update(criterion=first, name="機能要件（標準仕様準拠）", max_points=50)
+    score_all(evaluation, world["evaluator_1"], {"デモクラウド株式会社": [40, 20], "架空情報システム株式会社": [30, 25]})
+    first.refresh_from_db()
+    services.criterion_update(criterion=first, name="機能要件", max_points=50)
+    with pytest.raises(ValidationError, match="50"):
+        services.criterion_update(criterion=first, name="機能要件", max_points=60)
+    first.refresh_from_db()
+    assert (first.name, first.max_points) == ("機能要件", 50)
+
+
+def test_removing_an_unscored_criterion_renumbers_the_later_ones(world, evaluation):
+    services.criterion_add(evaluation=evaluation, name="導入支援", max_points=20)
+    services.criterion_delete(criterion=evaluation.criteria.get(number=1))
+    assert list(evaluation.criteria.order_by("number").values_list("number", "name")) == [
+        (1, "運用・保守"), (2, "導入支援")]
+
+
+def test_scored_criteria_and_proposals_cannot_be_removed(world, evaluation):
+    score_all(evaluation, world["evaluator_2"], {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]})
+    with pytest.raises(ValidationError):
+        services.criterion_delete(criterion=evaluation.criteria.get(number=2))
+    with pytest.raises(ValidationError):
+        services.proposal_delete(proposal=evaluation.proposals.get(vendor=world["kaku"]))
+    assert (evaluation.criteria.count(), evaluation.proposals.count()) == (2, 2)
+
+
+def test_a_proposals_price_is_corrected_while_open_and_an_unscored_one_removed(world, evaluation):
+    proposal = evaluation.proposals.get(vendor=world["kaku"])
+    services.proposal_update(proposal=proposal, price=120_000_000)
+    assert Proposal.objects.get(pk=proposal.pk).price == 120_000_000
+    services.proposal_delete(proposal=proposal)
+    assert list(evaluation.proposals.values_list("vendor__name", flat=True)) == ["デモクラウド株式会社"]
+
+
+def test_nothing_changes_once_scoring_is_closed(client, world, evaluation):
+    for evaluator in (world["evaluator_1"], world["evaluator_2"]):
+        score_all(evaluation, evaluator, {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]})
+    services.scoring_close(evaluation=evaluation, by=world["secretariat"])
+    proposal = evaluation.proposals.get(vendor=world["demo"])
+    with pytest.raises(ValidationError):
+        services.proposal_update(proposal=proposal, price=1)
+    client.force_login(world["secretariat"])
+    assert client.get(reverse("proposal_edit", args=[proposal.pk])).status_code == 403
+    page = client.get(reverse("evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert reverse("proposal_edit", args=[proposal.pk]) not in page
+
+
+def test_the_evaluation_page_offers_corrections_and_shows_a_refusal(client, world, evaluation):
+    score_all(evaluation, world["evaluator_1"], {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]})
+    criterion = evaluation.criteria.get(number=1)
+    client.force_login(world["secretariat"])
+    page = client.get(reverse("evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert reverse("criterion_edit", args=[criterion.pk]) in page
+    response = client.post(reverse("criterion_delete", args=[criterion.pk]), follow=True)
+    assert "得点が入力されている" in response.content.decode()
+    assert Criterion.objects.filter(pk=criterion.pk).exists()
+    response = client.post(reverse("proposal_edit", args=[evaluation.proposals.get(vendor=world["demo"]).pk]),
+                           {"price": "98000000"})
+    assert response.status_code == 302
+    assert evaluation.proposals.get(vendor=world["demo"]).price == 98_000_000
+
+
+def test_observers_and_other_councils_cannot_remove_or_reprice(client, world, evaluation):
+    criterion = evaluation.criteria.get(number=1)
+    proposal = evaluation.proposals.get(vendor=world["demo"])
+    for user, status in ((world["observer"], 403), (world["secretariat_b"], 404)):
+        client.force_login(user)
+        assert client.post(reverse("criterion_delete", args=[criterion.pk])).status_code == status
+        assert client.post(reverse("proposal_edit", args=[proposal.pk]), {"price": "1"}).status_code == status
+    assert Criterion.objects.filter(pk=criterion.pk).exists()
+    assert Proposal.objects.get(pk=proposal.pk).price == 100_000_000
