@@ -1,7 +1,6 @@
 from django.urls import path
 
 from apps.procurement import views
-from apps.procurement.models import Criterion, Proposal
 
 urlpatterns = [
     path("c/<slug:slug>/procurement/", views.case_list, name="procurement_list"),
@@ -21,9 +20,9 @@ urlpatterns = [
     path("evaluations/<int:pk>/criteria/new/", views.criterion_add, name="criterion_add"),
     path("evaluations/<int:pk>/proposals/new/", views.proposal_add, name="proposal_add"),
     path("criteria/<int:pk>/edit/", views.criterion_edit, name="criterion_edit"),
-    path("criteria/<int:pk>/delete/", views.evaluation_part_delete, {"model": Criterion}, name="criterion_delete"),
+    path("criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
-    path("proposals/<int:pk>/delete/", views.evaluation_part_delete, {"model": Proposal}, name="proposal_delete"),
+    path("proposals/<int:pk>/delete/", views.proposal_delete, name="proposal_delete"),
     path("evaluations/<int:pk>/score/", views.evaluation_score, name="evaluation_score"),
     path("evaluations/<int:pk>/close/", views.scoring_close, name="scoring_close"),
     path("evaluations/<int:pk>/select/", views.evaluation_select, name="evaluation_select"),

@@ -285,13 +285,22 @@ def proposal_edit(request, pk):
         save=lambda: services.proposal_update(proposal=proposal, **form.cleaned_data))
 
 
-@require_POST
-def evaluation_part_delete(request, pk, model):
-    part = _evaluation_part_for(request, model, pk)
-    delete = services.criterion_delete if model is Criterion else services.proposal_delete
-    if _attempt(request, lambda: delete(**{model._meta.model_name: part})):
+def _remove(request, part, remove):
+    if _attempt(request, remove):
         messages.success(request, _("Removed: %(part)s.") % {"part": part})
     return redirect("evaluation_detail", pk=part.evaluation_id)
+
+
+@require_POST
+def criterion_delete(request, pk):
+    criterion = _evaluation_part_for(request, Criterion, pk)
+    return _remove(request, criterion, lambda: services.criterion_delete(criterion=criterion))
+
+
+@require_POST
+def proposal_delete(request, pk):
+    proposal = _evaluation_part_for(request, Proposal, pk)
+    return _remove(request, proposal, lambda: services.proposal_delete(proposal=proposal))
 
 
 def evaluation_score(request, pk):
