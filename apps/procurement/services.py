@@ -57,6 +57,12 @@ def case_create(*, consortium: Consortium, title: str, notes: str = "", by: User
     return case
 
 
+def case_update(*, case: ProcurementCase, title: str, notes: str = "") -> ProcurementCase:
+    """Rename a case or change its notes; its stage moves only through ``case_set_stage``."""
+    case.title, case.notes = title, notes
+    return _saved(case)
+
+
 @transaction.atomic
 def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: datetime.date | None = None,
                    note: str = "") -> ProcurementCase:

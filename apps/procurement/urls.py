@@ -10,6 +10,7 @@ urlpatterns = [
     path("c/<slug:slug>/procurement/vendors/<int:pk>/edit/", views.vendor_edit, name="vendor_edit"),
     path("c/<slug:slug>/procurement/<int:pk>/ocds.json", views.case_ocds, name="procurement_ocds"),
     path("procurement/<int:pk>/", views.case_detail, name="procurement_detail"),
+    path("procurement/<int:pk>/edit/", views.case_edit, name="procurement_edit"),
     path("procurement/<int:pk>/stage/", views.case_stage, name="procurement_stage"),
     path("procurement/<int:pk>/rfi/new/", views.rfi_create, name="rfi_create"),
     path("procurement/<int:pk>/evaluation/", views.evaluation_setup, name="evaluation_setup"),

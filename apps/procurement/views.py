@@ -129,6 +129,15 @@ def case_detail(request, pk):
                  evaluation=selectors.case_evaluation(user=request.user, case=case))
 
 
+def case_edit(request, pk):
+    case = _case_for(request, pk, manage=True)
+    form = CaseForm(request.POST or None, instance=case)
+    back = reverse("procurement_detail", args=[pk])
+    return _form_page(
+        request, form, heading=case.title, consortium=case.consortium, back=back, back_label=case.title,
+        save=lambda: services.case_update(case=case, **form.cleaned_data), done=lambda _case: back)
+
+
 def case_stage(request, pk):
     case = _case_for(request, pk, manage=True)
     form = StageForm(request.POST or None, initial={"stage": case.stage, "on": timezone.localdate()})

@@ -192,6 +192,7 @@ EXPECTED = {
     "procurement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "vendor_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "vendor_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "procurement_edit": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, MANAGE_PAGE),
     "vendor_edit": (lambda w: {"slug": "a", "pk": procurement_in(w, "a")["response"].vendor_id}, MANAGE_PAGE),
     "procurement_ocds": (lambda w: {"slug": "a", "pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),
     "procurement_detail": (lambda w: {"pk": procurement_in(w, "a")["case"].pk}, SECRETARIAT_PAGE),

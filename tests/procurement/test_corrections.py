@@ -26,6 +26,17 @@ def test_the_secretariat_corrects_a_vendor_and_the_check_digit_still_applies(cli
     assert "corporate_number" in taken.context["form"].errors  # 架空情報システム's number
 
 
+def test_the_secretariat_renames_a_case_and_its_stage_stays(client, world, case):
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("procurement_edit", args=[case.pk]),
+                           {"title": "基幹系20業務 共同調達", "notes": "第2回協議会で名称変更"})
+    assert response["Location"] == reverse("procurement_detail", args=[case.pk])
+    case.refresh_from_db()
+    assert (case.title, case.notes, case.stage) == ("基幹系20業務 共同調達", "第2回協議会で名称変更", "market_survey")
+    client.force_login(world["observer"])
+    assert client.post(reverse("procurement_edit", args=[case.pk]), {"title": "x"}).status_code == 403
+
+
 def test_a_member_cannot_edit_the_vendor_register(client, world):
     client.force_login(world["staff_x"])
     url = reverse("vendor_edit", args=["a", world["demo"].pk])
