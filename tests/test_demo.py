@@ -1,8 +1,11 @@
 """The demo as a visitor meets it: seeded twice, every account lands and sees its pages."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from pypdf import PdfReader
 
 from apps.accounts.models import User
 from apps.agreements.models import Agreement, Contract, Customisation, SlaItem
@@ -73,6 +76,11 @@ def test_the_demo_mayors_find_their_own_briefing_waiting(client, demo):
     assert briefing.body.code == "113018"
     download = client.get(reverse("report_download", args=[briefing.pk]))
     assert download.status_code == 200 and download.content.startswith(b"%PDF-")
+    # A council of 18 gets its mayors' briefing on one A4 page, everything on it.
+    assert briefing.pages == len(PdfReader(io.BytesIO(download.getvalue())).pages) == 1
+    text = "".join(PdfReader(io.BytesIO(download.getvalue())).pages[0].extract_text().split())
+    assert all(heading in text for heading in ("1.貴団体の経費", "2.構成団体の削減率", "3.按分の考え方",
+                                               "4.今後の予定と未了事項", "杉戸町"))
 
 
 ACCOUNT_PAGES = {

@@ -121,6 +121,11 @@ def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> d
     }
 
 
+# Rows of the briefing's chart are packed tighter than on screen, so that a council of
+# around twenty members gets its briefing on one A4 page, as mayors' briefings are.
+BRIEFING_CHART_ROW = 14
+
+
 def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: int, plan: AllocationPlan | None,
                      options: Options, shares: dict[str, MemberShare] | None = None) -> dict:
     """One member's briefing. ``shares`` may be passed in by a batch, read once."""
@@ -145,7 +150,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
             "saving": _printed(own.saving if own else None, options),
         },
         "place": place, "members_ranked": len(ranked),
-        "chart": savings_chart(chart_rows), "highlight": body.name,
+        "chart": savings_chart(chart_rows, row_height=BRIEFING_CHART_ROW), "highlight": body.name,
         "pools": pools, "guarantee": plan.guarantee if plan else None,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),
