@@ -1,9 +1,10 @@
 """Writes for agreements and contracts.
 
 An agreement walks draft → under review → concluded, and may go back from review to
-draft (its signatures so far are void). Its articles change only while it is a draft; signatures are recorded while it is under review; once concluded the model
-layer refuses any change (see ``models``), so a change is an amendment: a new draft
-version copying the articles, which supersedes the concluded one.
+draft (its signatures so far are void). Its articles change only while it is a draft;
+signatures are recorded while it is under review; once concluded the model layer refuses
+any change (see ``models``), so a change is an amendment: a new draft version copying
+the articles, which supersedes the concluded one.
 """
 
 from __future__ import annotations

@@ -8,8 +8,9 @@ from weasyprint.text import ffi
 from apps.core import log_filters
 from apps.reports import checks, pdf
 
-MINIMAL = ("<!doctype html><html lang='ja'><style>@font-face { font-family: J; src: url(fonts/BIZUDGothic-Regular.ttf) }"
-           " body { font-family: J }</style><p>伊奈町</p></html>")
+MINIMAL = ("<!doctype html><html lang='ja'><style>"
+           "@font-face { font-family: J; src: url(fonts/BIZUDGothic-Regular.ttf) } body { font-family: J }"
+           "</style><p>伊奈町</p></html>")
 
 
 def test_no_warning_while_harfbuzz_subsets_the_fonts(monkeypatch):
