@@ -53,14 +53,17 @@ class Timing:
     runs: int
 
 
-def timed(render, repeats: int) -> Timing:
-    render()  # warm: fonts loaded and cached, templates compiled
-    samples = []
+def timed_against(render, baseline, repeats: int) -> tuple[Timing, Timing]:
+    """Median times of ``render`` and its ``baseline``, run alternately, so that a slower
+    stretch of a shared machine weighs on both alike."""
+    render(), baseline()  # warm: fonts loaded and cached, templates compiled
+    samples: tuple[list[float], list[float]] = ([], [])
     for _ in range(repeats):
-        start = time.perf_counter()
-        render()
-        samples.append((time.perf_counter() - start) * 1000)
-    return Timing(median_ms=statistics.median(samples), runs=repeats)
+        for function, times in ((render, samples[0]), (baseline, samples[1])):
+            start = time.perf_counter()
+            function()
+            times.append((time.perf_counter() - start) * 1000)
+    return tuple(Timing(median_ms=statistics.median(times), runs=repeats) for times in samples)
 
 
 def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int]:
@@ -72,7 +75,7 @@ def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, 
                                    plan=plan, body=body, options=options)
 
     pages = _pages(briefing())
-    return timed(briefing, repeats), timed(lambda: pdf.html_to_pdf(MINIMAL_HTML), repeats), pages
+    return *timed_against(briefing, lambda: pdf.html_to_pdf(MINIMAL_HTML), repeats), pages
 
 
 def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int, int]:
@@ -88,7 +91,7 @@ def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[
         return pdf.html_to_pdf(PLAIN_TABLE.render({"rows": rows, "css": FONT_CSS}))
 
     rows = len(side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"])
-    return timed(report, repeats), timed(plain_table, repeats), rows, _pages(report())
+    return *timed_against(report, plain_table, repeats), rows, _pages(report())
 
 
 def _pages(content: bytes) -> int:
