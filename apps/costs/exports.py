@@ -1,4 +1,5 @@
-"""The side-by-side comparison as CSV (UTF-8 with BOM, so Japanese Excel opens it) or XLSX."""
+"""Spreadsheets out: the side-by-side comparison, and one body's figures as the sheet its
+staff fill in and upload back; CSV (UTF-8 with BOM, so Japanese Excel opens it) or XLSX."""
 
 from __future__ import annotations
 
@@ -8,6 +9,9 @@ from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+
+from apps.costs.importers import COST_COLUMNS
+from apps.costs.models import BusinessSystem, CostCategory, CostRecord
 
 
 def comparison_headers() -> list[str]:
@@ -42,3 +46,27 @@ def to_xlsx(headers: list[str], records: Iterable[list], title: str) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def body_cost_sheet(*, body, fiscal_year: int) -> tuple[list[str], list[list]]:
+    """The body's figures for a year in the upload's own columns, so that its staff can
+    fill them in or correct them in Excel and upload the file back as it is: one row per
+    business system (more where its categories have different vendors or contract ends),
+    and an empty row for every system in scope of the body's councils with no figures yet."""
+    categories = [category.value for category in CostCategory]
+    grouped: dict[tuple[BusinessSystem, str, object], dict[str, int]] = {}
+    records = CostRecord.objects.filter(body=body, fiscal_year=fiscal_year).select_related("business_system")
+    for record in records.order_by("business_system__sort_order", "business_system__code", "vendor", "pk"):
+        grouped.setdefault((record.business_system, record.vendor, record.contract_end), {})[record.category] = \
+            record.amount
+    filled = {system.pk for system, _vendor, _end in grouped}
+    in_scope = BusinessSystem.objects.filter(in_scope_of__participations__body=body).distinct()
+    for system in in_scope.exclude(pk__in=filled):
+        grouped[(system, "", None)] = {}
+    rows = sorted(grouped.items(), key=lambda item: (item[0][0].sort_order, item[0][0].code))
+    records = [
+        [body.code, body.name, system.name_ja, fiscal_year, *(amounts.get(category, "") for category in categories),
+         vendor, contract_end.isoformat() if contract_end else ""]
+        for (system, vendor, contract_end), amounts in rows
+    ]
+    return [column.label for column in COST_COLUMNS], records

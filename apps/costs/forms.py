@@ -40,7 +40,15 @@ class ImportForm(forms.Form):
         return upload
 
 
+UNIT_CHOICES = [("yen", _("yen (円)")), ("thousand", _("thousand yen (千円)"))]
+
+
 class CostImportForm(ImportForm):
     fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
-    unit = forms.ChoiceField(label=_("Amounts in the file are in"),
-                             choices=[("yen", _("yen (円)")), ("thousand", _("thousand yen (千円)"))])
+    unit = forms.ChoiceField(label=_("Amounts in the file are in"), choices=UNIT_CHOICES)
+
+
+class BodyCostImportForm(ImportForm):
+    """A body's own figures; the year is the page's."""
+
+    unit = forms.ChoiceField(label=_("Amounts in the file are in"), choices=UNIT_CHOICES)

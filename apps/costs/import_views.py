@@ -1,13 +1,19 @@
-"""Upload pages for the secretariat: upload → preview with every error → confirm → write."""
+"""Upload pages: upload → preview with every error → confirm → write.
+
+The secretariat imports member bodies and costs for a whole consortium; a member's staff
+upload their own body's figures for a survey year (as may the secretariat, on the body's
+page), on the same terms as editing them by hand.
+"""
 
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.costs import importers, upload_stash
-from apps.costs.forms import CostImportForm, ImportForm
+from apps.costs import importers, permissions, upload_stash
+from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
 from apps.members.views import consortium_for
 
 KINDS = {
@@ -32,41 +38,59 @@ KINDS = {
 def import_page(request, slug, kind):
     consortium = consortium_for(request, slug, manage=True)
     spec = KINDS[kind]
-    context = {"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"]}
+    return upload_flow(
+        request, form_class=spec["form"], template="costs/import.html",
+        parse=lambda data, name, params: spec["parse"](data, name, consortium, params),
+        apply=lambda parsed, params: spec["apply"](parsed, consortium, params),
+        context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"]})
+
+
+def body_costs_upload(request, code, year):
+    body = permissions.body_or_404(request.user, code)
+    # Checked again at the confirmation: the round may have closed since the preview.
+    permissions.require_cost_editor(request.user, body, year)
+    return upload_flow(
+        request, form_class=BodyCostImportForm, template="costs/body_costs_upload.html",
+        parse=lambda data, name, params: importers.parse_body_costs(data, name, body=body, fiscal_year=year,
+                                                                     unit=params["unit"]),
+        apply=lambda parsed, params: importers.apply_costs(parsed, fiscal_year=year),
+        context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS},
+        done_url=f"{reverse('body_costs', args=[body.code])}?fy={year}")
+
+
+def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = ""):
+    """One upload page: a posted file is read and every error shown (nothing written); a
+    clean file is kept for this session under a token, and posting the token writes it.
+    ``parse(data, filename, params)`` and ``apply(parsed, params)``, where params are the
+    form's other fields."""
     if request.method == "POST" and "token" in request.POST:
-        return _confirm(request, consortium, spec, context)
-    form = spec["form"](request.POST or None, request.FILES or None)
-    context["form"] = form
+        stashed = upload_stash.take(request, request.POST["token"])
+        if stashed is None:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect(request.path)
+        data, filename, params = stashed
+        try:
+            result = apply(parse(data, filename, params), params)
+        except importers.ImportRefused as refused:
+            return render(request, template, {**context, "report": refused.report, "form": form_class()})
+        messages.success(request, _("%(rows)d rows imported: %(created)d added, %(updated)d changed, "
+                                    "%(unchanged)d unchanged.") % vars(result))
+        return redirect(done_url or request.path)
+    form = form_class(request.POST or None, request.FILES or None)
+    context = {**context, "form": form}
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
         params = {key: value for key, value in form.cleaned_data.items() if key != "file"}
         try:
-            parsed = spec["parse"](data, upload.name, consortium, params)
+            parsed = parse(data, upload.name, params)
         except importers.ImportRefused as refused:
             context["report"] = refused.report
         else:
-            context["parsed"] = parsed
-            context["report"] = parsed.report
+            context.update(parsed=parsed, report=parsed.report)
             if parsed.ok:
                 context["token"] = upload_stash.stash(request, data, filename=upload.name, params=params)
-    return render(request, "costs/import.html", context)
-
-
-def _confirm(request, consortium, spec, context):
-    stashed = upload_stash.take(request, request.POST["token"])
-    if stashed is None:
-        messages.error(request, _("The preview has expired; upload the file again."))
-        return redirect(request.path)
-    data, filename, params = stashed
-    try:
-        result = spec["apply"](spec["parse"](data, filename, consortium, params), consortium, params)
-    except importers.ImportRefused as refused:
-        context["report"] = refused.report
-        context["form"] = spec["form"]()
-        return render(request, "costs/import.html", context)
-    messages.success(request, _("Imported: %(summary)s") % {"summary": result.summary()})
-    return redirect(request.path)
+    return render(request, template, context)
 
 
 def import_template(request, slug, kind):

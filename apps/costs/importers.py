@@ -70,6 +70,9 @@ COST_COLUMNS = (
     Column("contract_end", "契約終了日", ("contract end", "契約期限"), False),
 )
 
+# A member uploading its own figures may leave out the code column: every row is its own.
+OWN_COST_COLUMNS = (Column("code", "団体コード", COST_COLUMNS[0].aliases, False), *COST_COLUMNS[1:])
+
 KIND_WORDS = {"市": "city", "町": "town", "村": "village", "区": "ward",
               "city": "city", "town": "town", "village": "village", "ward": "ward"}
 
@@ -237,23 +240,41 @@ def _system_lookup() -> dict[str, int]:
 
 def parse_costs(data: bytes, filename: str, *, consortium: Consortium, fiscal_year: int,
                 unit: str = "yen") -> ParsedRows:
-    table, headers, report = _open(data, filename, COST_COLUMNS)
+    """The secretariat's file: rows for any of the consortium's members."""
+    members = dict(consortium.participations.values_list("body__code", "body_id"))
+    outsider = CellError(f"協議会「{consortium.name}」の構成団体ではありません", "not a member of this consortium")
+    return _parse_cost_rows(data, filename, COST_COLUMNS, members=members, outsider=outsider,
+                            fiscal_year=fiscal_year, unit=unit)
+
+
+def parse_body_costs(data: bytes, filename: str, *, body: MemberBody, fiscal_year: int,
+                     unit: str = "yen") -> ParsedRows:
+    """A member's own file: every row is the body's own; the code column may be left out
+    or blank, and a row with another body's code is an error."""
+    outsider = CellError(f"{body.name}（{body.code}）以外の団体の行です", f"a row for a body other than {body.code}")
+    return _parse_cost_rows(data, filename, OWN_COST_COLUMNS, members={body.code: body.pk}, outsider=outsider,
+                            fiscal_year=fiscal_year, unit=unit, default_code=body.code)
+
+
+def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, int], outsider: CellError,
+                     fiscal_year: int, unit: str, default_code: str | None = None) -> ParsedRows:
+    table, headers, report = _open(data, filename, columns)
     if not any(category.value in headers for category in CostCategory):
         labels = "、".join(label for label, _aliases in CATEGORY_LABELS.values())
         raise ImportRefused(ImportReport(
             errors=[RowError(1, "", f"費目の列がありません（{labels}のいずれか）", "")], warnings=[]))
-    members = dict(consortium.participations.values_list("body__code", "body_id"))
     systems = _system_lookup()
     whole = systems[WHOLE_SYSTEM_CODE]
     parsed = ParsedRows(report=report)
-    seen: dict[tuple[int, int], int] = {}
+    # One figure per body, system and category; a system may take several rows when its
+    # categories have different vendors or contract ends.
+    seen: dict[tuple[int, int, str], int] = {}
     for row in table.rows:
-        cells = _RowReader(row, headers, COST_COLUMNS, report)
-        code = cells.get("code", parse_text, required=True)
+        cells = _RowReader(row, headers, columns, report)
+        code = cells.get("code", parse_text, required=default_code is None) or default_code
         body_id = members.get(code)
         if code and body_id is None:
-            cells.error("code", code, CellError(f"協議会「{consortium.name}」の構成団体ではありません",
-                                                "not a member of this consortium"))
+            cells.error("code", code, outsider)
         system_text = cells.raw("system")
         system_id = systems.get(system_text.lower(), None) if system_text else whole
         if system_id is None:
@@ -268,16 +289,18 @@ def parse_costs(data: bytes, filename: str, *, consortium: Consortium, fiscal_ye
         amounts = {}
         for category in CostCategory:
             amount = cells.get(category.value, parse_yen, unit=unit)
-            if amount is not None:
-                amounts[category.value] = amount
-        key = (body_id, system_id)
-        if body_id and system_id and key in seen:
-            cells.error("system", system_text, CellError(f"{seen[key]}行目と同じ団体・業務です",
-                                                         f"same body and system as row {seen[key]}"))
+            if amount is None:
+                continue
+            amounts[category.value] = amount
+            key = (body_id, system_id, category.value)
+            if key in seen:
+                cells.error(category.value, cells.raw(category.value), CellError(
+                    f"{seen[key]}行目と同じ団体・業務・費目です", f"same body, system and category as row {seen[key]}"))
+            elif body_id and system_id:
+                seen[key] = row.number
         vendor = cells.get("vendor", parse_text) or ""
         contract_end = cells.get("contract_end", parse_date)
         if not cells.failed:
-            seen[key] = row.number
             parsed.rows.append(CostRow(row.number, body_id, system_id, amounts, vendor, contract_end))
     return parsed
 

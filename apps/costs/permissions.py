@@ -7,8 +7,25 @@ locked; nobody edits a locked year.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext_lazy
+
 from apps.accounts.access import access_for
 from apps.costs.models import SurveyResponse, SurveyRound
+from apps.members.models import MemberBody
+
+REFUSALS = {
+    "locked": gettext_lazy("This year's survey is locked; the secretariat must reopen it first."),
+    "closed": gettext_lazy("No survey round is open for this year."),
+    "submitted": gettext_lazy("Your survey has been submitted for review; ask the secretariat to return it for changes."),
+    "role": gettext_lazy("Only the secretariat and the body's own staff can change its costs."),
+}
+
+
+def body_or_404(user, code: str) -> MemberBody:
+    """A body the user may see at all; any other is not found."""
+    return get_object_or_404(MemberBody.objects.for_user(user), code=code)
 
 
 def rounds_of(body, year: int | None):
@@ -35,3 +52,8 @@ def cost_edit_refusal(user, body, year: int) -> str | None:
         status__in=[SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED],
     ).exists()
     return "submitted" if submitted else None
+
+
+def require_cost_editor(user, body, year: int) -> None:
+    if refusal := cost_edit_refusal(user, body, year):
+        raise PermissionDenied(REFUSALS[refusal])

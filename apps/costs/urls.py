@@ -15,5 +15,10 @@ urlpatterns = [
          name="import_costs_template"),
     path("bodies/<str:code>/costs/", views.body_costs, name="body_costs"),
     path("bodies/<str:code>/costs/<int:year>/edit/", views.body_costs_edit, name="body_costs_edit"),
+    path("bodies/<str:code>/costs/<int:year>/upload/", import_views.body_costs_upload, name="body_costs_upload"),
+    path("bodies/<str:code>/costs/<int:year>/sheet.csv", views.body_costs_sheet, {"fmt": "csv"},
+         name="body_costs_sheet_csv"),
+    path("bodies/<str:code>/costs/<int:year>/sheet.xlsx", views.body_costs_sheet, {"fmt": "xlsx"},
+         name="body_costs_sheet_xlsx"),
     path("bodies/<str:code>/survey/<int:round_id>/", views.survey_response, name="survey_response"),
 ]

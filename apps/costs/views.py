@@ -4,7 +4,6 @@ from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
@@ -14,7 +13,7 @@ from apps.costs.filters import ComparisonFilter
 from apps.costs.forms import CostFormSetHelper, CostRecordFormSet
 from apps.costs.tables import ComparisonTable
 from apps.costs.models import SurveyResponse
-from apps.members.models import MemberBody, ParticipationStatus
+from apps.members.models import ParticipationStatus
 from apps.members.views import consortium_for
 
 
@@ -82,42 +81,34 @@ def cost_comparison_export(request, slug, fmt):
     ranks = selectors.comparison_stats(all_rows).ranks
     rows = ComparisonFilter(request.GET, queryset=all_rows).qs.order_by("-cost_per_resident", "body__code")
     records = exports.comparison_records(rows, ranks, dict(ParticipationStatus.choices))
-    filename = f"{consortium.slug}-costs-{year}"
+    return _spreadsheet(exports.comparison_headers(), records, fmt=fmt, filename=f"{consortium.slug}-costs-{year}",
+                        title=str(year))
+
+
+def body_costs_sheet(request, code, year, fmt):
+    """The body's figures for the year as the upload sheet, for anyone who may see them."""
+    body = permissions.body_or_404(request.user, code)
+    headers, records = exports.body_cost_sheet(body=body, fiscal_year=year)
+    return _spreadsheet(headers, records, fmt=fmt, filename=f"{body.code}-costs-{year}", title=str(year))
+
+
+def _spreadsheet(headers, records, *, fmt: str, filename: str, title: str) -> HttpResponse:
     if fmt == "csv":
-        response = HttpResponse(exports.to_csv(exports.comparison_headers(), records), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
+        response = HttpResponse(exports.to_csv(headers, records), content_type="text/csv; charset=utf-8")
     else:
-        content = exports.to_xlsx(exports.comparison_headers(), records, title=str(year))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{filename}.xlsx"'
+        response = HttpResponse(exports.to_xlsx(headers, records, title=title),
+                                content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     return response
 
 
-def _body_for(request, code) -> MemberBody:
-    return get_object_or_404(MemberBody.objects.for_user(request.user), code=code)
-
-
-REFUSALS = {
-    "locked": gettext_lazy("This year's survey is locked; the secretariat must reopen it first."),
-    "closed": gettext_lazy("No survey round is open for this year."),
-    "submitted": gettext_lazy("Your survey has been submitted for review; ask the secretariat to return it for changes."),
-    "role": gettext_lazy("Only the secretariat and the body's own staff can change its costs."),
-}
-
-
-def _require_cost_editor(request, body: MemberBody, year: int) -> None:
-    refusal = permissions.cost_edit_refusal(request.user, body, year)
-    if refusal:
-        raise PermissionDenied(REFUSALS[refusal])
-
-
 def body_costs(request, code):
-    body = _body_for(request, code)
-    years = selectors.body_cost_years(body=body)
+    body = permissions.body_or_404(request.user, code)
     rounds = selectors.body_survey_rounds(body=body)
-    year = _year_param(request) or (years[0][0] if years else (rounds[0].fiscal_year if rounds else None))
+    # Years with costs, and years being surveyed that have none yet (a new round).
+    totals = dict(selectors.body_cost_years(body=body))
+    years = sorted({**{r.fiscal_year: None for r in rounds}, **totals}.items(), reverse=True)
+    year = _year_param(request) or (max(totals) if totals else (rounds[0].fiscal_year if rounds else None))
     access = access_for(request.user)
     return render(request, "costs/body_costs.html", {
         "body": body, "years": years, "year": year,
@@ -133,7 +124,7 @@ def survey_response(request, code, round_id):
     """Staff submit their body's survey; the secretariat accepts it or returns it."""
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    body = _body_for(request, code)
+    body = permissions.body_or_404(request.user, code)
     survey_round = get_object_or_404(permissions.rounds_of(body, year=None), pk=round_id)
     access = access_for(request.user)
     action = request.POST.get("action")
@@ -151,8 +142,8 @@ def survey_response(request, code, round_id):
 
 
 def body_costs_edit(request, code, year):
-    body = _body_for(request, code)
-    _require_cost_editor(request, body, year)
+    body = permissions.body_or_404(request.user, code)
+    permissions.require_cost_editor(request.user, body, year)
     queryset = selectors.body_costs(body=body, fiscal_year=year)
     formset = CostRecordFormSet(request.POST or None, queryset=queryset, prefix="costs")
     if request.method == "POST" and formset.is_valid():

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
-from tests.factories import ConsortiumFactory, SurveyRoundFactory, business_system, member_of, user_with_role
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, add_cost, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -75,3 +75,13 @@ def test_staff_cannot_edit_without_an_open_round(client, setup):
     SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.CLOSED)
     client.force_login(user_with_role(Role.STAFF, body=body))
     assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 403
+
+
+def test_a_year_being_surveyed_is_listed_before_it_has_any_costs(client, setup):
+    consortium, _, body = setup
+    add_cost(body, 1_000, fiscal_year=2024)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2026)
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    page = client.get(reverse("body_costs", args=[body.code])).content.decode()
+    assert page.index('href="?fy=2026"') < page.index('href="?fy=2025"') < page.index('href="?fy=2024"')
+    assert 'active" href="?fy=2024"' in page  # the newest year with figures is shown first
