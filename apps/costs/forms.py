@@ -52,3 +52,16 @@ class BodyCostImportForm(ImportForm):
     """A body's own figures; the year is the page's."""
 
     unit = forms.ChoiceField(label=_("Amounts in the file are in"), choices=UNIT_CHOICES)
+
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class SurveyRoundOpenForm(forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year surveyed"), min_value=2000, max_value=2100,
+                                     help_text=_("The year whose costs the members report (April to March)."))
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
+
+
+class SurveyDeadlineForm(forms.Form):
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)

@@ -30,7 +30,7 @@ from apps.core.tabular import (
     read_table,
 )
 from apps.costs.services import cost_summaries_refresh
-from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord
+from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import is_valid_code
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
 from apps.members.services import participation_ensure, population_record
@@ -265,6 +265,10 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             errors=[RowError(1, "", f"費目の列がありません（{labels}のいずれか）", "")], warnings=[]))
     systems = _system_lookup()
     whole = systems[WHOLE_SYSTEM_CODE]
+    # Nobody changes a locked year, by hand or by file (a body in two councils: either lock).
+    locked = set(SurveyRound.objects.filter(status=SurveyRound.Status.LOCKED, fiscal_year=fiscal_year,
+                                            consortium__participations__body_id__in=members.values())
+                 .values_list("consortium__participations__body_id", flat=True))
     parsed = ParsedRows(report=report)
     # One figure per body, system and category; a system may take several rows when its
     # categories have different vendors or contract ends.
@@ -275,6 +279,9 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
         body_id = members.get(code)
         if code and body_id is None:
             cells.error("code", code, outsider)
+        elif body_id in locked:
+            cells.error("code", code, CellError(f"{fiscal_year}年度の経費調査は確定済みのため変更できません",
+                                                f"the {fiscal_year} survey is locked"))
         system_text = cells.raw("system")
         system_id = systems.get(system_text.lower(), None) if system_text else whole
         if system_id is None:

@@ -52,6 +52,7 @@ class SurveyRound(AuditScoped, TimeStampedModel):
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
+    reminded_at = models.DateTimeField(_("members last reminded"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("survey round")

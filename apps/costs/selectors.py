@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
-from apps.members.models import Consortium, Participation
+from apps.costs.models import BodyYearCost, CostRecord, SurveyResponse, SurveyRound
+from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
@@ -110,3 +110,74 @@ def body_survey_rounds(*, body) -> list[SurveyRound]:
     for survey_round in rounds:
         survey_round.response = survey_round.own_responses[0] if survey_round.own_responses else None
     return rounds
+
+
+@dataclass(frozen=True)
+class SurveyProgress:
+    """How far the members have answered one survey round."""
+
+    accepted: int
+    submitted: int
+    editing: int
+    not_started: int
+
+    @property
+    def members(self) -> int:
+        return self.accepted + self.submitted + self.editing + self.not_started
+
+    @property
+    def unanswered(self) -> int:
+        """Members the secretariat is still waiting for (neither submitted nor accepted)."""
+        return self.editing + self.not_started
+
+
+def _answering(consortium_id: int):
+    """The members asked to answer: all but those that have withdrawn."""
+    return Participation.objects.filter(consortium_id=consortium_id).exclude(status=ParticipationStatus.WITHDRAWN)
+
+
+def survey_rounds_progress(*, consortium: Consortium) -> list[tuple[SurveyRound, SurveyProgress]]:
+    """Every round of the consortium, newest first, with its progress (three queries)."""
+    rounds = list(SurveyRound.objects.filter(consortium=consortium).order_by("-fiscal_year"))
+    answering = _answering(consortium.pk)
+    members = answering.count()
+    counts: dict[int, dict[str, int]] = {}
+    for round_id, status, number in (
+            SurveyResponse.objects.filter(survey_round__in=rounds, body__in=answering.values("body_id"))
+            .values_list("survey_round_id", "status").annotate(number=Count("pk")).order_by()):
+        counts.setdefault(round_id, {})[status] = number
+    return [(survey_round, _progress(counts.get(survey_round.pk, {}), members)) for survey_round in rounds]
+
+
+def _progress(counts: dict[str, int], members: int) -> SurveyProgress:
+    Status = SurveyResponse.Status
+    answered = {status: counts.get(status, 0) for status in (Status.ACCEPTED, Status.SUBMITTED, Status.EDITING)}
+    return SurveyProgress(accepted=answered[Status.ACCEPTED], submitted=answered[Status.SUBMITTED],
+                          editing=answered[Status.EDITING], not_started=members - sum(answered.values()))
+
+
+@dataclass(frozen=True)
+class SurveyMember:
+    participation: Participation
+    response: SurveyResponse | None
+    total: int | None  # the body's reported total for the round's year, in yen
+
+    @property
+    def status(self) -> str:
+        return self.response.status if self.response else ""
+
+
+def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMember], SurveyProgress]:
+    """Each member asked to answer, in code order, with its response and reported total
+    (three queries, whatever the number of members)."""
+    participations = list(_answering(survey_round.consortium_id).select_related("body").order_by("body__code"))
+    body_ids = [p.body_id for p in participations]
+    responses = {response.body_id: response
+                 for response in survey_round.responses.filter(body_id__in=body_ids).select_related("submitted_by")}
+    totals = dict(BodyYearCost.objects.filter(body_id__in=body_ids, fiscal_year=survey_round.fiscal_year)
+                  .values_list("body_id", "total"))
+    members = [SurveyMember(p, responses.get(p.body_id), totals.get(p.body_id)) for p in participations]
+    counts: dict[str, int] = {}
+    for response in responses.values():
+        counts[response.status] = counts.get(response.status, 0) + 1
+    return members, _progress(counts, len(members))

@@ -1,15 +1,25 @@
-"""Writes for costs: the cost entry form and the importers both end here."""
+"""Writes for costs: the cost entry form and the importers both end here; the survey
+rounds the secretariat opens, closes, locks and reminds members of."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Sum
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Role, RoleAssignment
 from apps.costs.models import BodyYearCost, CostRecord, SurveyResponse, SurveyRound
-from apps.members.models import MemberBody
+from apps.costs.selectors import survey_round_members
+from apps.members.models import Consortium, MemberBody
+
+SUBMITTED_OR_ACCEPTED = {SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED}
 
 
 @transaction.atomic
@@ -45,6 +55,81 @@ def survey_round_ensure(*, consortium, fiscal_year: int, status: str = SurveyRou
         consortium=consortium, fiscal_year=fiscal_year, defaults={"status": status, "deadline": deadline}
     )
     return survey_round
+
+
+def survey_round_open(*, consortium: Consortium, fiscal_year: int, deadline: datetime.date | None) -> SurveyRound:
+    """The secretariat opens a year's survey; one per consortium and year."""
+    if SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).exists():
+        raise ValidationError(_("The %(year)s survey already exists; open it from the list.")
+                              % {"year": fiscal_year})
+    return SurveyRound.objects.create(consortium=consortium, fiscal_year=fiscal_year, deadline=deadline)
+
+
+# action → (the statuses it may start from, the status it leads to). Closing stops the
+# members' entries and keeps the secretariat's; locking freezes the year for everyone;
+# reopening lets the members in again.
+SURVEY_MOVES = {
+    "close": ({SurveyRound.Status.OPEN}, SurveyRound.Status.CLOSED),
+    "lock": ({SurveyRound.Status.OPEN, SurveyRound.Status.CLOSED}, SurveyRound.Status.LOCKED),
+    "reopen": ({SurveyRound.Status.CLOSED, SurveyRound.Status.LOCKED}, SurveyRound.Status.OPEN),
+}
+
+
+def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
+    starts, target = SURVEY_MOVES[action]
+    if survey_round.status not in starts:
+        raise ValidationError(_("A survey that is %(status)s cannot be moved that way.")
+                              % {"status": survey_round.get_status_display()})
+    survey_round.status = target
+    survey_round.save(update_fields=["status", "updated_at"])
+    return survey_round
+
+
+def survey_round_deadline_set(*, survey_round: SurveyRound, deadline: datetime.date | None) -> SurveyRound:
+    if survey_round.status == SurveyRound.Status.LOCKED:
+        raise ValidationError(_("The survey round is locked."))
+    survey_round.deadline = deadline
+    survey_round.save(update_fields=["deadline", "updated_at"])
+    return survey_round
+
+
+@dataclass(frozen=True)
+class Reminder:
+    bodies: int
+    addresses: int
+    error: str = ""
+
+
+def survey_round_remind(*, survey_round: SurveyRound, body_url) -> Reminder:
+    """E-mail the staff of every member that has not yet submitted: one message per body,
+    to its own staff (a town never sees another's addresses), with the link to its own
+    figures (``body_url(body)``). Mayors are not written to: the survey is staff work."""
+    if survey_round.status != SurveyRound.Status.OPEN:
+        return Reminder(0, 0, _("Only an open survey can be reminded of."))
+    members, _progress = survey_round_members(survey_round=survey_round)
+    waiting = [m.participation.body for m in members if m.status not in SUBMITTED_OR_ACCEPTED]
+    addresses: dict[int, list[str]] = {}
+    for body_id, email in (RoleAssignment.objects.filter(body__in=waiting, role=Role.STAFF, user__is_active=True)
+                           .exclude(user__email="").values_list("body_id", "user__email").order_by("user__email")):
+        addresses.setdefault(body_id, []).append(email)
+    messages = []
+    for body in waiting:
+        if body.pk not in addresses:
+            continue
+        context = {"survey_round": survey_round, "consortium": survey_round.consortium, "body": body,
+                   "url": body_url(body)}
+        message = EmailMultiAlternatives(render_to_string("emails/survey_reminder_subject.txt", context).strip(),
+                                         render_to_string("emails/survey_reminder.txt", context),
+                                         to=addresses[body.pk])
+        messages.append(message)
+    if not messages:
+        return Reminder(0, 0, _("No member still to answer has a staff user with an e-mail address."))
+    try:
+        get_connection().send_messages(messages)
+    except OSError as error:
+        return Reminder(0, 0, str(error))
+    SurveyRound.objects.filter(pk=survey_round.pk).update(reminded_at=timezone.now())
+    return Reminder(bodies=len(messages), addresses=sum(len(m.to) for m in messages))
 
 
 def cost_summaries_refresh(*, body_ids, fiscal_years) -> int:

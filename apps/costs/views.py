@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
@@ -138,7 +139,11 @@ def survey_response(request, code, round_id):
         services.survey_response_set(survey_round=survey_round, body=body, status=status, by=request.user)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    return redirect(f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}")
+    # Back where the button was: the body's page, or the round's page (``next``, local only).
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
+    return redirect(back)
 
 
 def body_costs_edit(request, code, year):

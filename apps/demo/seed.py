@@ -18,7 +18,7 @@ from django.db import transaction
 from apps.accounts.models import Role, User
 from apps.accounts.services import role_grant, user_ensure
 from apps.costs.catalogue import catalogue_load
-from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.costs.models import BusinessSystem, CostCategory, CostRecord, SurveyResponse, SurveyRound
 from apps.demo.agreements import seed_agreements
 from apps.demo.briefings import seed_briefings
 from apps.demo.meetings import seed_meetings
@@ -119,7 +119,8 @@ def seed_demo() -> list[DemoAccount]:
             nara_index += 1
     for consortium in consortia.values():
         for year in DEMO_YEARS:
-            survey_round_ensure(consortium=consortium, fiscal_year=year, status=SurveyRound.Status.LOCKED)
+            _answered_in_full(survey_round_ensure(consortium=consortium, fiscal_year=year,
+                                                  status=SurveyRound.Status.LOCKED))
         survey_round_ensure(consortium=consortium, fiscal_year=2026, deadline=datetime.date(2026, 12, 25))
         consortium.business_systems.set(BusinessSystem.objects.filter(standardised=True))
     _invent_costs(list(bodies.values()))
@@ -130,6 +131,15 @@ def seed_demo() -> list[DemoAccount]:
     seed_procurement(consortium=consortia["saitama"])
     seed_briefings(consortium=consortia["saitama"])
     return DEMO_ACCOUNTS
+
+
+def _answered_in_full(survey_round: SurveyRound) -> None:
+    """A past, locked year: every member that had not withdrawn answered and was accepted."""
+    bodies = survey_round.consortium.participations.exclude(status=ParticipationStatus.WITHDRAWN)
+    SurveyResponse.objects.bulk_create(
+        [SurveyResponse(survey_round=survey_round, body_id=body_id, status=SurveyResponse.Status.ACCEPTED)
+         for body_id in bodies.values_list("body_id", flat=True)],
+        ignore_conflicts=True)  # seeding again changes nothing
 
 
 def _consortium(slug: str, values: dict) -> Consortium:

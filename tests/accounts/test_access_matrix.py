@@ -134,6 +134,9 @@ EXPECTED = {
     "body_costs_sheet_csv": (lambda w: {"code": w["x"].code, "year": 2025}, BODY_X_PAGE),
     "body_costs_sheet_xlsx": (lambda w: {"code": w["x"].code, "year": 2025}, BODY_X_PAGE),
     "survey_response": (lambda w: {"code": w["x"].code, "round_id": w["round"].pk}, POST_ONLY),
+    "survey_rounds": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "survey_round_detail": (lambda w: {"slug": "a", "round_id": w["round"].pk}, SECRETARIAT_PAGE),
+    "survey_round_action": (lambda w: {"slug": "a", "round_id": w["round"].pk}, POST_ONLY),
     "people": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "person_deactivate": (lambda w: {"slug": "a", "user_id": w["users"]["staff_y"].pk}, POST_ONLY),
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, {role: 200 for role in ROLES}),
@@ -236,6 +239,11 @@ EXTRA_CASES = {
     "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
         "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),
+    "survey_round_detail (another consortium's round)": (
+        "survey_round_detail",
+        lambda w: {"slug": "a", "round_id": SurveyRoundFactory(consortium=w["z"].participations.get().consortium,
+                                                               fiscal_year=2024).pk},
+        rule(secretariat_a=404, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=404)),
     "plan_detail (published)": ("plan_detail", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_scenarios (published)": ("plan_scenarios", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_edit (published)": ("plan_edit", lambda w: {"pk": w["published"].pk},

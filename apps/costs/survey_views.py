@@ -1,0 +1,84 @@
+"""The secretariat's survey pages: open a year's survey, follow who has answered, accept
+or return answers, remind the members still to answer, close and lock the year.
+Observers see the same pages read-only."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from apps.accounts.access import access_for
+from apps.costs import selectors, services
+from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
+from apps.members.views import consortium_for
+
+
+def survey_rounds(request, slug):
+    consortium = consortium_for(request, slug)
+    manages = access_for(request.user).manages(consortium.pk)
+    if request.method == "POST" and not manages:
+        raise PermissionDenied  # observers read only
+    form = SurveyRoundOpenForm(request.POST or None) if manages else None
+    if form is not None and request.method == "POST" and form.is_valid():
+        try:
+            survey_round = services.survey_round_open(consortium=consortium, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error("fiscal_year", error)
+        else:
+            messages.success(request, _("The survey is open: the members can enter their figures now."))
+            return redirect("survey_round_detail", slug=slug, round_id=survey_round.pk)
+    return render(request, "costs/survey_rounds.html", {
+        "consortium": consortium, "rounds": selectors.survey_rounds_progress(consortium=consortium), "form": form,
+    })
+
+
+def survey_round_detail(request, slug, round_id):
+    consortium = consortium_for(request, slug)
+    survey_round = get_object_or_404(consortium.survey_rounds, pk=round_id)
+    members, progress = selectors.survey_round_members(survey_round=survey_round)
+    manages = access_for(request.user).manages(consortium.pk)
+    return render(request, "costs/survey_round_detail.html", {
+        "consortium": consortium, "survey_round": survey_round, "members": members, "progress": progress,
+        "manages": manages, "deadline_form": SurveyDeadlineForm(initial={"deadline": survey_round.deadline}),
+    })
+
+
+def survey_round_action(request, slug, round_id):
+    """close / lock / reopen / deadline / remind, each one service call."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    consortium = consortium_for(request, slug, manage=True)
+    survey_round = get_object_or_404(consortium.survey_rounds, pk=round_id)
+    action = request.POST.get("action")
+    try:
+        if action in services.SURVEY_MOVES:
+            services.survey_round_move(survey_round=survey_round, action=action)
+            status = survey_round.get_status_display()
+            messages.success(request, _("The survey is now %(status)s.") % {"status": status})
+        elif action == "deadline":
+            form = SurveyDeadlineForm(request.POST)
+            if not form.is_valid():
+                raise ValidationError(form.errors["deadline"])
+            services.survey_round_deadline_set(survey_round=survey_round, deadline=form.cleaned_data["deadline"])
+            messages.success(request, _("The deadline is saved."))
+        elif action == "remind":
+            _remind(request, survey_round)
+        else:
+            raise ValidationError(_("Unknown action."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("survey_round_detail", slug=slug, round_id=survey_round.pk)
+
+
+def _remind(request, survey_round) -> None:
+    def body_url(body):
+        return request.build_absolute_uri(f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}")
+
+    reminder = services.survey_round_remind(survey_round=survey_round, body_url=body_url)
+    if reminder.error:
+        messages.error(request, reminder.error)
+    else:
+        messages.success(request, _("Reminder sent to the staff of %(bodies)d members (%(addresses)d addresses).")
+                         % {"bodies": reminder.bodies, "addresses": reminder.addresses})

@@ -1,0 +1,194 @@
+"""The secretariat's side of the yearly cost survey: open it with a deadline, see who has
+answered, accept or return answers, remind those still to answer, close and lock the year."""
+
+import datetime
+import io
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
+from apps.members.models import ParticipationStatus
+from tests.factories import ConsortiumFactory, add_cost, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council(client):
+    consortium = ConsortiumFactory(slug="saitama")
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    client.force_login(secretariat)
+    return consortium
+
+
+def open_round(client, consortium, year=2026, deadline="2026-06-30"):
+    return client.post(reverse("survey_rounds", args=[consortium.slug]), {"fiscal_year": year, "deadline": deadline})
+
+
+def act(client, survey_round, action, **data):
+    return client.post(reverse("survey_round_action", args=[survey_round.consortium.slug, survey_round.pk]),
+                       {"action": action, **data})
+
+
+def user_with_address(role, body, email, *, is_active=True):
+    user = user_with_role(role, body=body)
+    user.email, user.is_active = email, is_active
+    user.save()
+    return user
+
+
+def answer(survey_round, body, status):
+    return SurveyResponse.objects.create(survey_round=survey_round, body=body, status=status)
+
+
+def test_the_secretariat_opens_a_year_once(client, council):
+    response = open_round(client, council)
+    survey_round = SurveyRound.objects.get(consortium=council)
+    assert response.url == reverse("survey_round_detail", args=["saitama", survey_round.pk])
+    assert (survey_round.fiscal_year, survey_round.status, survey_round.deadline) == (
+        2026, SurveyRound.Status.OPEN, datetime.date(2026, 6, 30))
+    again = open_round(client, council)
+    assert again.status_code == 200 and "既にあります" in again.content.decode()
+    assert SurveyRound.objects.count() == 1
+
+
+def test_the_pages_show_who_has_answered_and_leave_out_withdrawn_members(client, council):
+    accepted, submitted, editing, silent = (member_of(council, name=name, cost=1_000_000 * (i + 1), fiscal_year=2026)
+                                            for i, name in enumerate(["伊奈町", "三芳町", "毛呂山町", "越生町"]))
+    withdrawn = member_of(council, name="離脱町")
+    withdrawn.participations.update(status=ParticipationStatus.WITHDRAWN)
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    for body, status in ((accepted, "accepted"), (submitted, "submitted"), (editing, "editing")):
+        answer(survey_round, body, status)
+    listing = client.get(reverse("survey_rounds", args=["saitama"]))
+    [(_, progress)] = listing.context["rounds"]
+    assert (progress.accepted, progress.submitted, progress.unanswered, progress.members) == (1, 1, 2, 4)
+    detail = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk]))
+    rows = {m.participation.body.name: (m.status, m.total) for m in detail.context["members"]}
+    assert rows == {"伊奈町": ("accepted", 1_000_000), "三芳町": ("submitted", 2_000_000),
+                    "毛呂山町": ("editing", 3_000_000), "越生町": ("", 4_000_000)}
+    page = detail.content.decode()
+    assert "1 件受理、1 件確認待ち、未回答 2 団体（構成団体 4 団体）" in page and "離脱町" not in page
+
+
+def test_the_round_page_costs_the_same_queries_for_any_number_of_members(client, council):
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    url = reverse("survey_round_detail", args=["saitama", survey_round.pk])
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    member_of(council, cost=1_000, fiscal_year=2026)
+    few = queries()
+    for index in range(8):
+        answer(survey_round, member_of(council, cost=1_000, fiscal_year=2026), "submitted")
+    assert queries() == few
+
+
+def test_accepting_on_the_round_page_comes_back_to_it_and_never_to_another_site(client, council):
+    body = member_of(council)
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    answer(survey_round, body, "submitted")
+    detail = reverse("survey_round_detail", args=["saitama", survey_round.pk])
+    url = reverse("survey_response", args=[body.code, survey_round.pk])
+    assert client.post(url, {"action": "accept", "next": detail}).url == detail
+    assert SurveyResponse.objects.get().status == SurveyResponse.Status.ACCEPTED
+    elsewhere = client.post(url, {"action": "return", "next": "https://evil.example/"}).url
+    assert elsewhere == f"{reverse('body_costs', args=[body.code])}?fy=2026"
+
+
+def test_closing_stops_the_members_locking_stops_everyone_and_reopening_lets_them_in(client, council):
+    body = member_of(council)
+    staff = user_with_role(Role.STAFF, body=body)
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=council)
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    edit = reverse("body_costs_edit", args=[body.code, 2026])
+
+    def may_edit(user):
+        client.force_login(user)
+        return client.get(edit).status_code == 200
+
+    act(client, survey_round, "close")
+    assert (may_edit(staff), may_edit(secretariat)) == (False, True)
+    act(client, survey_round, "lock")
+    assert (may_edit(staff), may_edit(secretariat)) == (False, False)
+    act(client, survey_round, "reopen")
+    assert (may_edit(staff), may_edit(secretariat)) == (True, True)
+    act(client, survey_round, "reopen")  # already open: refused, said so
+    survey_round.refresh_from_db()
+    assert survey_round.status == SurveyRound.Status.OPEN
+    page = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk]), follow=True)
+    assert "その方法では変更できません" in page.content.decode()
+
+
+def test_the_deadline_can_change_until_the_year_is_locked(client, council):
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    act(client, survey_round, "deadline", deadline="2026-07-15")
+    survey_round.refresh_from_db()
+    assert survey_round.deadline == datetime.date(2026, 7, 15)
+    act(client, survey_round, "lock")
+    act(client, survey_round, "deadline", deadline="2026-08-01")
+    survey_round.refresh_from_db()
+    assert survey_round.deadline == datetime.date(2026, 7, 15)
+
+
+def test_a_reminder_goes_to_the_staff_of_each_member_still_to_answer_one_message_each(client, council):
+    waiting, done, quiet = member_of(council, name="伊奈町"), member_of(council, name="三芳町"), member_of(council)
+    staff = user_with_address(Role.STAFF, waiting, "it@town.ina.example")
+    user_with_address(Role.MAYOR, waiting, "mayor@town.ina.example")  # the survey is staff work: not the mayor
+    user_with_address(Role.STAFF, waiting, "left@town.ina.example", is_active=False)
+    user_with_address(Role.STAFF, done, "it@town.miyoshi.example")
+    user_with_role(Role.STAFF, body=quiet)  # no address
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    answer(survey_round, done, "submitted")
+    act(client, survey_round, "remind")
+    [message] = mail.outbox
+    assert message.to == [staff.email] and not message.bcc
+    assert "伊奈町" in message.body and "令和8年度" in message.subject and "2026年6月30日" in message.subject
+    assert f"/bodies/{waiting.code}/costs/?fy=2026" in message.body
+    survey_round.refresh_from_db()
+    assert survey_round.reminded_at is not None
+    act(client, survey_round, "close")
+    act(client, survey_round, "remind")
+    assert len(mail.outbox) == 1
+
+
+def test_observers_read_the_survey_pages_but_change_nothing(client, council):
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    client.force_login(user_with_role(Role.OBSERVER, consortium=council))
+    page = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk]))
+    assert page.status_code == 200 and reverse("survey_round_action", args=["saitama", survey_round.pk]) not in (
+        page.content.decode())
+    assert client.get(reverse("survey_rounds", args=["saitama"])).context["form"] is None
+    assert open_round(client, council, year=2027).status_code == 403
+    assert act(client, survey_round, "lock").status_code == 403
+    assert SurveyRound.objects.get().status == SurveyRound.Status.OPEN
+
+
+def test_the_secretariat_import_names_the_rows_of_a_locked_year_and_writes_nothing(client, council):
+    ina, miyoshi = member_of(council, name="伊奈町"), member_of(council, name="三芳町")
+    add_cost(ina, 1_000, fiscal_year=2026)
+    open_round(client, council)
+    act(client, SurveyRound.objects.get(), "lock")
+    upload = io.BytesIO(f"団体コード,業務,ソフトウェア\n{miyoshi.code},戸籍,100\n{ina.code},戸籍,200\n".encode())
+    upload.name = "costs.csv"
+    response = client.post(reverse("import_costs", args=["saitama"]),
+                           {"file": upload, "fiscal_year": 2026, "unit": "yen"})
+    errors = [(e.row, e.column) for e in response.context["report"].errors]
+    assert errors == [(2, "団体コード"), (3, "団体コード")]
+    assert "確定済み" in response.context["report"].errors[0].reason
+    assert list(CostRecord.objects.values_list("amount", flat=True)) == [1_000]
