@@ -6,10 +6,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
+from apps.core.formatting import japanese_date
 from apps.members.models import (
     Consortium,
     MemberBody,
+    OwnershipProfile,
     Participation,
     ParticipationStatus,
     PopulationRecord,
@@ -23,21 +26,65 @@ def participation_set_status(
 ) -> StatusChange:
     """Close the open history entry on ``on`` and open a new one with ``status``."""
     if status not in ParticipationStatus.values:
-        raise ValidationError({"status": f"unknown status {status!r}"})
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
     current = participation.history.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
             return current
         if on <= current.start_date:
-            raise ValidationError(
-                {"start_date": f"{on} is not after the current status's start date {current.start_date}"}
-            )
+            raise ValidationError({"on": _("The new status must start after the current one, which started on "
+                                           "%(date)s.") % {"date": japanese_date(current.start_date)}})
         current.end_date = on
         current.save(update_fields=["end_date"])
     change = StatusChange.objects.create(participation=participation, status=status, start_date=on, note=note)
     participation.status = status
-    participation.save(update_fields=["status", "updated_at"])
+    fields = ["status", "updated_at"]
+    if status == ParticipationStatus.LIVE and participation.actual_go_live is None:
+        participation.actual_go_live = on  # going live is the go-live
+        fields.append("actual_go_live")
+    participation.save(update_fields=fields)
     return change
+
+
+def participation_go_live_set(*, participation: Participation, planned: datetime.date | None,
+                              actual: datetime.date | None) -> Participation:
+    participation.planned_go_live, participation.actual_go_live = planned, actual
+    participation.save(update_fields=["planned_go_live", "actual_go_live", "updated_at"])
+    return participation
+
+
+def body_update(*, body: MemberBody, fields: dict) -> MemberBody:
+    """The body's own details (shared by every council it belongs to), validated as a whole."""
+    for name, value in fields.items():
+        setattr(body, name, value)
+    body.full_clean()
+    body.save()
+    return body
+
+
+@transaction.atomic
+def ownership_set(*, participation: Participation, rows: dict[str, tuple[str, str]]) -> None:
+    """Replace the body's ownership profile in this council: ``{asset: (before, after)}``;
+    an asset left out has no profile."""
+    participation.ownership.exclude(asset__in=rows).delete()
+    for asset, (before, after) in rows.items():
+        OwnershipProfile.objects.update_or_create(participation=participation, asset=asset,
+                                                  defaults={"before": before, "after": after})
+
+
+@transaction.atomic
+def member_add(*, consortium: Consortium, code: str, fields: dict, status: str,
+               on: datetime.date) -> Participation:
+    """A body joins the council: a body already known by its code keeps its details; an
+    unknown code creates the body from ``fields``."""
+    body = MemberBody.objects.filter(code=code).first()
+    if body is None:
+        body = MemberBody(code=code, **{name: value or "" for name, value in fields.items()})
+        body.full_clean()
+        body.save()
+    elif body.participations.filter(consortium=consortium).exists():
+        raise ValidationError({"code": _("%(name)s is already a member of this council.") % {"name": body.name}})
+    return participation_ensure(body=body, consortium=consortium, status=status, on=on)
 
 
 @transaction.atomic

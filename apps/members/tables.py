@@ -14,6 +14,7 @@ class MemberTable(tables.Table):
     status = tables.Column(verbose_name=_("Status"))
     planned_go_live = tables.Column(verbose_name=_("Planned go-live"))
     actual_go_live = tables.Column(verbose_name=_("Go-live"))
+    manage = tables.Column(verbose_name="", empty_values=(), orderable=False)  # the secretariat's only
 
     class Meta:
         template_name = "members/_member_table.html"

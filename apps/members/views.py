@@ -49,6 +49,9 @@ def consortium_dashboard(request, slug):
 
 def member_list(request, slug):
     consortium = consortium_for(request, slug)
-    table = MemberTable(selectors.member_rows(consortium=consortium))
+    manages = access_for(request.user).manages(consortium.pk)
+    table = MemberTable(selectors.member_rows(consortium=consortium), exclude=() if manages else ("manage",))
+    table.consortium_slug = consortium.slug if manages else ""
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "members/member_list.html", {"consortium": consortium, "table": table})
+    return render(request, "members/member_list.html", {"consortium": consortium, "table": table,
+                                                        "manages": manages})

@@ -123,6 +123,8 @@ EXPECTED = {
     "import_costs": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "import_bodies_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "import_costs_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "member_add": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "member_manage": (lambda w: {"slug": "a", "code": w["x"].code}, MANAGE_PAGE),
     "body_detail": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
     "body_costs": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
     "body_costs_edit": (lambda w: {"code": w["x"].code, "year": 2025},
@@ -244,6 +246,9 @@ EXTRA_CASES = {
         lambda w: {"slug": "a", "round_id": SurveyRoundFactory(consortium=w["z"].participations.get().consortium,
                                                                fiscal_year=2024).pk},
         rule(secretariat_a=404, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=404)),
+    "member_manage (a body of another council)": (
+        "member_manage", lambda w: {"slug": "a", "code": w["z"].code},
+        rule(secretariat_a=404, secretariat_b=404, staff_x=403, staff_y=403, mayor_x=403, observer_a=403)),
     "plan_detail (published)": ("plan_detail", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_scenarios (published)": ("plan_scenarios", lambda w: {"pk": w["published"].pk}, PUBLISHED_PLAN),
     "plan_edit (published)": ("plan_edit", lambda w: {"pk": w["published"].pk},

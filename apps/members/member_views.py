@@ -1,0 +1,83 @@
+"""The secretariat's page for one member of a council: its participation (status with
+dated history, go-live dates), its details, its population and its ownership profile;
+and adding a member. Each form posts to the page and ends in one service call."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from apps.core.forms import add_service_errors
+from apps.members import selectors, services
+from apps.members.forms import (
+    BodyDetailsForm,
+    GoLiveForm,
+    MemberAddForm,
+    OwnershipForm,
+    PopulationForm,
+    StatusChangeForm,
+)
+from apps.members.views import consortium_for
+
+
+def member_manage(request, slug, code):
+    consortium = consortium_for(request, slug, manage=True)
+    participation = get_object_or_404(selectors.member_rows(consortium=consortium).prefetch_related(
+        "history", "ownership", "body__populations"), body__code=code)
+    body = participation.body
+    held = {row.asset: (row.before, row.after) for row in participation.ownership.all()}
+    posted = request.POST.get("form") if request.method == "POST" else None
+    forms = {
+        "status": StatusChangeForm(request.POST if posted == "status" else None, prefix="status"),
+        "go_live": GoLiveForm(request.POST if posted == "go_live" else None, instance=participation,
+                              prefix="go_live"),
+        "details": BodyDetailsForm(request.POST if posted == "details" else None, instance=body, prefix="details"),
+        "population": PopulationForm(request.POST if posted == "population" else None, prefix="population"),
+        "ownership": OwnershipForm(request.POST if posted == "ownership" else None, initial_rows=held,
+                                   prefix="ownership"),
+    }
+    if posted in forms and forms[posted].is_valid():
+        form = forms[posted]
+        try:
+            SAVE[posted](form, participation)
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("member_manage", slug=slug, code=code)
+    return render(request, "members/member_manage.html", {
+        "consortium": consortium, "participation": participation, "body": body, "forms": forms,
+        "history": sorted(participation.history.all(), key=lambda change: change.start_date, reverse=True),
+        "populations": body.populations.all(),
+    })
+
+
+SAVE = {
+    "status": lambda form, participation: services.participation_set_status(
+        participation=participation, status=form.cleaned_data["status"], on=form.cleaned_data["on"],
+        note=form.cleaned_data["note"]),
+    "go_live": lambda form, participation: services.participation_go_live_set(
+        participation=participation, planned=form.cleaned_data["planned_go_live"],
+        actual=form.cleaned_data["actual_go_live"]),
+    "details": lambda form, participation: services.body_update(body=participation.body, fields=form.cleaned_data),
+    "population": lambda form, participation: services.population_record(body=participation.body,
+                                                                          **form.cleaned_data),
+    "ownership": lambda form, participation: services.ownership_set(participation=participation,
+                                                                    rows=form.rows()),
+}
+
+
+def member_add(request, slug):
+    consortium = consortium_for(request, slug, manage=True)
+    form = MemberAddForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            participation = services.member_add(consortium=consortium, code=form.cleaned_data["code"],
+                                               fields=form.body_fields(), status=form.cleaned_data["status"],
+                                               on=form.cleaned_data["on"])
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, _("%(name)s is now a member.") % {"name": participation.body.name})
+            return redirect("member_manage", slug=slug, code=participation.body.code)
+    return render(request, "members/member_add.html", {"consortium": consortium, "form": form})

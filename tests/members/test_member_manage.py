@@ -1,0 +1,124 @@
+"""The secretariat keeps its members up to date without the Django admin: status with
+dated history, go-live dates, details, population, ownership profile, and new members."""
+
+import datetime
+
+import pytest
+from auditlog.models import LogEntry
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.members.models import MemberBody, Participation, ParticipationStatus
+from tests.factories import ConsortiumFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def council(client):
+    consortium = ConsortiumFactory(slug="saitama")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    return consortium
+
+
+@pytest.fixture
+def ina(council):
+    body = member_of(council, name="伊奈町", code="113018")
+    body.participations.get().history.update(start_date=datetime.date(2024, 4, 1))
+    return body
+
+
+def post(client, body, form, data):
+    fields = {f"{form}-{key}": value for key, value in data.items()}
+    return client.post(reverse("member_manage", args=["saitama", body.code]), {"form": form, **fields})
+
+
+def test_a_status_change_closes_the_open_entry_and_going_live_sets_the_go_live_date(client, ina):
+    response = post(client, ina, "status", {"status": "declared", "on": "2025-04-01", "note": "第3回協議会"})
+    assert response.status_code == 302
+    post(client, ina, "status", {"status": "live", "on": "2026-01-04", "note": ""})
+    participation = Participation.objects.get(body=ina)
+    assert participation.status == ParticipationStatus.LIVE
+    assert participation.actual_go_live == datetime.date(2026, 1, 4)
+    history = [(c.status, c.start_date, c.end_date, c.note) for c in participation.history.order_by("start_date")]
+    assert history[-2:] == [("declared", datetime.date(2025, 4, 1), datetime.date(2026, 1, 4), "第3回協議会"),
+                            ("live", datetime.date(2026, 1, 4), None, "")]
+
+
+def test_a_status_dated_before_the_current_one_is_refused_under_its_date(client, ina):
+    response = post(client, ina, "status", {"status": "declared", "on": "2024-01-01", "note": ""})
+    assert response.status_code == 200
+    assert "2024年4月1日" in " ".join(response.context["forms"]["status"].errors["on"])
+    assert Participation.objects.get(body=ina).history.count() == 1
+
+
+def test_details_population_and_go_live_are_saved_and_audited(client, ina):
+    post(client, ina, "details", {"name": "伊奈町", "kana": "いなまち", "kind": "town", "prefecture": "埼玉県",
+                                  "district": "北足立郡", "mayor_name": "大島 清", "mayor_email": "mayor@ina.example",
+                                  "it_staff_count": "3", "contact": "総務課 情報係"})
+    post(client, ina, "population", {"as_of": "2025-01-01", "population": "44442", "households": "19000",
+                                     "source": "registry"})
+    post(client, ina, "go_live", {"planned_go_live": "2026-01-04", "actual_go_live": ""})
+    ina.refresh_from_db()
+    assert (ina.mayor_email, ina.it_staff_count, ina.population) == ("mayor@ina.example", 3, 44442)
+    assert Participation.objects.get(body=ina).planned_go_live == datetime.date(2026, 1, 4)
+    changes = LogEntry.objects.get_for_object(ina).first().changes_dict
+    assert changes["mayor_email"] == ["", "mayor@ina.example"]
+
+
+def test_a_bad_e_mail_is_named_and_nothing_is_saved(client, ina):
+    response = post(client, ina, "details", {"name": "伊奈町", "kind": "town", "prefecture": "埼玉県",
+                                             "mayor_email": "not-an-address"})
+    assert "mayor_email" in response.context["forms"]["details"].errors
+    ina.refresh_from_db()
+    assert ina.mayor_email == ""
+
+
+def test_the_ownership_profile_is_set_asset_by_asset_and_half_a_row_is_refused(client, ina):
+    post(client, ina, "ownership", {"data_centre_before": "owned", "data_centre_after": "service",
+                                    "server_before": "owned", "server_after": "service"})
+    participation = Participation.objects.get(body=ina)
+    assert dict(participation.ownership.values_list("asset", "after")) == {"data_centre": "service",
+                                                                            "server": "service"}
+    response = post(client, ina, "ownership", {"data_centre_before": "owned"})
+    assert "data_centre_after" in response.context["forms"]["ownership"].errors
+    assert participation.ownership.count() == 2
+    post(client, ina, "ownership", {"printer_before": "owned", "printer_after": "owned"})
+    assert list(participation.ownership.values_list("asset", flat=True)) == ["printer"]
+
+
+def test_a_new_body_joins_with_its_details_and_a_known_one_by_its_code_alone(client, council):
+    url = reverse("member_add", args=["saitama"])
+    response = client.post(url, {"code": "113247", "name": "三芳町", "kind": "town", "prefecture": "埼玉県",
+                                 "status": "study_group", "on": "2025-06-01"})
+    assert response.url == reverse("member_manage", args=["saitama", "113247"])
+    miyoshi = MemberBody.objects.get(code="113247")
+    assert miyoshi.participations.get(consortium=council).status == ParticipationStatus.STUDY_GROUP
+    nara = ConsortiumFactory(slug="nara")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=nara))
+    client.post(reverse("member_add", args=["nara"]), {"code": "113247", "status": "invited", "on": "2025-06-01"})
+    assert MemberBody.objects.get(code="113247").name == "三芳町"
+    assert miyoshi.participations.count() == 2
+    again = client.post(reverse("member_add", args=["nara"]), {"code": "113247", "status": "invited",
+                                                               "on": "2025-06-01"})
+    assert "既に" in " ".join(again.context["form"].errors["code"])
+
+
+def test_a_wrong_check_digit_or_a_new_body_without_details_is_named(client, council):
+    url = reverse("member_add", args=["saitama"])
+    wrong = client.post(url, {"code": "113019", "status": "invited", "on": "2025-06-01"})
+    assert "code" in wrong.context["form"].errors
+    bare = client.post(url, {"code": "113247", "status": "invited", "on": "2025-06-01"})
+    assert set(bare.context["form"].errors) == {"name", "kind", "prefecture"}
+    assert not MemberBody.objects.exists()
+
+
+def test_the_member_list_and_the_body_page_link_to_the_member_page_for_the_secretariat_only(client, council, ina):
+    manage = reverse("member_manage", args=["saitama", ina.code])
+    assert manage in client.get(reverse("member_list", args=["saitama"])).content.decode()
+    assert manage in client.get(reverse("body_detail", args=[ina.code])).content.decode()
+    client.force_login(user_with_role(Role.OBSERVER, consortium=council))
+    assert manage not in client.get(reverse("member_list", args=["saitama"])).content.decode()
+    assert client.get(manage).status_code == 403
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    assert manage not in client.get(reverse("body_detail", args=[ina.code])).content.decode()
