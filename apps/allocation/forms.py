@@ -5,6 +5,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.allocation.models import AllocationPlan, Pool, Scenario
+from apps.costs.selectors import catalogue_for
 
 
 class RatiosAddUp:
@@ -38,6 +39,8 @@ class PoolForm(RatiosAddUp, forms.ModelForm):
         if plan is not None:
             self.fields["bodies"].queryset = self.fields["bodies"].queryset.filter(
                 pk__in=plan.members.values("body_id"))
+            # The national catalogue and this council's own systems, never another council's.
+            self.fields["business_systems"].queryset = catalogue_for(consortium=plan.consortium)
 
 
 PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, extra=1, can_delete=True)

@@ -65,3 +65,17 @@ class SurveyRoundOpenForm(forms.Form):
 
 class SurveyDeadlineForm(forms.Form):
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
+
+
+class ScopeForm(forms.Form):
+    systems = forms.ModelMultipleChoiceField(label=_("In scope"), queryset=None, required=False,
+                                             widget=forms.CheckboxSelectMultiple)
+
+    def __init__(self, *args, catalogue, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["systems"].queryset = catalogue
+
+
+class BusinessSystemForm(forms.Form):
+    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=100)
+    name_en = forms.CharField(label=_("Name (English)"), max_length=100)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from apps.costs.models import BodyYearCost, CostRecord, SurveyResponse, SurveyRound
+from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
@@ -80,6 +80,8 @@ def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
 def fiscal_years(*, consortium: Consortium) -> list[int]:
     """Years with a survey round or any cost of a member, newest first."""
     years = set(SurveyRound.objects.filter(consortium=consortium).values_list("fiscal_year", flat=True))
+    years |= set(BodyYearCost.objects.filter(body__participations__consortium=consortium)
+                 .values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 
@@ -181,3 +183,8 @@ def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMembe
     for response in responses.values():
         counts[response.status] = counts.get(response.status, 0) + 1
     return members, _progress(counts, len(members))
+
+
+def catalogue_for(*, consortium: Consortium) -> QuerySet[BusinessSystem]:
+    """The national catalogue and the council's own systems (never another council's)."""
+    return BusinessSystem.objects.filter(Q(consortium__isnull=True) | Q(consortium=consortium))

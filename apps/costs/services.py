@@ -9,14 +9,14 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import Max, Sum
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
-from apps.costs.models import BodyYearCost, CostRecord, SurveyResponse, SurveyRound
-from apps.costs.selectors import survey_round_members
+from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
+from apps.costs.selectors import catalogue_for, survey_round_members
 from apps.members.models import Consortium, MemberBody
 
 SUBMITTED_OR_ACCEPTED = {SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED}
@@ -176,3 +176,21 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
         response.submitted_at, response.submitted_by = timezone.now(), by
     response.save()
     return response
+
+
+def consortium_scope_set(*, consortium: Consortium, systems) -> None:
+    """The business systems the council moves to the shared cloud."""
+    consortium.business_systems.set(systems)
+
+
+@transaction.atomic
+def business_system_add(*, consortium: Consortium, name_ja: str, name_en: str) -> BusinessSystem:
+    """A system of this council's own, outside the national catalogue; put in its scope."""
+    if catalogue_for(consortium=consortium).filter(name_ja=name_ja.strip()).exists():
+        raise ValidationError({"name_ja": _("%(name)s is already in the catalogue.") % {"name": name_ja}})
+    last = BusinessSystem.objects.aggregate(last=Max("sort_order"))["last"] or 0
+    system = BusinessSystem.objects.create(
+        code=f"{consortium.slug}-{BusinessSystem.objects.filter(consortium=consortium).count() + 1}",
+        name_ja=name_ja.strip(), name_en=name_en.strip(), consortium=consortium, sort_order=last + 1)
+    system.in_scope_of.add(consortium)
+    return system

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from apps.costs import import_views, survey_views, views
+from apps.costs import import_views, scope_views, survey_views, views
 
 urlpatterns = [
     path("c/<slug:slug>/costs/", views.cost_comparison, name="cost_comparison"),
@@ -13,6 +13,7 @@ urlpatterns = [
          name="import_bodies_template"),
     path("c/<slug:slug>/import/costs/template.csv", import_views.import_template, {"kind": "costs"},
          name="import_costs_template"),
+    path("c/<slug:slug>/systems/", scope_views.business_systems, name="business_systems"),
     path("c/<slug:slug>/surveys/", survey_views.survey_rounds, name="survey_rounds"),
     path("c/<slug:slug>/surveys/<int:round_id>/", survey_views.survey_round_detail, name="survey_round_detail"),
     path("c/<slug:slug>/surveys/<int:round_id>/action/", survey_views.survey_round_action,

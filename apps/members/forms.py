@@ -1,5 +1,5 @@
-"""The secretariat's forms for a member: its details, its participation, its population
-and its ownership profile."""
+"""The secretariat's forms: the council's own settings, and for a member its details,
+its participation, its population and its ownership profile."""
 
 import datetime
 
@@ -7,7 +7,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.members.codes import is_valid_code
-from apps.members.models import Asset, Holding, MemberBody, Participation, ParticipationStatus, PopulationRecord
+from apps.members.models import (
+    Asset,
+    Consortium,
+    Holding,
+    MemberBody,
+    Participation,
+    ParticipationStatus,
+    PopulationRecord,
+)
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -106,3 +114,14 @@ class MemberAddForm(forms.Form):
 
     def body_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in ("name", "kana", "kind", "prefecture", "district")}
+
+
+class ConsortiumDetailsForm(forms.ModelForm):
+    class Meta:
+        model = Consortium
+        fields = ["name", "kind", "contract_style", "purpose", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ComparisonPublishForm(forms.Form):
+    published = forms.BooleanField(required=False)

@@ -17,6 +17,7 @@ from apps.members.forms import (
     PopulationForm,
     StatusChangeForm,
 )
+from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
 
@@ -31,7 +32,9 @@ def member_manage(request, slug, code):
         "status": StatusChangeForm(request.POST if posted == "status" else None, prefix="status"),
         "go_live": GoLiveForm(request.POST if posted == "go_live" else None, instance=participation,
                               prefix="go_live"),
-        "details": BodyDetailsForm(request.POST if posted == "details" else None, instance=body, prefix="details"),
+        # A copy: a rejected name must not show in the page's own heading.
+        "details": BodyDetailsForm(request.POST if posted == "details" else None,
+                                   instance=MemberBody.objects.get(pk=body.pk), prefix="details"),
         "population": PopulationForm(request.POST if posted == "population" else None, prefix="population"),
         "ownership": OwnershipForm(request.POST if posted == "ownership" else None, initial_rows=held,
                                    prefix="ownership"),

@@ -29,7 +29,7 @@ class ConsortiumQuerySet(models.QuerySet):
         return self.filter(pk__in=access.readable_consortia)
 
 
-class Consortium(TimeStampedModel):
+class Consortium(AuditScoped, TimeStampedModel):
     class Kind(models.TextChoices):
         VOLUNTARY = "voluntary", _("Voluntary council (任意協議会)")
         PARTIAL_AFFAIRS = "partial_affairs", _("Partial-affairs association (一部事務組合)")
@@ -65,6 +65,9 @@ class Consortium(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.pk]
 
 
 class MemberBodyQuerySet(models.QuerySet):

@@ -117,3 +117,18 @@ def body_population_refresh(*, body: MemberBody) -> None:
     body.population = latest.population if latest else None
     body.population_as_of = latest.as_of if latest else None
     MemberBody.objects.filter(pk=body.pk).update(population=body.population, population_as_of=body.population_as_of)
+
+
+def consortium_update(*, consortium: Consortium, fields: dict) -> Consortium:
+    for name, value in fields.items():
+        setattr(consortium, name, value)
+    consortium.full_clean()
+    consortium.save()
+    return consortium
+
+
+def consortium_comparison_publish(*, consortium: Consortium, published: bool) -> Consortium:
+    """Show (or stop showing) the named side-by-side comparison to every member's users."""
+    consortium.comparison_published = published
+    consortium.save(update_fields=["comparison_published", "updated_at"])
+    return consortium

@@ -124,6 +124,8 @@ EXPECTED = {
     "import_bodies_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "import_costs_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "member_add": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "consortium_settings": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "business_systems": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "member_manage": (lambda w: {"slug": "a", "code": w["x"].code}, MANAGE_PAGE),
     "body_detail": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
     "body_costs": (lambda w: {"code": w["x"].code}, BODY_X_PAGE),
