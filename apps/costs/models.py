@@ -138,6 +138,8 @@ class SurveyResponse(TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.EDITING)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     submitted_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Why the secretariat returned the answer, for the town to see; kept until the next review.
+    review_note = models.TextField(_("note from the secretariat"), blank=True)
 
     class Meta:
         verbose_name = _("survey response")

@@ -166,16 +166,48 @@ def cost_summaries_refresh(*, body_ids, fiscal_years) -> int:
     return len(totals)
 
 
-def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: str, by) -> SurveyResponse:
-    """Move a body's response: submit (staff), accept or return for changes (secretariat)."""
+def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: str, by,
+                        note: str = "") -> SurveyResponse:
+    """Move a body's response: submit (staff), accept or return for changes (secretariat),
+    with the secretariat's ``note`` saying why when it returns one."""
     response, _created = SurveyResponse.objects.get_or_create(survey_round=survey_round, body=body)
     if survey_round.status == SurveyRound.Status.LOCKED:
         raise ValidationError(_("The survey round is locked."))
     response.status = status
     if status == SurveyResponse.Status.SUBMITTED:
         response.submitted_at, response.submitted_by = timezone.now(), by
+    else:
+        response.review_note = note.strip()
     response.save()
     return response
+
+
+def survey_response_notify(*, response: SurveyResponse, url: str) -> int:
+    """Tell the other side: a submission to the council's secretariat, an acceptance or a
+    return (with its note) to the body's staff. The number of addresses written to; a
+    failing mail server does not undo the answer, which is already saved."""
+    survey_round = response.survey_round
+    if response.status == SurveyResponse.Status.SUBMITTED:
+        to = RoleAssignment.objects.filter(consortium=survey_round.consortium, role=Role.SECRETARIAT)
+        template = "survey_submitted"
+    else:
+        to = RoleAssignment.objects.filter(body=response.body, role=Role.STAFF)
+        template = "survey_reviewed"
+    addresses = sorted(set(to.filter(user__is_active=True).exclude(user__email="")
+                           .values_list("user__email", flat=True)))
+    if not addresses:
+        return 0
+    context = {"response": response, "survey_round": survey_round, "consortium": survey_round.consortium,
+               "body": response.body, "url": url,
+               "total": BodyYearCost.objects.filter(body=response.body, fiscal_year=survey_round.fiscal_year)
+               .values_list("total", flat=True).first()}
+    message = EmailMultiAlternatives(render_to_string(f"emails/{template}_subject.txt", context).strip(),
+                                     render_to_string(f"emails/{template}.txt", context), to=addresses)
+    try:
+        message.send()
+    except OSError:
+        return 0
+    return len(addresses)
 
 
 def consortium_scope_set(*, consortium: Consortium, systems) -> None:

@@ -35,8 +35,8 @@ def act(client, survey_round, action, **data):
                        {"action": action, **data})
 
 
-def user_with_address(role, body, email, *, is_active=True):
-    user = user_with_role(role, body=body)
+def user_with_address(role, body, email, *, is_active=True, consortium=None):
+    user = user_with_role(role, body=body, consortium=consortium)
     user.email, user.is_active = email, is_active
     user.save()
     return user
@@ -192,3 +192,32 @@ def test_the_secretariat_import_names_the_rows_of_a_locked_year_and_writes_nothi
     assert errors == [(2, "団体コード"), (3, "団体コード")]
     assert "確定済み" in response.context["report"].errors[0].reason
     assert list(CostRecord.objects.values_list("amount", flat=True)) == [1_000]
+
+
+def test_a_submission_reaches_the_secretariat_and_a_return_tells_the_town_what_to_correct(client, council):
+    body = member_of(council, name="伊奈町", cost=2_500_000, fiscal_year=2026)
+    staff = user_with_address(Role.STAFF, body, "it@town.ina.example")
+    secretariat = user_with_address(Role.SECRETARIAT, None, "jimukyoku@council.example", consortium=council)
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    respond = reverse("survey_response", args=[body.code, survey_round.pk])
+    client.force_login(staff)
+    client.post(respond, {"action": "submit"})
+    [submitted] = mail.outbox
+    assert submitted.to == ["jimukyoku@council.example"] and "伊奈町から令和8年度" in submitted.subject
+    assert "2,500,000 円" in submitted.body
+    assert reverse("survey_round_detail", args=["saitama", survey_round.pk]) in submitted.body
+    client.force_login(secretariat)
+    client.post(respond, {"action": "return", "note": "保守費が前年の10倍です。千円単位の誤りでは？"})
+    returned = mail.outbox[1]
+    assert returned.to == ["it@town.ina.example"] and "修正のお願い" in returned.subject
+    assert "保守費が前年の10倍です" in returned.body
+    client.force_login(staff)
+    page = client.get(reverse("body_costs", args=[body.code]) + "?fy=2026").content.decode()
+    assert "保守費が前年の10倍です" in page
+    client.post(respond, {"action": "submit"})
+    client.force_login(secretariat)
+    client.post(respond, {"action": "accept"})
+    accepted = mail.outbox[-1]
+    assert "受理しました" in accepted.subject and accepted.to == ["it@town.ina.example"]
+    assert SurveyResponse.objects.get().review_note == ""
