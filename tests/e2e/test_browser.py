@@ -78,3 +78,44 @@ def test_the_secretariat_reviews_the_procurement_and_the_customisation_register(
     register = page.inner_text("main")
     assert "住民票の写しの独自様式" in register and "不承認" in register
     screenshot("secretariat-customisations")
+
+
+def test_a_town_uploads_its_sheet_and_the_secretariat_returns_it_with_a_note(page, demo, screenshot, tmp_path):
+    from openpyxl import load_workbook
+
+    log_in(page, demo, "ina-staff")
+    page.goto(f"{demo}/bodies/113018/costs/?fy=2026")
+    page.click("text=ファイルから取込")
+    with page.expect_download() as download:
+        page.click("text=Excel (XLSX)")
+    with open(download.value.path(), "rb") as downloaded:  # saved without an extension
+        sheet = load_workbook(downloaded)
+    rows = list(sheet.active.iter_rows(min_row=2, values_only=True))
+    assert rows and all(row[0] == "113018" for row in rows)  # one row per system in scope, the town's own
+    sheet.active["E2"] = "3,210,000"
+    filled = tmp_path / "令和8年度_伊奈町.xlsx"
+    sheet.save(filled)
+    page.set_input_files("input[name=file]", str(filled))
+    page.click("button:has-text('ファイルを確認')")
+    screenshot("member-upload-preview")
+    page.click("button:has-text('取込を実行')")
+    page.wait_for_url("**/bodies/113018/costs/?fy=2026")
+    assert "3,210,000" in page.inner_text("main table")
+    page.click("button:has-text('確認依頼')")
+    page.wait_for_load_state()
+
+    page.context.clear_cookies()
+    log_in(page, demo, "jimukyoku")
+    page.goto(f"{demo}/c/saitama/surveys/")
+    page.click("text=令和8年度")
+    row = page.locator("tr", has_text="伊奈町")
+    assert "3,210,000" in row.inner_text() and "伊奈町 情報担当" in row.inner_text()  # who submitted
+    screenshot("secretariat-survey-round")
+    row.locator("input[name=note]").fill("ソフトウェア費は千円単位ではありませんか")
+    row.locator("button[value=return]").click()
+    page.wait_for_load_state()
+
+    page.context.clear_cookies()
+    log_in(page, demo, "ina-staff")
+    page.goto(f"{demo}/bodies/113018/costs/?fy=2026")
+    assert "ソフトウェア費は千円単位ではありませんか" in page.inner_text("main")
