@@ -61,3 +61,9 @@ def customisation_totals(customisations: QuerySet[Customisation]) -> list[dict]:
             .order_by("scope", "payer"))
     return [{**row, "scope_label": Customisation.Scope(row["scope"]).label,
              "payer_label": Customisation.Payer(row["payer"]).label} for row in rows]
+
+
+def signature_progress(*, agreement: Agreement) -> tuple[int, int]:
+    """(signed, asked) for an agreement under review."""
+    signatures = agreement.signatures.all()
+    return signatures.filter(signed_on__isnull=False).count(), signatures.count()

@@ -61,3 +61,9 @@ def body_open_actions(*, body: MemberBody, user=None) -> list[ActionItem]:
     if user is not None:
         actions = actions.filter(meeting__in=Meeting.objects.for_user(user).values("pk"))
     return list(actions.select_related("meeting", "meeting__consortium").order_by("due_on", "id"))
+
+
+def overdue_actions(*, consortium: Consortium, today: datetime.date) -> list[ActionItem]:
+    """The council's open action items past their due date, oldest due first."""
+    return list(ActionItem.objects.filter(meeting__consortium=consortium, done_on__isnull=True, due_on__lt=today)
+                .select_related("meeting", "owner").order_by("due_on", "id"))

@@ -38,15 +38,6 @@ def consortium_list(request):
     })
 
 
-def consortium_dashboard(request, slug):
-    consortium = consortium_for(request, slug)
-    return render(request, "members/consortium_dashboard.html", {
-        "consortium": consortium,
-        "summary": selectors.consortium_summary(consortium=consortium),
-        "access": access_for(request.user),
-    })
-
-
 def member_list(request, slug):
     consortium = consortium_for(request, slug)
     manages = access_for(request.user).manages(consortium.pk)

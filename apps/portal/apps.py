@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    """A member body's page: what every other app knows about one body, in one place.
+    """The overview pages: a member body's page and a council's dashboard — what every
+    other app knows about one body or one council, in one place.
 
-    It sits at the top of the import order (like reports), so it may read members,
-    costs and allocation through their selectors.
+    It sits at the top of the import order (like reports), so it may read the other apps
+    through their selectors.
     """
 
     name = "apps.portal"

@@ -1,12 +1,20 @@
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
-from apps.allocation.models import AllocationPlan, PlanMember
-from apps.allocation.selectors import MemberShare, published_shares
 from django.db.models import Q, QuerySet
 
-from apps.members.models import MemberBody, consortia_of
+from apps.agreements.models import Agreement, Contract
+from apps.agreements.selectors import current_agreement, signature_progress
+from apps.agreements.services import contracts_due_for_renewal
+from apps.allocation.models import AllocationPlan, PlanMember
+from apps.allocation.selectors import MemberShare, published_shares
+from apps.costs.models import SurveyRound
+from apps.costs.selectors import SurveyProgress, survey_rounds_progress
+from apps.meetings.models import ActionItem, Meeting
+from apps.meetings.selectors import next_meeting, overdue_actions
+from apps.members.models import Consortium, MemberBody, consortia_of
 from apps.reports.models import Kind, Report
 
 
@@ -36,3 +44,35 @@ def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]
             .filter(Q(kind=Kind.BRIEFING, body=body)
                     | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=consortia_of(body.pk)))
             .select_related("consortium", "body")[:limit])
+
+
+@dataclass(frozen=True)
+class CouncilAttention:
+    """What the secretariat has to act on, across the council's work."""
+
+    open_surveys: list[tuple[SurveyRound, SurveyProgress]]
+    next_meeting: Meeting | None
+    overdue_actions: list[ActionItem]
+    agreement_under_review: Agreement | None
+    signatures: tuple[int, int]  # (signed, asked) on that agreement
+    renewals: list[Contract]
+
+    @property
+    def anything(self) -> bool:
+        return bool(self.open_surveys or self.next_meeting or self.overdue_actions or self.agreement_under_review
+                    or self.renewals)
+
+
+def council_attention(*, consortium: Consortium, today: datetime.date) -> CouncilAttention:
+    current = current_agreement(consortium=consortium)
+    under_review = current if current and current.status == Agreement.Status.UNDER_REVIEW else None
+    return CouncilAttention(
+        open_surveys=[(survey_round, progress)
+                      for survey_round, progress in survey_rounds_progress(consortium=consortium)
+                      if survey_round.status == SurveyRound.Status.OPEN],
+        next_meeting=next_meeting(consortium=consortium),
+        overdue_actions=overdue_actions(consortium=consortium, today=today),
+        agreement_under_review=under_review,
+        signatures=signature_progress(agreement=under_review) if under_review else (0, 0),
+        renewals=list(contracts_due_for_renewal(consortium=consortium, today=today)),
+    )

@@ -1,4 +1,5 @@
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
 from apps.accounts.access import access_for
 from apps.costs.selectors import body_cost_years, body_survey_rounds
@@ -6,7 +7,19 @@ from apps.agreements import selectors as agreements
 from apps.agreements.models import Agreement
 from apps.meetings import selectors as meetings
 from apps.members import selectors as members
-from apps.portal.selectors import body_published_shares, body_reports
+from apps.members.views import consortium_for
+from apps.portal.selectors import body_published_shares, body_reports, council_attention
+
+
+def consortium_dashboard(request, slug):
+    """A council's first page: its members, and what the secretariat has to act on."""
+    consortium = consortium_for(request, slug)
+    return render(request, "portal/consortium_dashboard.html", {
+        "consortium": consortium,
+        "summary": members.consortium_summary(consortium=consortium),
+        "attention": council_attention(consortium=consortium, today=timezone.localdate()),
+        "access": access_for(request.user),
+    })
 
 
 def body_detail(request, code):
