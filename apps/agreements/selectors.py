@@ -3,6 +3,8 @@ member portal). Each returns a queryset already joined for what its readers prin
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.agreements.models import Agreement, Contract, Customisation, Signature
@@ -67,3 +69,9 @@ def signature_progress(*, agreement: Agreement) -> tuple[int, int]:
     """(signed, asked) for an agreement under review."""
     signatures = agreement.signatures.all()
     return signatures.filter(signed_on__isnull=False).count(), signatures.count()
+
+
+def contracts_due_for_renewal(*, consortium: Consortium, today: datetime.date) -> QuerySet[Contract]:
+    """Contracts whose renewal reminder has started (``notice_days`` before the end) and
+    that have not ended yet, soonest end first; what a reminder task would send."""
+    return Contract.objects.filter(consortium=consortium).due_for_renewal(today).select_related("body")

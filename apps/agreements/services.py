@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import Max, QuerySet
+from django.db.models import Max
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -174,12 +174,6 @@ def contract_save(*, contract: Contract, sla_formset=None) -> Contract:
         sla_formset.instance = contract
         sla_formset.save()
     return contract
-
-
-def contracts_due_for_renewal(*, consortium: Consortium, today: datetime.date) -> QuerySet[Contract]:
-    """Contracts whose renewal reminder has started (``notice_days`` before the end) and
-    that have not ended yet, soonest end first; what a reminder task would send."""
-    return Contract.objects.filter(consortium=consortium).due_for_renewal(today).select_related("body")
 
 
 # The customisation register. The agreement's principle is no customisation: every

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from apps.agreements.models import Agreement, Contract
-from apps.agreements.selectors import current_agreement, signature_progress
-from apps.agreements.services import contracts_due_for_renewal
+from apps.agreements.selectors import contracts_due_for_renewal, current_agreement, signature_progress
 from apps.allocation.models import AllocationPlan, PlanMember
 from apps.allocation.selectors import MemberShare, published_shares
 from apps.costs.models import SurveyRound

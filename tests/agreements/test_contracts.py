@@ -40,19 +40,19 @@ def test_contracts_are_due_for_renewal_from_their_notice_period_until_they_end(c
     ending = contract(consortium, ina, ends_on=datetime.date(2027, 3, 31))  # reminder from 2026-10-02
     contract(consortium, miyoshi)  # ends in 2031
     contract(consortium, ends_on=datetime.date(2026, 9, 30), starts_on=datetime.date(2021, 10, 1))  # ended
-    due = lambda today: list(services.contracts_due_for_renewal(consortium=consortium, today=today))  # noqa: E731
+    due = lambda today: list(selectors.contracts_due_for_renewal(consortium=consortium, today=today))  # noqa: E731
     assert due(datetime.date(2026, 10, 1)) == []
     assert due(datetime.date(2026, 10, 2)) == [ending]
     assert due(datetime.date(2027, 3, 31)) == [ending]
     assert due(datetime.date(2027, 4, 1)) == []
-    assert services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2026, 10, 2)).get(
+    assert selectors.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2026, 10, 2)).get(
     ).remind_from == datetime.date(2026, 10, 2)
 
 
 def test_a_shorter_notice_period_starts_the_reminder_later(consortium, ina):
     contract(consortium, ina, ends_on=datetime.date(2027, 3, 31), notice_days=30)
-    assert not services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 2, 28)).exists()
-    assert services.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 3, 1)).exists()
+    assert not selectors.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 2, 28)).exists()
+    assert selectors.contracts_due_for_renewal(consortium=consortium, today=datetime.date(2027, 3, 1)).exists()
 
 
 def test_members_see_their_own_and_bulk_contracts_but_not_another_bodys(consortium, ina, miyoshi):
