@@ -10,7 +10,7 @@ class CostsConfig(AppConfig):
         # Every create, change and delete of these is kept in the audit trail.
         from auditlog.registry import auditlog
 
-        from apps.costs.models import CostRecord, SurveyRound
+        from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
 
-        for model in (CostRecord, SurveyRound,):
+        for model in (CostRecord, SurveyRound, SurveyResponse):
             auditlog.register(model)

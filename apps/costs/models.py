@@ -124,7 +124,7 @@ class BodyYearCost(models.Model):
         constraints = [models.UniqueConstraint(fields=["body", "fiscal_year"], name="one_summary_per_year")]
 
 
-class SurveyResponse(TimeStampedModel):
+class SurveyResponse(AuditScoped, TimeStampedModel):
     """One body's answer to one survey round: edited by its staff, then submitted for
     the secretariat's review, then accepted."""
 
@@ -145,3 +145,6 @@ class SurveyResponse(TimeStampedModel):
         verbose_name = _("survey response")
         verbose_name_plural = _("survey responses")
         constraints = [models.UniqueConstraint(fields=["survey_round", "body"], name="one_response_per_round")]
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.survey_round.consortium_id]

@@ -10,7 +10,7 @@ class MembersConfig(AppConfig):
         # Every create, change and delete of these is kept in the audit trail.
         from auditlog.registry import auditlog
 
-        from apps.members.models import Consortium, MemberBody, PopulationRecord, Participation
+        from apps.members.models import Consortium, MemberBody, OwnershipProfile, PopulationRecord, Participation
 
-        for model in (Consortium, MemberBody, PopulationRecord, Participation,):
+        for model in (Consortium, MemberBody, PopulationRecord, Participation, OwnershipProfile):
             auditlog.register(model)

@@ -264,7 +264,7 @@ class Holding(models.TextChoices):
     SERVICE = "service", _("Used as a service (利用)")
 
 
-class OwnershipProfile(TimeStampedModel):
+class OwnershipProfile(AuditScoped, TimeStampedModel):
     """For one asset of one body in one consortium: owned or used, before and after."""
 
     participation = models.ForeignKey(Participation, on_delete=models.CASCADE, related_name="ownership")
@@ -276,3 +276,6 @@ class OwnershipProfile(TimeStampedModel):
         verbose_name = _("ownership profile")
         verbose_name_plural = _("ownership profiles")
         constraints = [models.UniqueConstraint(fields=["participation", "asset"], name="one_holding_per_asset")]
+
+    def audit_consortium_ids(self) -> list[int]:
+        return [self.participation.consortium_id]

@@ -5,6 +5,7 @@ import datetime
 import io
 
 import pytest
+from auditlog.models import LogEntry
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -221,3 +222,7 @@ def test_a_submission_reaches_the_secretariat_and_a_return_tells_the_town_what_t
     accepted = mail.outbox[-1]
     assert "受理しました" in accepted.subject and accepted.to == ["it@town.ina.example"]
     assert SurveyResponse.objects.get().review_note == ""
+    trail = LogEntry.objects.get_for_object(SurveyResponse.objects.get()).order_by("timestamp")
+    assert [entry.changes_dict.get("status") for entry in trail][-2:] == [["editing", "submitted"],
+                                                                          ["submitted", "accepted"]]
+    assert trail.last().actor == secretariat

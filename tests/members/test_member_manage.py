@@ -85,6 +85,8 @@ def test_the_ownership_profile_is_set_asset_by_asset_and_half_a_row_is_refused(c
     assert participation.ownership.count() == 2
     post(client, ina, "ownership", {"printer_before": "owned", "printer_after": "owned"})
     assert list(participation.ownership.values_list("asset", flat=True)) == ["printer"]
+    deleted = LogEntry.objects.filter(action=LogEntry.Action.DELETE, content_type__model="ownershipprofile")
+    assert deleted.count() == 2  # the ownership profile's changes are in the audit trail
 
 
 def test_a_new_body_joins_with_its_details_and_a_known_one_by_its_code_alone(client, council):
