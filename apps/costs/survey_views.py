@@ -12,7 +12,16 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import access_for
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
+from apps.costs.models import SurveyResponse
 from apps.members.views import consortium_for
+
+
+# The round page's tabs: which members to list (a national council has hundreds).
+ANSWER_FILTERS = {
+    "submitted": lambda member: member.status == SurveyResponse.Status.SUBMITTED,
+    "unanswered": lambda member: member.status not in services.SUBMITTED_OR_ACCEPTED,
+    "accepted": lambda member: member.status == SurveyResponse.Status.ACCEPTED,
+}
 
 
 def survey_rounds(request, slug):
@@ -38,9 +47,13 @@ def survey_round_detail(request, slug, round_id):
     consortium = consortium_for(request, slug)
     survey_round = get_object_or_404(consortium.survey_rounds, pk=round_id)
     members, progress = selectors.survey_round_members(survey_round=survey_round)
+    shown = request.GET.get("answer", "")
+    if shown in ANSWER_FILTERS:
+        members = [member for member in members if ANSWER_FILTERS[shown](member)]
     manages = access_for(request.user).manages(consortium.pk)
     return render(request, "costs/survey_round_detail.html", {
         "consortium": consortium, "survey_round": survey_round, "members": members, "progress": progress,
+        "shown": shown,
         "manages": manages, "deadline_form": SurveyDeadlineForm(initial={"deadline": survey_round.deadline}),
     })
 
