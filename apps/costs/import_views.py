@@ -30,7 +30,8 @@ KINDS = {
         "title": gettext_lazy("Import current costs"),
         "parse": lambda data, name, consortium, params: importers.parse_costs(
             data, name, consortium=consortium, fiscal_year=params["fiscal_year"], unit=params["unit"]),
-        "apply": lambda parsed, consortium, params: importers.apply_costs(parsed, fiscal_year=params["fiscal_year"]),
+        "apply": lambda parsed, consortium, params: importers.apply_costs(parsed, fiscal_year=params["fiscal_year"],
+                                                                          consortium=consortium),
     },
 }
 

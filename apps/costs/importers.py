@@ -29,7 +29,7 @@ from apps.core.tabular import (
     parse_yen,
     read_table,
 )
-from apps.costs.services import cost_summaries_refresh
+from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import is_valid_code
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
@@ -313,9 +313,13 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
 
 
 @transaction.atomic
-def apply_costs(parsed: ParsedRows, *, fiscal_year: int) -> ImportResult:
+def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium | None = None) -> ImportResult:
+    """Write the rows; with ``consortium`` (the secretariat's import), a year the council
+    has no survey round for gets one, closed: the year's figures are then on its pages."""
     if not parsed.ok:
         raise ImportRefused(parsed.report)
+    if consortium is not None:
+        survey_round_ensure(consortium=consortium, fiscal_year=fiscal_year, status=SurveyRound.Status.CLOSED)
     result = ImportResult(rows=len(parsed.rows))
     body_ids = {row.body_id for row in parsed.rows}
     existing = {

@@ -78,10 +78,9 @@ def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
 
 
 def fiscal_years(*, consortium: Consortium) -> list[int]:
-    """Years with a survey round or any cost of a member, newest first."""
+    """Years with a survey round, newest first. Every year with figures has one: the
+    secretariat opens it, or importing the year's costs registers it (closed)."""
     years = set(SurveyRound.objects.filter(consortium=consortium).values_list("fiscal_year", flat=True))
-    years |= set(BodyYearCost.objects.filter(body__participations__consortium=consortium)
-                 .values_list("fiscal_year", flat=True).distinct())
     return sorted(years, reverse=True)
 
 

@@ -162,3 +162,16 @@ def test_the_template_has_the_japanese_headings_and_a_bom(client, consortium):
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     content = client.get(reverse("import_costs_template", args=["saitama"])).content
     assert content.startswith(b"\xef\xbb\xbf") and "団体コード" in content.decode("utf-8-sig")
+
+
+def test_importing_a_year_without_a_survey_registers_it_closed_and_shows_it_in_the_comparison(client, consortium):
+    ina = member_of(consortium)
+    run_costs = io.BytesIO(f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,5000\n".encode())
+    run_costs.name = "costs.csv"
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    url = reverse("import_costs", args=["saitama"])
+    preview = client.post(url, {"file": run_costs, "fiscal_year": 2023, "unit": "yen"})
+    client.post(url, {"token": preview.context["token"]})
+    assert consortium.survey_rounds.get().fiscal_year == 2023
+    assert consortium.survey_rounds.get().status == "closed"
+    assert client.get(reverse("cost_comparison", args=["saitama"])).context["years"] == [2023]

@@ -20,5 +20,5 @@ class Command(BaseCommand):
         run_import(
             self,
             parse=lambda: importers.parse_costs(data, file, consortium=target, fiscal_year=fiscal_year, unit=unit),
-            apply=lambda parsed: importers.apply_costs(parsed, fiscal_year=fiscal_year),
+            apply=lambda parsed: importers.apply_costs(parsed, fiscal_year=fiscal_year, consortium=target),
         )
