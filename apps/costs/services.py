@@ -4,6 +4,7 @@ rounds the secretariat opens, closes, locks and reminds members of."""
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -221,8 +222,10 @@ def business_system_add(*, consortium: Consortium, name_ja: str, name_en: str) -
     if catalogue_for(consortium=consortium).filter(name_ja=name_ja.strip()).exists():
         raise ValidationError({"name_ja": _("%(name)s is already in the catalogue.") % {"name": name_ja}})
     last = BusinessSystem.objects.aggregate(last=Max("sort_order"))["last"] or 0
+    taken = set(BusinessSystem.objects.filter(code__startswith=f"{consortium.slug}-").values_list("code", flat=True))
+    number = next(n for n in itertools.count(len(taken) + 1) if f"{consortium.slug}-{n}" not in taken)
     system = BusinessSystem.objects.create(
-        code=f"{consortium.slug}-{BusinessSystem.objects.filter(consortium=consortium).count() + 1}",
-        name_ja=name_ja.strip(), name_en=name_en.strip(), consortium=consortium, sort_order=last + 1)
+        code=f"{consortium.slug}-{number}", name_ja=name_ja.strip(), name_en=name_en.strip(), consortium=consortium,
+        sort_order=last + 1)
     system.in_scope_of.add(consortium)
     return system

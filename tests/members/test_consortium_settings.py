@@ -84,6 +84,10 @@ def test_a_council_adds_a_system_of_its_own_that_no_other_council_sees(client, c
     catalogued = client.post(url, {"form": "system", "system-name_ja": "文書管理", "system-name_en": "Documents"})
     assert "name_ja" in catalogued.context["system"].errors  # in the national catalogue already
     assert BusinessSystem.objects.filter(consortium=council).count() == 1
+    BusinessSystem.objects.filter(code=own.code).update(code="saitama-2")  # as if one had been removed
+    client.post(url, {"form": "system", "system-name_ja": "図書館", "system-name_en": "Library"})
+    codes = list(BusinessSystem.objects.filter(consortium=council).values_list("code", flat=True))
+    assert len(codes) == len(set(codes)) == 2  # a free code, not the one still in use
     other = ConsortiumFactory(slug="nara")
     plan = plan_create(consortium=other, name="案", fiscal_year=2026, cost_fiscal_year=2025,
                        population_basis_date=datetime.date(2025, 1, 1), pools=[])
