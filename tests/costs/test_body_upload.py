@@ -31,8 +31,9 @@ def town(client):
     survey_round = SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
     body = member_of(consortium, name="伊奈町")
     neighbour = member_of(consortium, name="三芳町")
-    client.force_login(user_with_role(Role.STAFF, body=body))
-    return {"consortium": consortium, "round": survey_round, "body": body, "neighbour": neighbour}
+    staff = user_with_role(Role.STAFF, body=body)
+    client.force_login(staff)
+    return {"consortium": consortium, "round": survey_round, "body": body, "neighbour": neighbour, "staff": staff}
 
 
 def upload(client, body, content: bytes, *, name="figures.csv", unit="yen"):
@@ -58,7 +59,8 @@ def test_staff_upload_their_figures_and_they_are_written_on_confirmation(client,
     assert written == {("resident_registry", "software"): 1_200_000, ("resident_registry", "maintenance"): 300_000,
                        ("family_register", "software"): 800_000}
     assert body.year_costs.get(fiscal_year=2025).total == 2_300_000
-    assert LogEntry.objects.get_for_objects(CostRecord.objects.all()).count() == 3
+    trail = LogEntry.objects.get_for_objects(CostRecord.objects.all())
+    assert trail.count() == 3 and {entry.actor for entry in trail} == {town["staff"]}
 
 
 def test_a_row_for_another_body_is_named_and_nothing_is_written(client, town):
