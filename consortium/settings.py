@@ -243,13 +243,22 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A consortium beat` (the compose "beat" service); with no broker, use
-# `python manage.py send_renewal_reminders` from cron instead.
+# `python manage.py send_renewal_reminders` and `send_survey_reminders` from cron instead.
 CELERY_BEAT_SCHEDULE = {
     "contract-renewal-reminders": {
         "task": "apps.agreements.tasks.send_renewal_reminders",
         "schedule": datetime.timedelta(days=1),
     },
+    "survey-deadline-reminders": {
+        "task": "apps.costs.tasks.send_survey_reminders",
+        "schedule": datetime.timedelta(days=1),
+    },
 }
+# The address users reach the app at, for links in e-mails that background tasks send
+# (no request to take it from).
+SITE_URL = env_str("CONSORTIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Members still to answer a survey are reminded this many days before its deadline.
+SURVEY_REMINDER_DAYS = (7, 1)
 
 # Sessions are written through to the database and read from each process's cache:
 # one query less on every page.

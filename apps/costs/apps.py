@@ -7,6 +7,8 @@ class CostsConfig(AppConfig):
     verbose_name = _("Costs")
 
     def ready(self) -> None:
+        from apps.costs import checks  # noqa: F401  (registers the deployment check)
+
         # Every create, change and delete of these is kept in the audit trail.
         from auditlog.registry import auditlog
 

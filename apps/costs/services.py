@@ -7,11 +7,13 @@ import datetime
 import itertools
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Max, Sum
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -101,7 +103,7 @@ class Reminder:
     error: str = ""
 
 
-def survey_round_remind(*, survey_round: SurveyRound, body_url) -> Reminder:
+def survey_round_remind(*, survey_round: SurveyRound, body_url, now: datetime.datetime | None = None) -> Reminder:
     """E-mail the staff of every member that has not yet submitted: one message per body,
     to its own staff (a town never sees another's addresses), with the link to its own
     figures (``body_url(body)``). Mayors are not written to: the survey is staff work."""
@@ -129,7 +131,7 @@ def survey_round_remind(*, survey_round: SurveyRound, body_url) -> Reminder:
         get_connection().send_messages(messages)
     except OSError as error:
         return Reminder(0, 0, str(error))
-    SurveyRound.objects.filter(pk=survey_round.pk).update(reminded_at=timezone.now())
+    SurveyRound.objects.filter(pk=survey_round.pk).update(reminded_at=now or timezone.now())
     return Reminder(bodies=len(messages), addresses=sum(len(m.to) for m in messages))
 
 
@@ -229,3 +231,22 @@ def business_system_add(*, consortium: Consortium, name_ja: str, name_en: str) -
         sort_order=last + 1)
     system.in_scope_of.add(consortium)
     return system
+
+
+def survey_deadline_reminders_send(*, today: datetime.date) -> list[tuple[SurveyRound, Reminder]]:
+    """The daily task: remind the members still to answer an open survey whose deadline is
+    ``SURVEY_REMINDER_DAYS`` away; a round already reminded today (by hand or by an earlier
+    run) is not reminded again."""
+    due = [today + datetime.timedelta(days=days) for days in settings.SURVEY_REMINDER_DAYS]
+    as_of = timezone.make_aware(datetime.datetime.combine(today, timezone.localtime().time()))  # --today runs too
+    sent = []
+    for survey_round in (SurveyRound.objects.filter(status=SurveyRound.Status.OPEN, deadline__in=due)
+                         .select_related("consortium")):
+        if survey_round.reminded_at and timezone.localtime(survey_round.reminded_at).date() == today:
+            continue
+        year = survey_round.fiscal_year
+        reminder = survey_round_remind(
+            survey_round=survey_round, now=as_of,
+            body_url=lambda body, year=year: f"{settings.SITE_URL}{reverse('body_costs', args=[body.code])}?fy={year}")
+        sent.append((survey_round, reminder))
+    return sent

@@ -7,11 +7,14 @@ import io
 import pytest
 from auditlog.models import LogEntry
 from django.core import mail
+from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from apps.accounts.models import Role
+from apps.costs.checks import site_url_set
+from apps.costs.tasks import send_survey_reminders
 from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import ParticipationStatus
 from tests.factories import ConsortiumFactory, add_cost, member_of, user_with_role
@@ -228,3 +231,24 @@ def test_a_submission_reaches_the_secretariat_and_a_return_tells_the_town_what_t
     assert [entry.changes_dict.get("status") for entry in trail][-2:] == [["editing", "submitted"],
                                                                           ["submitted", "accepted"]]
     assert trail.last().actor == secretariat
+
+
+def test_the_daily_task_reminds_a_week_and_a_day_before_the_deadline_once_a_day(council, settings):
+    settings.SITE_URL = "https://kyogikai.example.jp"
+    waiting = member_of(council, name="伊奈町")
+    user_with_address(Role.STAFF, waiting, "it@town.ina.example")
+    survey_round = SurveyRound.objects.create(consortium=council, fiscal_year=2026,
+                                              deadline=datetime.date(2026, 12, 25))
+    for day in ("2026-12-17", "2026-12-18", "2026-12-18", "2026-12-20", "2026-12-24", "2026-12-25"):
+        call_command("send_survey_reminders", today=datetime.date.fromisoformat(day), stdout=io.StringIO())
+    assert len(mail.outbox) == 2  # on the 18th (once, though run twice) and on the 24th
+    assert f"https://kyogikai.example.jp/bodies/{waiting.code}/costs/?fy=2026" in mail.outbox[0].body
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.CLOSED)
+    assert send_survey_reminders() == 0
+
+
+def test_the_deployment_check_asks_for_the_sites_address(settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+    assert [warning.id for warning in site_url_set(None)] == ["costs.W001"]
+    settings.SITE_URL = "https://kyogikai.example.jp"
+    assert site_url_set(None) == []
