@@ -59,7 +59,7 @@ def test_weak_passwords_are_refused():
 
 
 PRODUCTION = {"DJANGO_DEBUG": "false", "DJANGO_SECRET_KEY": "x" * 50 + "-not-a-real-key-0123456789",
-              "DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp"}
+              "DJANGO_ALLOWED_HOSTS": "kyogikai.example.jp", "CONSORTIUM_SITE_URL": "https://kyogikai.example.jp"}
 
 
 def test_production_settings_pass_the_deployment_check():
