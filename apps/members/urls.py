@@ -4,7 +4,6 @@ from apps.members import member_views, people, settings_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("c/", views.consortium_list, name="consortium_list"),
     path("c/<slug:slug>/settings/", settings_views.consortium_settings, name="consortium_settings"),
     path("c/<slug:slug>/members/", views.member_list, name="member_list"),
     path("c/<slug:slug>/members/add/", member_views.member_add, name="member_add"),

@@ -31,13 +31,6 @@ def home(request):
     return redirect("consortium_list")
 
 
-def consortium_list(request):
-    return render(request, "members/consortium_list.html", {
-        "consortia": selectors.consortium_list(user=request.user),
-        "access": access_for(request.user),
-    })
-
-
 def member_list(request, slug):
     consortium = consortium_for(request, slug)
     manages = access_for(request.user).manages(consortium.pk)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from apps.agreements.models import Agreement, Contract
 from apps.agreements.selectors import contracts_due_for_renewal, current_agreement, signature_progress
@@ -13,7 +13,7 @@ from apps.costs.models import SurveyRound
 from apps.costs.selectors import SurveyProgress, survey_rounds_progress
 from apps.meetings.models import ActionItem, Meeting
 from apps.meetings.selectors import next_meeting, overdue_actions
-from apps.members.models import Consortium, MemberBody, consortia_of
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
 from apps.reports.models import Kind, Report
 
 
@@ -75,3 +75,35 @@ def council_attention(*, consortium: Consortium, today: datetime.date) -> Counci
         signatures=signature_progress(agreement=under_review) if under_review else (0, 0),
         renewals=list(contracts_due_for_renewal(consortium=consortium, today=today)),
     )
+
+
+@dataclass(frozen=True)
+class CouncilRow:
+    """One line of the table of shared projects (the Nara slides' list): who is in which
+    group, since when, for how many business systems."""
+
+    consortium: Consortium
+    members: list[MemberBody]  # those that have not withdrawn, by code
+    withdrawn: int
+    first_go_live: datetime.date | None
+    systems: int
+
+
+def council_table(*, user) -> list[CouncilRow]:
+    """Every council the user may see, in three queries whatever their number."""
+    consortia = list(Consortium.objects.for_user(user).distinct().order_by("name")
+                     .annotate(systems=Count("business_systems", distinct=True)))
+    participations = (Participation.objects.filter(consortium__in=consortia).select_related("body")
+                      .order_by("body__code"))
+    by_consortium: dict[int, list[Participation]] = {consortium.pk: [] for consortium in consortia}
+    for participation in participations:
+        by_consortium[participation.consortium_id].append(participation)
+    rows = []
+    for consortium in consortia:
+        joined = by_consortium[consortium.pk]
+        staying = [p for p in joined if p.status != ParticipationStatus.WITHDRAWN]
+        go_lives = [p.actual_go_live for p in staying if p.actual_go_live]
+        rows.append(CouncilRow(consortium=consortium, members=[p.body for p in staying],
+                               withdrawn=len(joined) - len(staying), first_go_live=min(go_lives, default=None),
+                               systems=consortium.systems))
+    return rows

@@ -8,7 +8,12 @@ from apps.agreements.models import Agreement
 from apps.meetings import selectors as meetings
 from apps.members import selectors as members
 from apps.members.views import consortium_for
-from apps.portal.selectors import body_published_shares, body_reports, council_attention
+from apps.portal.selectors import body_published_shares, body_reports, council_attention, council_table
+
+
+def consortium_list(request):
+    """The councils the user may see, as a table of shared projects."""
+    return render(request, "portal/consortium_list.html", {"rows": council_table(user=request.user)})
 
 
 def consortium_dashboard(request, slug):
