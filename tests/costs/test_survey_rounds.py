@@ -221,6 +221,7 @@ def test_a_submission_reaches_the_secretariat_and_a_return_tells_the_town_what_t
     client.force_login(staff)
     page = client.get(reverse("body_costs", args=[body.code]) + "?fy=2026").content.decode()
     assert "保守費が前年の10倍です" in page
+    assert "保守費が前年の10倍です" in client.get(reverse("body_detail", args=[body.code])).content.decode()
     client.post(respond, {"action": "submit"})
     client.force_login(secretariat)
     client.post(respond, {"action": "accept"})
