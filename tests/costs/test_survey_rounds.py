@@ -79,6 +79,10 @@ def test_the_pages_show_who_has_answered_and_leave_out_withdrawn_members(client,
                     "毛呂山町": ("editing", 3_000_000), "越生町": ("", 4_000_000)}
     page = detail.content.decode()
     assert "1 件受理、1 件確認待ち、未回答 2 団体（構成団体 4 団体）" in page and "離脱町" not in page
+    silent.contact = "総務課 情報係 0494-00-0000"
+    silent.save()
+    assert "総務課 情報係 0494-00-0000" in client.get(  # whom to call about a missing answer
+        reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
     waiting = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk]) + "?answer=unanswered")
     assert [m.participation.body.name for m in waiting.context["members"]] == ["毛呂山町", "越生町"]
 
