@@ -135,20 +135,22 @@ def survey_response(request, code, round_id):
         status = SurveyResponse.Status.ACCEPTED if action == "accept" else SurveyResponse.Status.EDITING
     else:
         raise PermissionDenied
+    response = None
     try:
         response = services.survey_response_set(survey_round=survey_round, body=body, status=status,
                                                  by=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-    else:
+    body_page = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
+    if response is not None:
+        # The secretariat is sent to review it; the town, to its figures.
         to_review = reverse("survey_round_detail", args=[survey_round.consortium.slug, survey_round.pk])
-        to_fix = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
         services.survey_response_notify(response=response, url=request.build_absolute_uri(
-            to_review if status == SurveyResponse.Status.SUBMITTED else to_fix))
+            to_review if status == SurveyResponse.Status.SUBMITTED else body_page))
     # Back where the button was: the body's page, or the round's page (``next``, local only).
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
+        back = body_page
     return redirect(back)
 
 

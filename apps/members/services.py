@@ -53,13 +53,18 @@ def participation_go_live_set(*, participation: Participation, planned: datetime
     return participation
 
 
-def body_update(*, body: MemberBody, fields: dict) -> MemberBody:
-    """The body's own details (shared by every council it belongs to), validated as a whole."""
+def _save_validated(instance, fields: dict):
+    """Set the fields, validate the whole row (a ValidationError names the field), save."""
     for name, value in fields.items():
-        setattr(body, name, value)
-    body.full_clean()
-    body.save()
-    return body
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def body_update(*, body: MemberBody, fields: dict) -> MemberBody:
+    """The body's own details (shared by every council it belongs to)."""
+    return _save_validated(body, fields)
 
 
 @transaction.atomic
@@ -120,11 +125,7 @@ def body_population_refresh(*, body: MemberBody) -> None:
 
 
 def consortium_update(*, consortium: Consortium, fields: dict) -> Consortium:
-    for name, value in fields.items():
-        setattr(consortium, name, value)
-    consortium.full_clean()
-    consortium.save()
-    return consortium
+    return _save_validated(consortium, fields)
 
 
 def consortium_comparison_publish(*, consortium: Consortium, published: bool) -> Consortium:
