@@ -2,7 +2,8 @@
 
 - a mayor briefing against a minimal one-page WeasyPrint document, and beside them the
   briefing's empty page frame (its page rules, running heads, page numbers and both font
-  faces around one line): the share of the time that no content can remove;
+  faces around one line) and its words alone (no table, no chart): the share of the time
+  that no content can remove, and what its text costs before any figure is laid out;
 - the side-by-side report of a national-scale consortium against WeasyPrint rendering a
   plain HTML table of the same rows and columns;
 - a batch of briefings through real Celery workers, 2 processes against 1;
@@ -73,6 +74,10 @@ def timed_against(*functions, repeats: int) -> tuple[Timing, ...]:
 # The briefing's own template with its content replaced by one line.
 FRAME_ONLY = engines["django"].from_string(
     '{% extends "reports/pdf/briefing.html" %}{% block body %}<p>{{ body.name }}長 様　ご説明資料</p>{% endblock %}')
+# The briefing's words alone: every heading, sentence and list item, without its
+# table of figures and its chart.
+WORDS_ONLY = engines["django"].from_string(
+    '{% extends "reports/pdf/briefing.html" %}{% block figures %}{% endblock %}{% block chart %}{% endblock %}')
 
 
 @dataclass(frozen=True)
@@ -80,6 +85,7 @@ class BriefingFigures:
     briefing: Timing
     html: Timing  # the briefing's data read and its template filled, no PDF
     frame: Timing
+    words: Timing
     minimal: Timing
     pages: int
 
@@ -97,9 +103,11 @@ def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> BriefingFigure
                                     plan=plan, body=body, options=options)
 
     with override("ja"):
-        frame_html = FRAME_ONLY.render(briefing_context(consortium=plan.consortium, body=body, plan=plan,
-                                                        fiscal_year=plan.cost_fiscal_year, options=options))
-    timings = timed_against(briefing, html, lambda: pdf.html_to_pdf(frame_html), lambda: pdf.html_to_pdf(MINIMAL_HTML),
+        context = briefing_context(consortium=plan.consortium, body=body, plan=plan, fiscal_year=plan.cost_fiscal_year,
+                                   options=options)
+        frame_html, words_html = FRAME_ONLY.render(context), WORDS_ONLY.render(context)
+    timings = timed_against(briefing, html, lambda: pdf.report_to_pdf(frame_html),
+                            lambda: pdf.report_to_pdf(words_html), lambda: pdf.html_to_pdf(MINIMAL_HTML),
                             repeats=repeats)
     return BriefingFigures(*timings, pages=_pages(briefing()))
 

@@ -45,7 +45,7 @@ def render_html(*, kind: str, consortium: Consortium, fiscal_year: int, plan: Al
 
 
 def render_pdf(**kwargs) -> bytes:
-    return pdf.html_to_pdf(render_html(**kwargs))
+    return pdf.report_to_pdf(render_html(**kwargs))
 
 
 def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested_by, plan=None, body=None,

@@ -3,7 +3,11 @@
 
 import pytest
 
-from apps.reports import bench
+from django.utils.translation import override
+
+from apps.reports import bench, services
+from apps.reports.models import Kind
+from apps.reports.selectors import Options, briefing_context
 
 pytestmark = pytest.mark.django_db
 
@@ -11,15 +15,29 @@ pytestmark = pytest.mark.django_db
 def test_the_briefing_and_its_baselines_are_all_timed_in_one_run(council):
     figures = bench.briefing_vs_minimal(plan=council["plan"], repeats=2)
     assert figures.pages == 1
-    timings = (figures.briefing, figures.html, figures.frame, figures.minimal)
+    timings = (figures.briefing, figures.html, figures.frame, figures.words, figures.minimal)
     assert all(timing.runs == 2 and timing.median_ms > 0 for timing in timings)
 
 
 def test_the_frame_baseline_is_the_briefing_page_setup_around_one_line(council):
     body = council["plan"].members.select_related("body").first().body
     html = bench.FRAME_ONLY.render({"body": body, "consortium": council["plan"].consortium, "made_on": "令和7年4月1日"})
-    assert "@top-left" in html and "counter(pages)" in html and "BIZUDGothic-Bold.ttf" in html
+    assert "@top-left" in html and "counter(pages)" in html
     assert f"{body.name}長 様" in html and "構成団体の削減率" not in html
+
+
+def test_the_words_baseline_is_the_briefing_without_its_table_and_chart(council):
+    plan = council["plan"]
+    body = plan.members.select_related("body").first().body
+    briefing = services.render_html(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
+                                    plan=plan, body=body, options=Options())
+    with override("ja"):
+        words = bench.WORDS_ONLY.render(briefing_context(consortium=plan.consortium, body=body, plan=plan,
+                                                         fiscal_year=plan.cost_fiscal_year, options=Options()))
+    for html in (briefing, words):
+        assert f"{body.name}長 様" in html and "按分の考え方" in html and "今後の予定と未了事項" in html
+    assert '<table class="figures">' in briefing and 'class="chart"' in briefing
+    assert "<table" not in words and 'class="chart"' not in words
 
 
 def test_the_side_by_side_is_timed_against_a_plain_table_of_the_same_rows(council):

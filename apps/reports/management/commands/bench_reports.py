@@ -63,6 +63,10 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  and the page frame alone (the briefing's page setup around one line, no data read): "
                     f"{figures.frame.median_ms:.0f} ms = {figures.frame.median_ms / minimal:.2f} × minimal")
+                self.stdout.write(
+                    f"  and its words alone as a PDF (every heading, sentence and list item; no table, no chart, "
+                    f"no data read): {figures.words.median_ms:.0f} ms = {figures.words.median_ms / minimal:.2f} × "
+                    f"minimal")
             # Before the national side-by-side: memory freed after that large render would
             # hide growth in the loop.
             if "memory" not in skip:
