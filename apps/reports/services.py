@@ -9,11 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.utils.translation import override
 from pypdf import PdfReader
 
@@ -48,8 +50,19 @@ def render_pdf(**kwargs) -> bytes:
     return pdf.report_to_pdf(render_html(**kwargs))
 
 
+def plan_year_check(*, plan: AllocationPlan | None, fiscal_year: int) -> None:
+    """A published plan's shares and savings were worked out from one year's current
+    costs: beside another year's costs its savings would not add up, and a briefing would
+    print the plan's figure under the other year's name."""
+    if plan is not None and plan.cost_fiscal_year != fiscal_year:
+        raise ValidationError({"fiscal_year": _(
+            "「%(plan)s」 was worked out from the current costs of fiscal year %(year)s: choose %(year)s, "
+            "or no plan.") % {"plan": plan.name, "year": plan.cost_fiscal_year}})
+
+
 def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested_by, plan=None, body=None,
                options: Options | None = None, batch: Batch | None = None, enqueue: bool = True) -> ReportJob:
+    plan_year_check(plan=plan, fiscal_year=fiscal_year)
     job = ReportJob.objects.create(kind=kind, consortium=consortium, fiscal_year=fiscal_year, plan=plan, body=body,
                                    params=(options or Options()).as_params(), batch=batch, requested_by=requested_by)
     if enqueue:
@@ -116,6 +129,7 @@ def report_content(report: Report) -> bytes:
 def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_year: int, requested_by,
                  options: Options) -> Batch:
     """Briefings for every member of the plan (or of the consortium without a plan)."""
+    plan_year_check(plan=plan, fiscal_year=fiscal_year)
     batch = Batch.objects.create(consortium=consortium, plan=plan, params={**options.as_params(),
                                                                           "fiscal_year": fiscal_year},
                                  requested_by=requested_by)

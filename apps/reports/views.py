@@ -1,7 +1,7 @@
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -11,6 +11,8 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
+from apps.allocation.selectors import latest_published_plan
+from apps.core.formatting import fiscal_year as fiscal_year_label
 from apps.costs.selectors import fiscal_years
 from apps.members.models import Consortium
 from apps.members.views import consortium_for
@@ -30,11 +32,26 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["fiscal_year"].choices = [(y, str(y)) for y in fiscal_years(consortium=consortium)]
+        years = fiscal_years(consortium=consortium)
+        self.fields["fiscal_year"].choices = [(y, f"{fiscal_year_label(y)}（{fiscal_year_label(y, 'era')}）") for y in years]
         self.fields["plan"].queryset = AllocationPlan.objects.filter(
             consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
+        # What the secretariat most often wants: the latest published plan beside the
+        # costs it was worked out from.
+        latest = latest_published_plan(consortium=consortium)
+        self.initial.setdefault("plan", latest)
+        self.initial.setdefault("fiscal_year", latest.cost_fiscal_year if latest else (years[0] if years else None))
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select"
+
+    def clean(self):
+        data = super().clean()
+        if "fiscal_year" in data:
+            try:
+                services.plan_year_check(plan=data.get("plan"), fiscal_year=data["fiscal_year"])
+            except ValidationError as error:
+                self.add_error(None, error)
+        return data
 
 
 def report_list(request, slug):

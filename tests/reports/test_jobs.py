@@ -6,13 +6,14 @@ import zipfile
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.reports import services, tasks
-from apps.reports.models import Delivery, Kind, Report, ReportJob
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
-from tests.factories import user_with_role
+from tests.factories import SurveyRoundFactory, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -149,3 +150,41 @@ def test_every_download_is_in_the_audit_trail(client, council):
     client.get(reverse("report_download", args=[report.pk]))
     entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(report.pk))
     assert entry.actor == mayor
+
+
+def test_a_plan_is_only_reported_beside_the_costs_it_was_worked_out_from(client, council):
+    """The plan compares FY2025 costs: printed beside FY2026's, its savings would not add up
+    and a briefing would print the FY2025 figure under FY2026's name."""
+    SurveyRoundFactory(consortium=council["consortium"], fiscal_year=2026)
+    with pytest.raises(ValidationError) as refused:
+        services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2026,
+                              requested_by=council["secretariat"], options=Options())
+    assert "fiscal_year" in refused.value.message_dict
+    client.force_login(council["secretariat"])
+    url = reverse("report_list", args=["saitama"])
+    response = client.post(url, {"fiscal_year": 2026, "plan": council["plan"].pk, "unit": "yen", "calendar": "era",
+                                 "kind": Kind.BRIEFING})
+    assert response.status_code == 200
+    assert "「令和8年度 按分」は2025年度の現行経費から算出しています" in response.content.decode()
+    assert response.context["form"].has_error("fiscal_year")
+    assert not Batch.objects.exists() and not ReportJob.objects.exists()
+    # Without a plan, another year is a plain comparison of that year's costs.
+    client.post(url, {"fiscal_year": 2026, "plan": "", "unit": "yen", "calendar": "era"})
+    assert ReportJob.objects.get().fiscal_year == 2026
+
+
+def test_the_report_form_starts_at_the_latest_plan_and_its_year(client, council):
+    SurveyRoundFactory(consortium=council["consortium"], fiscal_year=2026)
+    client.force_login(council["secretariat"])
+    form = client.get(reverse("report_list", args=["saitama"])).context["form"]
+    assert form.initial == {"plan": council["plan"], "fiscal_year": 2025}
+    assert dict(form.fields["fiscal_year"].choices)[2025] == "2025年度（令和7年度）"
+
+
+def test_render_report_command_refuses_a_plan_beside_another_years_costs(council, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="2025年度の現行経費"):
+        call_command("render_report", "side_by_side", "--consortium", "saitama", "--fiscal-year", "2026",
+                     "--out", str(tmp_path / "x.pdf"), "--as-user", council["secretariat"].username)
+    assert not ReportJob.objects.exists()

@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from apps.accounts.models import User
@@ -44,8 +45,11 @@ class Command(BaseCommand):
         user = (User.objects.filter(username=as_user).first() if as_user
                 else User.objects.filter(is_superuser=True).order_by("pk").first()) or self._fail(
             "no user to record as the requester (create a superuser or pass --as-user)")
-        job = services.job_create(kind=kind, consortium=target, fiscal_year=year, plan=chosen_plan, body=member,
-                                  requested_by=user, options=Options(unit=unit, calendar=calendar), enqueue=False)
+        try:
+            job = services.job_create(kind=kind, consortium=target, fiscal_year=year, plan=chosen_plan, body=member,
+                                      requested_by=user, options=Options(unit=unit, calendar=calendar), enqueue=False)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
         report = services.job_run(job.pk)
         Path(out).write_bytes(services.report_content(report))
         self.stdout.write(self.style.SUCCESS(
