@@ -77,6 +77,22 @@ def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
                             total_cost=sums["total_cost"] or 0)
 
 
+@dataclass(frozen=True)
+class ComparisonYears:
+    shown: list[int]      # newest first
+    default: int | None   # the newest reviewed year, else the newest
+
+
+def comparison_years(*, consortium: Consortium, with_open: bool) -> ComparisonYears:
+    """The years the comparison offers. Members get only years whose survey is closed or
+    locked: while a survey is open, another town's figures are its unfinished draft. The
+    page opens at the newest reviewed year for everyone (an open year is mostly blank)."""
+    rounds = SurveyRound.objects.filter(consortium=consortium).values_list("fiscal_year", "status")
+    reviewed = sorted((year for year, status in rounds if status != SurveyRound.Status.OPEN), reverse=True)
+    shown = sorted((year for year, _status in rounds), reverse=True) if with_open else reviewed
+    return ComparisonYears(shown=shown, default=(reviewed or shown or [None])[0])
+
+
 def fiscal_years(*, consortium: Consortium) -> list[int]:
     """Years with a survey round, newest first. Every year with figures has one: the
     secretariat opens it, or importing the year's costs registers it (closed)."""

@@ -37,19 +37,20 @@ def _year_param(request) -> int | None:
         raise Http404 from None
 
 
-def _chosen_year(request, years: list[int]) -> int:
-    year = _year_param(request)
-    if year:
-        return year
-    if not years:
+def _comparison_year(request, consortium) -> tuple[list[int], int]:
+    """The years the user may compare and the one asked for (404 for any other)."""
+    years = selectors.comparison_years(consortium=consortium, with_open=access_for(request.user).oversees(consortium.pk))
+    year = _year_param(request) or years.default
+    if year is None:
         raise Http404(_("No fiscal year has been surveyed yet."))
-    return years[0]
+    if year not in years.shown:
+        raise Http404(_("There is no comparison for this fiscal year."))
+    return years.shown, year
 
 
 def cost_comparison(request, slug):
     consortium = _comparison_consortium(request, slug)
-    years = selectors.fiscal_years(consortium=consortium)
-    year = _chosen_year(request, years)
+    years, year = _comparison_year(request, consortium)
     unit = "thousand" if request.GET.get("unit") == "thousand" else "yen"
     era = "era" if request.GET.get("era") == "1" else "western"
     rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
@@ -77,7 +78,7 @@ def cost_comparison(request, slug):
 
 def cost_comparison_export(request, slug, fmt):
     consortium = _comparison_consortium(request, slug)
-    year = _chosen_year(request, selectors.fiscal_years(consortium=consortium))
+    _years, year = _comparison_year(request, consortium)
     all_rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
     ranks = selectors.comparison_stats(all_rows).ranks
     rows = ComparisonFilter(request.GET, queryset=all_rows).qs.order_by("-cost_per_resident", "body__code")

@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.accounts.models import Role
+from apps.costs.models import SurveyRound
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -75,6 +76,7 @@ def test_xlsx_export_opens_with_the_same_rows(client, consortium):
 
 
 def test_members_see_the_comparison_only_once_published(client, consortium):
+    consortium.survey_rounds.update(status=SurveyRound.Status.CLOSED)
     body = member_of(consortium, cost=1_000_000)
     client.force_login(user_with_role(Role.STAFF, body=body))
     url = reverse("cost_comparison", args=["saitama"])
@@ -82,6 +84,37 @@ def test_members_see_the_comparison_only_once_published(client, consortium):
     consortium.comparison_published = True
     consortium.save()
     assert client.get(url).status_code == 200
+
+
+def test_members_compare_only_reviewed_years_never_another_towns_draft(client, consortium):
+    """FY2026's survey is open: what another town has typed so far is its own draft."""
+    consortium.survey_rounds.update(status=SurveyRound.Status.LOCKED)
+    consortium.comparison_published = True
+    consortium.save()
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2026)
+    own = member_of(consortium, name="伊奈町", cost=1_000_000)
+    member_of(consortium, name="三芳町", cost=2_000_000)
+    member_of(consortium, name="毛呂山町", cost=5_000_000, fiscal_year=2026)
+    url = reverse("cost_comparison", args=["saitama"])
+
+    client.force_login(user_with_role(Role.MAYOR, body=own))
+    response = client.get(url)
+    assert response.context["years"] == [2025] and response.context["year"] == 2025
+    for name in ("cost_comparison", "cost_comparison_csv", "cost_comparison_xlsx"):
+        assert client.get(reverse(name, args=["saitama"]), {"fy": 2026}).status_code == 404
+
+    # The secretariat follows the open year too; the page still opens at the reviewed one.
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(url)
+    assert response.context["years"] == [2026, 2025] and response.context["year"] == 2025
+    assert client.get(url, {"fy": 2026}).context["totals"].total_cost == 5_000_000
+
+
+def test_a_member_is_told_when_no_year_has_been_reviewed_yet(client, consortium):
+    consortium.comparison_published = True
+    consortium.save()
+    client.force_login(user_with_role(Role.STAFF, body=member_of(consortium, cost=1_000_000)))
+    assert client.get(reverse("cost_comparison", args=["saitama"])).status_code == 404
 
 
 def test_another_consortium_is_not_found(client, consortium):

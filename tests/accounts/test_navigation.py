@@ -1,0 +1,46 @@
+"""The council's tabs offer each user only pages that user may open."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.costs.models import SurveyRound
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+TAB_LINK = re.compile(r'<a class="nav-link[^"]*" href="(/c/[^"]+)"')
+
+
+def tabs(client, user, consortium) -> list[str]:
+    client.force_login(user)
+    page = client.get(reverse("meeting_list", args=[consortium.slug])).content.decode()
+    return TAB_LINK.findall(page)
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_every_tab_opens_for_the_user_it_is_shown_to(client, published):
+    consortium = ConsortiumFactory(slug="saitama", comparison_published=published)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status=SurveyRound.Status.CLOSED)
+    body = member_of(consortium, cost=1_000_000)
+    users = {
+        "secretariat": user_with_role(Role.SECRETARIAT, consortium=consortium),
+        "observer": user_with_role(Role.OBSERVER, consortium=consortium),
+        "staff": user_with_role(Role.STAFF, body=body),
+        "mayor": user_with_role(Role.MAYOR, body=body),
+    }
+    shown = {name: tabs(client, user, consortium) for name, user in users.items()}
+    for name, user in users.items():
+        client.force_login(user)
+        for url in shown[name]:
+            assert client.get(url).status_code == 200, f"{name} is offered {url}"
+
+    assert len(shown["secretariat"]) == 12
+    assert reverse("people", args=["saitama"]) not in shown["observer"]
+    member_tabs = {reverse(name, args=["saitama"]) for name in ("meeting_list", "plan_list", "agreement_list",
+                                                                "report_list")}
+    if published:
+        member_tabs.add(reverse("cost_comparison", args=["saitama"]))
+    assert set(shown["staff"]) == set(shown["mayor"]) == member_tabs
