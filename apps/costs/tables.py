@@ -32,6 +32,10 @@ class ComparisonTable(tables.Table):
         # Set by the view once the page is known: rank by cost per resident, and totals.
         self.ranks: dict[int, int] = {}
         self.totals = None
+        # Whose page each name links to: every body's for the secretariat and observers;
+        # a town's staff and mayor read every name but open only their own body.
+        self.links_every_body = True
+        self.own_body_id: int | None = None
 
     def render_rank(self, record):
         return self.ranks.get(record.cost_per_resident, "—")

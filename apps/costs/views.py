@@ -59,10 +59,12 @@ def cost_comparison(request, slug):
     # Ranks are among all members, whatever is filtered; totals are of what is shown.
     stats = selectors.comparison_stats(rows)
     totals = selectors.comparison_totals(filtered) if filterset.form.has_changed() else stats.totals
+    access = access_for(request.user)
     table = ComparisonTable(filtered, unit=unit)
     paginate = {"per_page": 50, "paginator_class": KnownCountPaginator, "count": totals.members}
     RequestConfig(request, paginate=paginate).configure(table)
     table.ranks, table.totals = stats.ranks, totals
+    table.links_every_body, table.own_body_id = access.oversees(consortium.pk), access.body_id
     return render(request, "costs/comparison.html", {
         "consortium": consortium,
         "years": years,
@@ -72,7 +74,7 @@ def cost_comparison(request, slug):
         "filter": filterset,
         "table": table,
         "totals": totals,
-        "access": access_for(request.user),
+        "access": access,
     })
 
 

@@ -100,6 +100,10 @@ def test_members_compare_only_reviewed_years_never_another_towns_draft(client, c
     client.force_login(user_with_role(Role.MAYOR, body=own))
     response = client.get(url)
     assert response.context["years"] == [2025] and response.context["year"] == 2025
+    # Every town is named; only the mayor's own town is a link (another's page is not theirs).
+    page = response.content.decode()
+    assert f'<a href="{reverse("body_detail", args=[own.code])}">伊奈町</a>' in page
+    assert ">三芳町<" in page and "三芳町</a>" not in page
     for name in ("cost_comparison", "cost_comparison_csv", "cost_comparison_xlsx"):
         assert client.get(reverse(name, args=["saitama"]), {"fy": 2026}).status_code == 404
 
