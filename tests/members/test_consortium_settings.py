@@ -10,7 +10,7 @@ from django.urls import reverse
 from apps.accounts.models import Role
 from apps.allocation.forms import PoolForm
 from apps.allocation.services import plan_create
-from apps.costs.models import BusinessSystem
+from apps.costs.models import BusinessSystem, SurveyRound
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,8 @@ def settings_post(client, form, data):
 
 def test_publishing_shows_the_comparison_to_the_members_and_withdrawing_hides_it_again(client, council):
     body = member_of(council, cost=1_000_000)
-    SurveyRoundFactory(consortium=council, fiscal_year=2025)  # the comparison has a year to show
+    # The comparison has a reviewed year to show members.
+    SurveyRoundFactory(consortium=council, fiscal_year=2025, status=SurveyRound.Status.CLOSED)
     staff = user_with_role(Role.STAFF, body=body)
     comparison = reverse("cost_comparison", args=["saitama"])
     settings_post(client, "publish", {"published": "on"})
