@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, NullIf
 
-from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
+from apps.costs.models import BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
@@ -98,6 +98,15 @@ def fiscal_years(*, consortium: Consortium) -> list[int]:
     secretariat opens it, or importing the year's costs registers it (closed)."""
     years = set(SurveyRound.objects.filter(consortium=consortium).values_list("fiscal_year", flat=True))
     return sorted(years, reverse=True)
+
+
+def category_totals(records) -> list[tuple[str, int]]:
+    """A year's figures summed by category (費目), in the survey's order of categories,
+    leaving out the categories with nothing recorded."""
+    sums = {}
+    for record in records:
+        sums[record.category] = sums.get(record.category, 0) + record.amount
+    return [(label, sums[value]) for value, label in CostCategory.choices if value in sums]
 
 
 def body_costs(*, body, fiscal_year: int) -> QuerySet[CostRecord]:

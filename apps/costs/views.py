@@ -113,10 +113,12 @@ def body_costs(request, code):
     totals = dict(selectors.body_cost_years(body=body))
     years = sorted({**{r.fiscal_year: None for r in rounds}, **totals}.items(), reverse=True)
     year = _year_param(request) or (max(totals) if totals else (rounds[0].fiscal_year if rounds else None))
+    records = list(selectors.body_costs(body=body, fiscal_year=year)) if year else []
     access = access_for(request.user)
     return render(request, "costs/body_costs.html", {
         "body": body, "years": years, "year": year,
-        "records": selectors.body_costs(body=body, fiscal_year=year) if year else [],
+        "records": records, "year_total": sum(record.amount for record in records),
+        "category_totals": selectors.category_totals(records),
         "rounds": [r for r in rounds if r.fiscal_year == year],
         "may_edit": year is not None and permissions.cost_edit_refusal(request.user, body, year) is None,
         "may_submit": access.is_own_body(body.pk) and access.may_edit_own_survey,

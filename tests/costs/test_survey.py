@@ -85,3 +85,15 @@ def test_a_year_being_surveyed_is_listed_before_it_has_any_costs(client, setup):
     page = client.get(reverse("body_costs", args=[body.code])).content.decode()
     assert page.index('href="?fy=2026"') < page.index('href="?fy=2025"') < page.index('href="?fy=2024"')
     assert 'active" href="?fy=2024"' in page  # the newest year with figures is shown first
+
+
+def test_a_towns_year_is_totalled_and_broken_down_by_category(client, setup):
+    _, _, body = setup
+    add_cost(body, 1_000_000, business_system=business_system("resident_registry"), category="software")
+    add_cost(body, 250_000, business_system=business_system("resident_registry"), category="maintenance")
+    add_cost(body, 500_000, business_system=business_system("family_register"), category="software")
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    response = client.get(reverse("body_costs", args=[body.code]), {"fy": 2025})
+    assert response.context["year_total"] == 1_750_000
+    assert response.context["category_totals"] == [("ソフトウェア", 1_500_000), ("保守", 250_000)]
+    assert "1,750,000" in response.content.decode()
