@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -159,6 +160,33 @@ def batch_zip(*, batch: Batch) -> bytes:
         for report in reports:
             archive.writestr(f"{report.body.code}-{report.body.name}.pdf", report_content(report))
     return buffer.getvalue()
+
+
+def briefings_unsent(*, batch: Batch) -> QuerySet[Report]:
+    """The batch's briefings whose mayor has an address and has not been sent one yet."""
+    return (Report.objects.filter(job__batch=batch).exclude(body__mayor_email="")
+            .exclude(deliveries__ok=True).order_by("body__code"))
+
+
+def batch_send_enqueue(*, batch: Batch, by) -> None:
+    from apps.reports.tasks import send_batch_briefings
+
+    transaction.on_commit(lambda: send_batch_briefings.delay(batch.pk, by.pk))
+
+
+def batch_send(*, batch: Batch, by) -> list[Delivery]:
+    """E-mail every briefing of the batch to its mayor, each once: one already sent is
+    skipped, and so is one that a concurrent sending holds (its row is locked while it
+    goes out), so a double click or a redelivered task sends nobody a second copy."""
+    deliveries = []
+    for report_id in briefings_unsent(batch=batch).values_list("pk", flat=True):
+        with transaction.atomic():
+            report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
+            if report is None or report.deliveries.filter(ok=True).exists():
+                continue
+            link = settings.SITE_URL + reverse("report_download", args=[report.pk])
+            deliveries.append(briefing_send(report=report, by=by, download_url=link))
+    return deliveries
 
 
 def briefing_send(*, report: Report, by, download_url: str) -> Delivery:

@@ -24,3 +24,15 @@ def render_job(self, job_id: int) -> None:
         if not final:
             # Exponential backoff: 2, 4, 8 seconds.
             raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error
+
+
+@shared_task(acks_late=True)
+def send_batch_briefings(batch_id: int, user_id: int) -> int:
+    """E-mail a batch's briefings to the mayors not yet sent theirs; returns how many went."""
+    from django.contrib.auth import get_user_model
+
+    from apps.reports.models import Batch
+
+    batch = Batch.objects.get(pk=batch_id)
+    deliveries = services.batch_send(batch=batch, by=get_user_model().objects.get(pk=user_id))
+    return sum(delivery.ok for delivery in deliveries)

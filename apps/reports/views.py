@@ -17,7 +17,7 @@ from apps.costs.selectors import fiscal_years
 from apps.members.models import Consortium
 from apps.members.views import consortium_for
 from apps.reports import selectors, services
-from apps.reports.models import Batch, Kind, Report, ReportJob
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options
 
 
@@ -131,8 +131,12 @@ def batch_progress(request, pk):
 def _batch_context(request, batch: Batch) -> dict:
     jobs = batch.jobs.select_related("body").order_by("body__code")
     reports = {r.job_id: r for r in Report.objects.filter(job__batch=batch)}
+    # The latest sending of each briefing (a failed one may have been sent again since).
+    deliveries = {d.report_id: d for d in Delivery.objects.filter(report__job__batch=batch).order_by("sent_at")}
+    rows = [(job, reports.get(job.pk), deliveries.get(getattr(reports.get(job.pk), "pk", None))) for job in jobs]
     return {"batch": batch, "consortium": batch.consortium, "progress": selectors.batch_progress(batch),
-            "rows": [(job, reports.get(job.pk)) for job in jobs],
+            "rows": rows, "unsent": sum(1 for job, report, delivery in rows
+                                        if report and job.body.mayor_email and not (delivery and delivery.ok)),
             "may_manage": access_for(request.user).manages(batch.consortium_id)}
 
 
@@ -143,6 +147,18 @@ def batch_retry(request, pk):
         raise PermissionDenied
     count = services.batch_retry_failed(batch=batch)
     messages.success(request, _("%(count)d failed briefings queued again.") % {"count": count})
+    return redirect("batch_detail", pk=batch.pk)
+
+
+@require_POST
+def batch_send(request, pk):
+    batch = _batch_for(request, pk)
+    if not access_for(request.user).manages(batch.consortium_id):
+        raise PermissionDenied
+    count = services.briefings_unsent(batch=batch).count()
+    services.batch_send_enqueue(batch=batch, by=request.user)
+    messages.success(request, _("Sending %(count)d briefings to their mayors; each one's state shows below.")
+                     % {"count": count})
     return redirect("batch_detail", pk=batch.pk)
 
 

@@ -162,6 +162,7 @@ EXPECTED = {
     "batch_progress": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
     "batch_retry": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
     "batch_zip": (lambda w: {"pk": w["batch"].pk}, MANAGE_PAGE),
+    "batch_send": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
     "agreement_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
     "agreement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "agreement_detail": (lambda w: {"pk": w["agreement_review"].pk}, PUBLISHED_PLAN),

@@ -188,3 +188,54 @@ def test_render_report_command_refuses_a_plan_beside_another_years_costs(council
         call_command("render_report", "side_by_side", "--consortium", "saitama", "--fiscal-year", "2026",
                      "--out", str(tmp_path / "x.pdf"), "--as-user", council["secretariat"].username)
     assert not ReportJob.objects.exists()
+
+
+def test_a_batch_is_e_mailed_to_every_mayor_once(client, council, django_capture_on_commit_callbacks):
+    council["bodies"][4].mayor_email = ""
+    council["bodies"][4].save()
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    client.force_login(council["secretariat"])
+    page = client.get(reverse("batch_progress", args=[batch.pk]))
+    assert page.context["unsent"] == 4 and "首長にメールアドレスがありません" in page.content.decode()
+
+    send = reverse("batch_send", args=[batch.pk])
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send)
+    assert sorted(message.to[0] for message in mail.outbox) == [f"mayor{index}@town.example" for index in range(4)]
+    assert all(message.attachments[0][2] == "application/pdf" for message in mail.outbox)
+    assert Delivery.objects.filter(ok=True, sent_by=council["secretariat"]).count() == 4
+
+    # A second click (or a redelivered task) sends nobody a second copy.
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(send)
+    assert len(mail.outbox) == 4
+    page = client.get(reverse("batch_progress", args=[batch.pk]))
+    assert page.context["unsent"] == 0 and page.content.decode().count("mayor0@town.example") == 1
+
+
+def test_a_failed_sending_is_shown_and_sent_again_next_time(client, council, django_capture_on_commit_callbacks,
+                                                           monkeypatch):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self: (_ for _ in ()).throw(
+        OSError("mail server unreachable")))
+    services.batch_send(batch=batch, by=council["secretariat"])
+    client.force_login(council["secretariat"])
+    page = client.get(reverse("batch_progress", args=[batch.pk])).content.decode()
+    assert "mail server unreachable" in page and services.briefings_unsent(batch=batch).count() == 5
+    monkeypatch.undo()
+    assert len(services.batch_send(batch=batch, by=council["secretariat"])) == 5
+    assert len(mail.outbox) == 5
+
+
+def test_only_the_secretariat_sends_a_batch(client, council):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    client.force_login(user_with_role(Role.OBSERVER, consortium=council["consortium"]))
+    assert client.post(reverse("batch_send", args=[batch.pk])).status_code == 403
+    client.force_login(user_with_role(Role.STAFF, body=council["bodies"][0]))
+    assert client.post(reverse("batch_send", args=[batch.pk])).status_code == 403
+    assert not mail.outbox

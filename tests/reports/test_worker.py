@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from apps.reports import services, workers
-from apps.reports.models import Report
+from apps.reports.models import Delivery, Report
 from apps.reports.selectors import Options, batch_progress
 
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL")
@@ -24,7 +24,7 @@ def worker():
 
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
-def test_a_batch_of_briefings_is_rendered_by_a_real_worker(council, worker):
+def test_a_batch_of_briefings_is_rendered_and_e_mailed_by_a_real_worker(council, worker):
     batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
                                   requested_by=council["secretariat"], options=Options(calendar="era"))
     assert workers.wait_until(lambda: not batch_progress(batch).pending, process=worker, timeout=120)
@@ -33,3 +33,10 @@ def test_a_batch_of_briefings_is_rendered_by_a_real_worker(council, worker):
     reports = Report.objects.filter(job__batch=batch)
     assert reports.count() == 5
     assert all(services.report_content(report).startswith(b"%PDF") for report in reports)
+
+    # Then the worker e-mails them to the mayors (console backend in the worker: the
+    # sendings are read back from the database).
+    services.batch_send_enqueue(batch=batch, by=council["secretariat"])
+    assert workers.wait_until(lambda: Delivery.objects.filter(report__job__batch=batch).count() == 5,
+                              process=worker, timeout=60)
+    assert set(Delivery.objects.values_list("to", "ok")) == {(body.mayor_email, True) for body in council["bodies"]}
