@@ -11,7 +11,7 @@ def harfbuzz_subsetter_present(app_configs, **kwargs):
         return []
     return [Warning(
         "WeasyPrint cannot load libharfbuzz-subset, so every PDF subsets its Japanese font with fontTools "
-        "(0.4–0.6 s more per report).",
+        "(0.15–0.3 s more per report).",
         hint="Install the system library: `make install` does it on Debian as root, or "
              "`apt-get install libharfbuzz-subset0` (the Dockerfile installs it).",
         id="reports.W001",

@@ -34,8 +34,8 @@ def font_subsetter() -> str:
     """Which library WeasyPrint will subset the embedded fonts with.
 
     "harfbuzz" when the system's libharfbuzz-subset (≥ 4.1) is loadable, else "fonttools".
-    It matters: fontTools re-reads the whole Japanese font on every render, 0.4–0.6 s
-    per PDF on our 2-core machines against a few milliseconds for HarfBuzz, and
+    It matters: fontTools re-reads the whole Japanese font on every render, 0.15–0.3 s
+    more per PDF on our 2-core machines against a few milliseconds for HarfBuzz, and
     WeasyPrint has announced it will drop that path. The library has to be the same
     HarfBuzz build that Pango shapes with, so it comes from the system (Debian:
     libharfbuzz-subset0), not from PyPI.
