@@ -171,6 +171,18 @@ def _printed(value: int | None, options: Options) -> int | None:
     return thousands(value) if options.unit == "thousand" else value
 
 
+def briefing_summary(report: Report) -> dict | None:
+    """A briefing's key figures, for the e-mail that carries it: what a mayor reads first,
+    on a phone, before opening the PDF. None when the briefing has no published share."""
+    share = published_shares(report.plan).get(report.body.code) if report.plan and report.body else None
+    if share is None:
+        return None
+    calendar = Options.from_params(report.params).calendar
+    return {"share": share, "plan": report.plan,
+            "fy_label": format_fiscal_year(report.fiscal_year, calendar),
+            "plan_fy_label": format_fiscal_year(report.plan.fiscal_year, calendar)}
+
+
 def reports_for(*, user, consortium: Consortium) -> QuerySet[Report]:
     return Report.objects.for_user(user).filter(consortium=consortium).select_related("body", "requested_by")
 

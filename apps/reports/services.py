@@ -24,7 +24,7 @@ from apps.allocation.models import AllocationPlan
 from apps.members.models import Consortium, MemberBody
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
-from apps.reports.selectors import Options, briefing_context, side_by_side_context
+from apps.reports.selectors import Options, briefing_context, briefing_summary, side_by_side_context
 
 TEMPLATES = {Kind.SIDE_BY_SIDE: "reports/pdf/side_by_side.html", Kind.BRIEFING: "reports/pdf/briefing.html"}
 
@@ -193,7 +193,7 @@ def briefing_send(*, report: Report, by, download_url: str) -> Delivery:
     """E-mail a briefing to the body's mayor; the sending is recorded either way."""
     attach = settings.REPORTS_EMAIL_ATTACH
     context = {"report": report, "body": report.body, "consortium": report.consortium, "attach": attach,
-               "link": download_url}
+               "link": download_url, "summary": briefing_summary(report)}
     with override("ja"):
         subject = render_to_string("emails/briefing_subject.txt", context).strip()
         message = EmailMultiAlternatives(subject=subject, body=render_to_string("emails/briefing.txt", context),

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import Role
+from apps.allocation.selectors import published_shares
 from apps.reports import services, tasks
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
@@ -114,6 +115,11 @@ def test_the_mayor_gets_the_briefing_by_email_and_the_sending_is_recorded(client
     assert message.to == [council["bodies"][0].mayor_email]
     assert message.attachments[0][2] == "application/pdf" and message.alternatives
     assert Delivery.objects.get().ok
+    # The key figures are in the message itself, exactly the published plan's.
+    share = published_shares(council["plan"])[council["bodies"][0].code]
+    for part in (message.body, message.alternatives[0][0]):
+        assert f"{share.current_cost:,}円" in part and f"{share.share:,}円" in part and f"{share.saving:,}円" in part
+        assert f"{share.saving_ratio * 100:.1f}%" in part and "令和8年度 按分" in part
 
 
 def test_render_report_command_writes_the_pdf(council, tmp_path):
