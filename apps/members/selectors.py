@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections import Counter
 from dataclasses import dataclass
 
@@ -46,6 +47,21 @@ class ConsortiumSummary:
     funnel: list[FunnelStep]
     withdrawn: int
     total_population: int
+
+
+GO_LIVE_NOTICE_DAYS = 60
+
+
+def go_lives_due(*, consortium: Consortium, today: datetime.date,
+                 within_days: int = GO_LIVE_NOTICE_DAYS) -> list[Participation]:
+    """Members not yet live whose planned go-live has passed or comes within
+    ``within_days``, earliest first (go-live is staggered: the secretariat prepares each)."""
+    return list(
+        Participation.objects.filter(consortium=consortium, actual_go_live__isnull=True,
+                                     planned_go_live__lte=today + datetime.timedelta(days=within_days))
+        .exclude(status__in=[ParticipationStatus.LIVE, ParticipationStatus.WITHDRAWN])
+        .select_related("body").order_by("planned_go_live", "body__code")
+    )
 
 
 def consortium_summary(*, consortium: Consortium) -> ConsortiumSummary:

@@ -14,6 +14,7 @@ from apps.costs.selectors import SurveyProgress, survey_rounds_progress
 from apps.meetings.models import ActionItem, Meeting
 from apps.meetings.selectors import next_meeting, overdue_actions
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
+from apps.members.selectors import go_lives_due
 from apps.reports.models import Kind, Report
 
 
@@ -55,11 +56,13 @@ class CouncilAttention:
     agreement_under_review: Agreement | None
     signatures: tuple[int, int]  # (signed, asked) on that agreement
     renewals: list[Contract]
+    go_lives: list[Participation]  # planned go-live passed or near, not yet live
+    today: datetime.date
 
     @property
     def anything(self) -> bool:
         return bool(self.open_surveys or self.next_meeting or self.overdue_actions or self.agreement_under_review
-                    or self.renewals)
+                    or self.renewals or self.go_lives)
 
 
 def council_attention(*, consortium: Consortium, today: datetime.date) -> CouncilAttention:
@@ -74,6 +77,8 @@ def council_attention(*, consortium: Consortium, today: datetime.date) -> Counci
         agreement_under_review=under_review,
         signatures=signature_progress(agreement=under_review) if under_review else (0, 0),
         renewals=list(contracts_due_for_renewal(consortium=consortium, today=today)),
+        go_lives=go_lives_due(consortium=consortium, today=today),
+        today=today,
     )
 
 

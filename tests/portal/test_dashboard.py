@@ -11,8 +11,8 @@ from apps.agreements import services as agreements
 from apps.agreements.models import Contract
 from apps.costs.models import SurveyResponse, SurveyRound
 from apps.meetings.models import ActionItem, Meeting
-from apps.members.models import MemberBody
-from tests.factories import ConsortiumFactory, user_with_role
+from apps.members.models import MemberBody, Participation, ParticipationStatus
+from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -51,3 +51,24 @@ def test_a_council_with_nothing_pending_shows_no_card(client):
     council = ConsortiumFactory(slug="quiet")
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
     assert "要対応" not in client.get(reverse("consortium_dashboard", args=["quiet"])).content.decode()
+
+
+def test_the_dashboard_names_members_whose_go_live_is_late_or_near(client):
+    today = timezone.localdate()
+    council = ConsortiumFactory(slug="staggered")
+    late, near, far, live, gone = (member_of(council, name=name) for name in ("伊奈町", "三芳町", "越生町", "滑川町",
+                                                                            "嵐山町"))
+    plans = {late: -10, near: 30, far: 200, live: -400, gone: -5}
+    for body, days in plans.items():
+        Participation.objects.filter(body=body).update(planned_go_live=today + datetime.timedelta(days=days),
+                                                      status=ParticipationStatus.DECLARED)
+    Participation.objects.filter(body=live).update(status=ParticipationStatus.LIVE,
+                                                   actual_go_live=today - datetime.timedelta(days=400))
+    Participation.objects.filter(body=gone).update(status=ParticipationStatus.WITHDRAWN)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
+    page = client.get(reverse("consortium_dashboard", args=["staggered"])).content.decode()
+    card = page[page.index("要対応"):page.index("参加状況別")]
+    assert card.index("伊奈町") < card.index("三芳町")  # the late one first
+    assert "稼働予定日" in card and "未稼働" in card
+    for absent in ("越生町", "滑川町", "嵐山町"):
+        assert absent not in card
