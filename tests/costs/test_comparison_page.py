@@ -56,6 +56,14 @@ def test_filter_keeps_rank_among_all_members(client, consortium):
     assert response.context["totals"].total_cost == 88_000_000
 
 
+def test_a_filter_value_that_is_not_a_number_is_named_under_its_field(client, consortium):
+    member_of(consortium, population=44000, cost=88_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison", args=["saitama"]), {"min_population": "四万"})
+    assert response.context["filter"].form.has_error("min_population")
+    assert "数値を入力してください。" in response.content.decode()
+
+
 def test_csv_export_has_bom_and_every_filtered_row(client, consortium):
     for index in range(60):
         member_of(consortium, population=1000 + index, cost=1_000_000 + index)
