@@ -13,15 +13,14 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
+from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
@@ -238,8 +237,7 @@ def renewal_reminders_send(*, today: datetime.date) -> list[Reminder]:
         if not recipients:
             continue  # reminded on the next run, once somebody can receive it
         context = {"consortium": consortium, "contracts": contracts}
-        send_mail(render_to_string("emails/renewal_reminder_subject.txt", context).strip(),
-                  render_to_string("emails/renewal_reminder.txt", context), None, recipients)
+        japanese_message("renewal_reminder", context, to=recipients).send()
         Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(reminder_sent_on=today)
         sent.append(Reminder(consortium=consortium, contracts=contracts, recipients=recipients))
     return sent

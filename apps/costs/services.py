@@ -9,15 +9,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives, get_connection
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
+from apps.core.mail import japanese_message
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.costs.selectors import catalogue_for, survey_round_members
 from apps.members.models import Consortium, MemberBody
@@ -121,10 +121,7 @@ def survey_round_remind(*, survey_round: SurveyRound, body_url, now: datetime.da
             continue
         context = {"survey_round": survey_round, "consortium": survey_round.consortium, "body": body,
                    "url": body_url(body)}
-        message = EmailMultiAlternatives(render_to_string("emails/survey_reminder_subject.txt", context).strip(),
-                                         render_to_string("emails/survey_reminder.txt", context),
-                                         to=addresses[body.pk])
-        messages.append(message)
+        messages.append(japanese_message("survey_reminder", context, to=addresses[body.pk]))
     if not messages:
         return Reminder(0, 0, _("No member still to answer has a staff user with an e-mail address."))
     try:
@@ -204,8 +201,7 @@ def survey_response_notify(*, response: SurveyResponse, url: str) -> int:
                "body": response.body, "url": url,
                "total": BodyYearCost.objects.filter(body=response.body, fiscal_year=survey_round.fiscal_year)
                .values_list("total", flat=True).first()}
-    message = EmailMultiAlternatives(render_to_string(f"emails/{template}_subject.txt", context).strip(),
-                                     render_to_string(f"emails/{template}.txt", context), to=addresses)
+    message = japanese_message(template, context, to=addresses)
     try:
         message.send()
     except OSError:

@@ -9,13 +9,12 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Max
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.mail import japanese_message
 from apps.meetings.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Position
 from apps.meetings.selectors import meeting_members, notice_recipients
 from apps.members.models import Consortium, MemberBody
@@ -129,10 +128,7 @@ def meeting_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
     if not recipients:
         return Notice(sent=0, error=_("No member has an e-mail address."))
     context = {"meeting": meeting, "meeting_url": meeting_url, "agenda": list(meeting.agenda.all())}
-    subject = render_to_string("emails/meeting_notice_subject.txt", context).strip()
-    message = EmailMultiAlternatives(subject, render_to_string("emails/meeting_notice.txt", context),
-                                     to=[settings.DEFAULT_FROM_EMAIL], bcc=recipients)
-    message.attach_alternative(render_to_string("emails/meeting_notice.html", context), "text/html")
+    message = japanese_message("meeting_notice", context, html=True, to=[settings.DEFAULT_FROM_EMAIL], bcc=recipients)
     try:
         message.send()
     except OSError as error:

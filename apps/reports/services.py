@@ -10,7 +10,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
@@ -21,6 +20,7 @@ from django.utils.translation import override
 from pypdf import PdfReader
 
 from apps.allocation.models import AllocationPlan
+from apps.core.mail import japanese_message
 from apps.members.models import Consortium, MemberBody
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
@@ -194,11 +194,7 @@ def briefing_send(*, report: Report, by, download_url: str) -> Delivery:
     attach = settings.REPORTS_EMAIL_ATTACH
     context = {"report": report, "body": report.body, "consortium": report.consortium, "attach": attach,
                "link": download_url, "summary": briefing_summary(report)}
-    with override("ja"):
-        subject = render_to_string("emails/briefing_subject.txt", context).strip()
-        message = EmailMultiAlternatives(subject=subject, body=render_to_string("emails/briefing.txt", context),
-                                         to=[report.body.mayor_email])
-        message.attach_alternative(render_to_string("emails/briefing.html", context), "text/html")
+    message = japanese_message("briefing", context, html=True, to=[report.body.mayor_email])
     if attach:
         message.attach(f"{report.body.code}-briefing.pdf", report_content(report), "application/pdf")
     delivery = Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link",

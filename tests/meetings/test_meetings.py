@@ -148,6 +148,20 @@ def test_the_notice_goes_to_the_members_mayors_and_users_in_bcc_and_is_recorded(
     assert Meeting.objects.get(pk=world["meeting"].pk).notified_at is not None
 
 
+def test_the_notice_is_japanese_when_the_secretariat_reads_the_site_in_english(client, world):
+    world["ina_staff"].email = "it@ina.example"
+    world["ina_staff"].save()
+    client.force_login(world["secretariat"])
+    client.cookies["django_language"] = "en"
+    page = client.get(reverse("meeting_detail", args=[world["meeting"].pk])).content.decode()
+    assert '<html lang="en">' in page  # the sender's screen is in English
+    client.post(reverse("meeting_notify", args=[world["meeting"].pk]))
+    [message] = mail.outbox
+    starts = timezone.localtime(world["meeting"].starts_at)
+    assert "下記のとおり協議会を開催します" in message.body and "Council" not in message.body
+    assert f"{starts.year}年{starts.month}月{starts.day}日" in message.subject
+
+
 def test_the_calendar_feed_lists_the_consortiums_meetings(client, world):
     client.force_login(world["ina_staff"])
     response = client.get(reverse("meetings_ics", args=["a"]))
