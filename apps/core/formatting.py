@@ -57,6 +57,16 @@ def fiscal_year(year: int, style: str = "western") -> str:
     return f"{year}年度"
 
 
+def fiscal_year_english(year: int, style: str = "western") -> str:
+    """``2025`` → ``FY2025``, or ``FY2025 (R7)`` with the era's initial, as English texts
+    on Japanese public finance write it; 2019 → ``FY2019 (R1)``."""
+    if style == "era":
+        name, number = era_of_year(year)
+        initial = next(short for _start, era, short in ERAS if era == name)
+        return f"FY{year} ({initial}{number})"
+    return f"FY{year}"
+
+
 def japanese_date(value: datetime.date, style: str = "western") -> str:
     """``2025-04-01`` → ``2025年4月1日`` or ``令和7年4月1日`` (元年 for a first year)."""
     if style == "era":

@@ -26,3 +26,22 @@ def test_dates_in_the_era_use_gannen_for_a_first_year():
 ])
 def test_yen_and_thousand_yen(value, unit, text):
     assert formatting.yen(value, unit) == text
+
+
+@pytest.mark.parametrize(("year", "style", "text"), [(2025, "western", "FY2025"), (2025, "era", "FY2025 (R7)"),
+                                                     (2019, "era", "FY2019 (R1)"), (2018, "era", "FY2018 (H30)")])
+def test_fiscal_years_in_english(year, style, text):
+    assert formatting.fiscal_year_english(year, style) == text
+
+
+def test_screens_follow_the_readers_language_and_documents_stay_japanese():
+    from django.template import engines
+    from django.utils.translation import override
+
+    page = engines["django"].from_string(
+        '{% load consortium_format %}{{ year|fiscal_year:"era" }} {{ day|jdate:"era" }}')
+    context = {"year": 2025, "day": datetime.date(2026, 12, 25)}
+    with override("ja"):
+        assert page.render(context) == "令和7年度 令和8年12月25日"
+    with override("en"):
+        assert page.render(context) == "FY2025 (R7) Dec. 25, 2026"
