@@ -124,6 +124,21 @@ def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> d
 # Rows of the briefing's chart are packed tighter than on screen, so that a council of
 # around twenty members gets its briefing on one A4 page, as mayors' briefings are.
 BRIEFING_CHART_ROW = 14
+# Beyond this many members the chart shows the town among its nearest peers (a council
+# of hundreds would otherwise give its mayor pages of bars).
+BRIEFING_CHART_LIMIT = 40
+
+
+def chart_peers(shares: dict[str, MemberShare], *, ranked: list[MemberShare], place: int | None,
+                limit: int) -> list[MemberShare]:
+    """Every member by code if they fit; else the ``limit`` members whose saving ratio is
+    nearest the town's, in the order of their saving ratio (the town among them)."""
+    if len(shares) <= limit:
+        return sorted(shares.values(), key=lambda share: share.code)
+    if place is None:
+        return ranked[:limit]
+    start = min(max(place - 1 - limit // 2, 0), max(len(ranked) - limit, 0))
+    return ranked[start:start + limit]
 
 
 def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: int, plan: AllocationPlan | None,
@@ -132,11 +147,9 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     shares = shares if shares is not None else (published_shares(plan) if plan else {})
     own = shares.get(body.code)
     names = dict(consortium.participations.values_list("body__code", "body__name"))
-    chart_rows = sorted(
-        ({"name": names.get(code, code), "saving_ratio": share.saving_ratio, "code": code}
-         for code, share in shares.items()), key=lambda row: row["code"])
     ranked = sorted((s for s in shares.values() if s.saving_ratio is not None), key=lambda s: -s.saving_ratio)
     place = next((index for index, s in enumerate(ranked, start=1) if s.code == body.code), None)
+    charted = chart_peers(shares, ranked=ranked, place=place, limit=BRIEFING_CHART_LIMIT)
     participation = consortium.participations.filter(body=body).first()
     open_rounds = [r for r in body_survey_rounds(body=body)
                    if r.consortium_id == consortium.pk and r.status == "open"]
@@ -150,7 +163,9 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
             "saving": _printed(own.saving if own else None, options),
         },
         "place": place, "members_ranked": len(ranked),
-        "chart": savings_chart(chart_rows, row_height=BRIEFING_CHART_ROW), "highlight": body.name,
+        "chart": savings_chart([{"name": names.get(share.code, share.code), "saving_ratio": share.saving_ratio}
+                                for share in charted], row_height=BRIEFING_CHART_ROW),
+        "chart_limited": len(charted) < len(shares), "highlight": body.name,
         "pools": pools, "guarantee": plan.guarantee if plan else None,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),

@@ -4,15 +4,16 @@ import datetime
 import hashlib
 import io
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from pypdf import PdfReader
 
-from apps.allocation.selectors import published_shares
+from apps.allocation.selectors import MemberShare, published_shares
 from apps.reports import services
 from apps.reports.models import Kind
-from apps.reports.selectors import Options
+from apps.reports.selectors import Options, chart_peers
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +119,32 @@ def test_the_briefing_says_live_since_once_live_and_planned_before(council):
     participation.save()
     text = digits(text_of(render(council, Kind.BRIEFING, body=ina, calendar="era")))
     assert "稼働開始令和9年1月4日" in text and "稼働予定" not in text
+
+
+def _share(code: str, ratio: str | None) -> MemberShare:
+    return MemberShare(code=code, name=code, pools={}, base=0, adjustment=0, share=0, current_cost=None, saving=None,
+                       saving_ratio=None if ratio is None else Decimal(ratio))
+
+
+def test_a_large_councils_briefing_charts_the_town_among_its_nearest_peers():
+    shares = {f"{n:06d}": _share(f"{n:06d}", f"0.{n:03d}") for n in range(100)}  # ratio grows with the code
+    ranked = sorted(shares.values(), key=lambda share: -share.saving_ratio)
+    place = next(index for index, share in enumerate(ranked, start=1) if share.code == "000050")
+    peers = chart_peers(shares, ranked=ranked, place=place, limit=10)
+    assert [share.code for share in peers] == [f"{n:06d}" for n in range(55, 45, -1)]
+    top = chart_peers(shares, ranked=ranked, place=1, limit=10)
+    assert top == ranked[:10]  # the window stays inside the council at either end
+    assert chart_peers(shares, ranked=ranked, place=100, limit=10) == ranked[-10:]
+    few = {code: shares[code] for code in ("000002", "000001")}
+    assert [s.code for s in chart_peers(few, ranked=ranked, place=1, limit=10)] == ["000001", "000002"]
+
+
+def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, monkeypatch):
+    monkeypatch.setattr("apps.reports.selectors.BRIEFING_CHART_LIMIT", 3)
+    plan, body = council["plan"], council["bodies"][0]
+    content = services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=2025, plan=plan,
+                                  body=body, options=Options())
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "全 5 団体のうち、削減率が貴団体に近い 3 団体" in text, text
+    chart = text.split("作成：")[1]  # the chart, an SVG image, comes after the page's own text
+    assert body.name in chart and sum(town.name in chart for town in council["bodies"]) == 3
