@@ -10,6 +10,10 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class AgreementForm(forms.ModelForm):
+    standard_articles = forms.BooleanField(
+        label=_("Start from the standard articles (purpose, members, no customisation, costs, joining and "
+                "withdrawal, term)"), required=False, initial=True)
+
     class Meta:
         model = Agreement
         fields = ["title"]

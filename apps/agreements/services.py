@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
+from apps.agreements import outline
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
 from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
@@ -43,9 +44,16 @@ def _next_version(consortium: Consortium) -> int:
     return (latest or 0) + 1
 
 
-def agreement_create(*, consortium: Consortium, title: str) -> Agreement:
-    """A draft with the consortium's next version number."""
-    return Agreement.objects.create(consortium=consortium, title=title, version=_next_version(consortium))
+@transaction.atomic
+def agreement_create(*, consortium: Consortium, title: str, standard_articles: bool = False) -> Agreement:
+    """A draft with the consortium's next version number; with ``standard_articles``, the
+    six articles of the standard outline to edit (apps.agreements.outline)."""
+    agreement = Agreement.objects.create(consortium=consortium, title=title, version=_next_version(consortium))
+    if standard_articles:
+        # One by one, so that each article's creation is in the audit trail.
+        for number, heading, text in outline.standard_articles(consortium_name=consortium.name):
+            Article.objects.create(agreement=agreement, number=number, heading=heading, text=text)
+    return agreement
 
 
 def article_save(*, article: Article) -> Article:

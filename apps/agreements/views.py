@@ -94,7 +94,8 @@ def agreement_create(request, slug):
     consortium = consortium_for(request, slug, manage=True)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = services.agreement_create(consortium=consortium, title=form.cleaned_data["title"])
+        agreement = services.agreement_create(consortium=consortium, title=form.cleaned_data["title"],
+                                              standard_articles=form.cleaned_data["standard_articles"])
         return redirect("agreement_detail", pk=agreement.pk)
     return _form_page(request, form, heading=_("New agreement"), consortium=consortium)
 

@@ -1,6 +1,7 @@
 """Agreements: review, signatures, conclusion, immutability, amendments, and who sees what."""
 
 import datetime
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -278,3 +279,21 @@ def test_a_member_that_withdraws_during_the_review_no_longer_blocks_the_conclusi
     concluded = services.agreement_conclude(agreement=under_review)
     assert concluded.is_concluded
     assert list(concluded.signatures.values_list("body__name", flat=True)) == ["伊奈町"]
+
+
+def test_a_first_draft_can_start_from_the_standard_articles_naming_the_council(client, consortium, secretariat):
+    client.force_login(secretariat)
+    page = client.get(reverse("agreement_create", args=[consortium.slug])).content.decode()
+    assert re.search(r'<input[^>]*name="standard_articles"[^>]*checked', page)  # offered, and on by default
+    client.post(reverse("agreement_create", args=[consortium.slug]), {"title": "協定書", "standard_articles": "on"})
+    agreement = Agreement.objects.get()
+    assert list(agreement.articles.values_list("number", "heading")) == [
+        (1, "目的"), (2, "構成団体"), (3, "カスタマイズを行わない原則"), (4, "経費の負担"), (5, "加入及び脱退"),
+        (6, "有効期間")]
+    assert f"{consortium.name}（以下「協議会」という。）" in agreement.articles.get(number=2).text
+    assert LogEntry.objects.filter(content_type__model="article", action=LogEntry.Action.CREATE).count() == 6
+    # A draft to edit like any other: the secretariat changes the term and sends it for review.
+    article = agreement.articles.get(number=6)
+    client.post(reverse("article_edit", args=[article.pk]),
+                {"number": "6", "heading": "有効期間", "text": "締結の日から令和13年3月31日までとする。"})
+    assert agreement.articles.get(number=6).text == "締結の日から令和13年3月31日までとする。"
