@@ -75,6 +75,16 @@ def test_a_batch_renders_every_member_in_process_and_zips_them(client, council, 
     assert len(archive.namelist()) == 5
     page = client.get(reverse("batch_progress", args=[batch.pk]))
     assert page.context["progress"].done == 5
+    assert 'hx-trigger="every 10s"' in page.content.decode()  # done: the page reloads itself slowly
+
+
+def test_the_batch_page_reloads_itself_every_two_seconds_while_briefings_render(client, council):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())  # not yet rendered
+    client.force_login(council["secretariat"])
+    for name in ("batch_detail", "batch_progress"):
+        page = client.get(reverse(name, args=[batch.pk])).content.decode()
+        assert page.count('id="batch-progress"') == 1 and 'hx-trigger="every 2s"' in page
 
 
 def test_failed_briefings_can_be_retried_from_the_batch(client, council, django_capture_on_commit_callbacks):
