@@ -124,9 +124,10 @@ def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> d
 # Rows of the briefing's chart are packed tighter than on screen, so that a council of
 # around twenty members gets its briefing on one A4 page, as mayors' briefings are.
 BRIEFING_CHART_ROW = 14
-# Beyond this many members the chart shows the town among its nearest peers (a council
-# of hundreds would otherwise give its mayor pages of bars).
-BRIEFING_CHART_LIMIT = 40
+# Beyond this many members the chart shows the town among its nearest peers: a council of
+# hundreds would otherwise give its mayor pages of bars, and a chart is one image, which
+# WeasyPrint cannot split, so a taller one leaves the first page half empty.
+BRIEFING_CHART_LIMIT = 25
 
 
 def chart_peers(shares: dict[str, MemberShare], *, ranked: list[MemberShare], place: int | None,
