@@ -21,11 +21,12 @@ def savings_chart(rows: list[dict], *, row_height: int = ROW_HEIGHT) -> dict:
         ratio = row.get("saving_ratio")
         y = index * row_height
         if ratio is None:
-            bars.append({"label": row["name"], "y": y, "text_y": y + text_offset, "missing": True})
+            bars.append({"label": row["name"], "code": row.get("code"), "y": y, "text_y": y + text_offset,
+                         "missing": True})
             continue
         end_x = LABEL_WIDTH + (float(ratio) - low) / span * BAR_AREA
         bars.append({
-            "label": row["name"], "y": y + 3, "text_y": y + text_offset, "x": min(zero_x, end_x),
+            "label": row["name"], "code": row.get("code"), "y": y + 3, "text_y": y + text_offset, "x": min(zero_x, end_x),
             "width": max(abs(end_x - zero_x), 1), "positive": ratio >= 0,
             "value": f"{float(ratio) * 100:.1f}%", "value_x": max(zero_x, end_x) + 4,
         })

@@ -164,9 +164,11 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
             "saving": _printed(own.saving if own else None, options),
         },
         "place": place, "members_ranked": len(ranked),
-        "chart": savings_chart([{"name": names.get(share.code, share.code), "saving_ratio": share.saving_ratio}
-                                for share in charted], row_height=BRIEFING_CHART_ROW),
-        "chart_limited": len(charted) < len(shares), "highlight": body.name,
+        "chart": savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
+                                 "saving_ratio": share.saving_ratio} for share in charted],
+                               row_height=BRIEFING_CHART_ROW),
+        # By code: two towns of one name in different prefectures are two bars.
+        "chart_limited": len(charted) < len(shares), "highlight": body.code,
         "pools": pools, "guarantee": plan.guarantee if plan else None,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),

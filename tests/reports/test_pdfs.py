@@ -8,12 +8,14 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.translation import override
 from pypdf import PdfReader
 
 from apps.allocation.selectors import MemberShare, published_shares
 from apps.reports import services
 from apps.reports.models import Kind
-from apps.reports.selectors import Options, chart_peers
+from apps.reports.selectors import Options, briefing_context, chart_peers
 
 pytestmark = pytest.mark.django_db
 
@@ -148,3 +150,15 @@ def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, 
     assert "全 5 団体のうち、削減率が貴団体に近い 3 団体" in text, text
     chart = text.split("作成：")[1]  # the chart, an SVG image, comes after the page's own text
     assert body.name in chart and sum(town.name in chart for town in council["bodies"]) == 3
+
+
+def test_the_chart_marks_the_town_itself_even_beside_a_namesake(council):
+    """Two towns of one name (美里町 is in Saitama and in Kumamoto) are two bars; one is marked."""
+    plan, body, namesake = council["plan"], council["bodies"][0], council["bodies"][1]
+    namesake.name = body.name
+    namesake.save()
+    with override("ja"):
+        context = briefing_context(consortium=plan.consortium, body=body, fiscal_year=2025, plan=plan,
+                                   options=Options())
+    svg = render_to_string("reports/pdf/_savings_chart.svg", context)
+    assert svg.count(f">{body.name}</text>") == 2 and svg.count('fill="#d9480f"') == 1
