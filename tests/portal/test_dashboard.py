@@ -72,3 +72,16 @@ def test_the_dashboard_names_members_whose_go_live_is_late_or_near(client):
     assert "稼働予定日" in card and "未稼働" in card
     for absent in ("越生町", "滑川町", "嵐山町"):
         assert absent not in card
+
+
+def test_a_long_list_of_go_lives_shows_the_first_five_and_counts_the_rest(client):
+    today = timezone.localdate()
+    council = ConsortiumFactory(slug="wide")
+    for index in range(8):
+        body = member_of(council, name=f"町{index}")
+        Participation.objects.filter(body=body).update(planned_go_live=today + datetime.timedelta(days=index),
+                                                      status=ParticipationStatus.DECLARED)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
+    page = client.get(reverse("consortium_dashboard", args=["wide"])).content.decode()
+    card = page[page.index("要対応"):page.index("参加状況別")]
+    assert "町4" in card and "町5" not in card and "ほか 3 団体" in card
