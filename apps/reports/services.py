@@ -168,25 +168,27 @@ def briefings_unsent(*, batch: Batch) -> QuerySet[Report]:
             .exclude(deliveries__ok=True).order_by("body__code"))
 
 
-def batch_send_enqueue(*, batch: Batch, by) -> None:
-    from apps.reports.tasks import send_batch_briefings
+def batch_send_enqueue(*, batch: Batch, by) -> int:
+    """One task per briefing still to send (a slow mail server then holds up one message,
+    not the batch, within the tasks' time limits); returns how many were queued."""
+    from apps.reports.tasks import send_briefing
 
-    transaction.on_commit(lambda: send_batch_briefings.delay(batch.pk, by.pk))
+    report_ids = list(briefings_unsent(batch=batch).values_list("pk", flat=True))
+    transaction.on_commit(lambda: [send_briefing.delay(report_id, by.pk) for report_id in report_ids])
+    return len(report_ids)
 
 
-def batch_send(*, batch: Batch, by) -> list[Delivery]:
-    """E-mail every briefing of the batch to its mayor, each once: one already sent is
-    skipped, and so is one that a concurrent sending holds (its row is locked while it
-    goes out), so a double click or a redelivered task sends nobody a second copy."""
-    deliveries = []
-    for report_id in briefings_unsent(batch=batch).values_list("pk", flat=True):
-        with transaction.atomic():
-            report = Report.objects.select_for_update(skip_locked=True).filter(pk=report_id).first()
-            if report is None or report.deliveries.filter(ok=True).exists():
-                continue
-            link = settings.SITE_URL + reverse("report_download", args=[report.pk])
-            deliveries.append(briefing_send(report=report, by=by, download_url=link))
-    return deliveries
+def briefing_send_once(*, report_id: int, by) -> Delivery | None:
+    """E-mail a briefing to its mayor unless that is done: None if it was sent already, or
+    if a concurrent sending holds it (its row stays locked while it goes out), so a double
+    click or a redelivered task sends nobody a second copy."""
+    with transaction.atomic():
+        report = (Report.objects.select_for_update(skip_locked=True, of=("self",))
+                  .select_related("body", "consortium").filter(pk=report_id).first())
+        if report is None or not report.body.mayor_email or report.deliveries.filter(ok=True).exists():
+            return None
+        link = settings.SITE_URL + reverse("report_download", args=[report.pk])
+        return briefing_send(report=report, by=by, download_url=link)
 
 
 def briefing_send(*, report: Report, by, download_url: str) -> Delivery:

@@ -27,12 +27,9 @@ def render_job(self, job_id: int) -> None:
 
 
 @shared_task(acks_late=True)
-def send_batch_briefings(batch_id: int, user_id: int) -> int:
-    """E-mail a batch's briefings to the mayors not yet sent theirs; returns how many went."""
+def send_briefing(report_id: int, user_id: int) -> bool:
+    """E-mail one briefing to its mayor, once (see services.briefing_send_once)."""
     from django.contrib.auth import get_user_model
 
-    from apps.reports.models import Batch
-
-    batch = Batch.objects.get(pk=batch_id)
-    deliveries = services.batch_send(batch=batch, by=get_user_model().objects.get(pk=user_id))
-    return sum(delivery.ok for delivery in deliveries)
+    delivery = services.briefing_send_once(report_id=report_id, by=get_user_model().objects.get(pk=user_id))
+    return bool(delivery and delivery.ok)

@@ -155,8 +155,7 @@ def batch_send(request, pk):
     batch = _batch_for(request, pk)
     if not access_for(request.user).manages(batch.consortium_id):
         raise PermissionDenied
-    count = services.briefings_unsent(batch=batch).count()
-    services.batch_send_enqueue(batch=batch, by=request.user)
+    count = services.batch_send_enqueue(batch=batch, by=request.user)
     messages.success(request, _("Sending %(count)d briefings to their mayors; each one's state shows below.")
                      % {"count": count})
     return redirect("batch_detail", pk=batch.pk)

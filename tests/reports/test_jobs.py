@@ -1,12 +1,14 @@
 """Jobs, batches, downloads and e-mail: nothing rendered twice, nothing seen by the wrong town."""
 
 import io
+import threading
 import zipfile
 
 import pytest
 from celery.exceptions import Retry
 from django.core import mail
 from django.core.exceptions import ValidationError
+from django.db import connection, transaction
 from django.urls import reverse
 
 from apps.accounts.models import Role
@@ -238,12 +240,14 @@ def test_a_failed_sending_is_shown_and_sent_again_next_time(client, council, dja
                                       requested_by=council["secretariat"], options=Options())
     monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self: (_ for _ in ()).throw(
         OSError("mail server unreachable")))
-    services.batch_send(batch=batch, by=council["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.batch_send_enqueue(batch=batch, by=council["secretariat"]) == 5
     client.force_login(council["secretariat"])
     page = client.get(reverse("batch_progress", args=[batch.pk])).content.decode()
     assert "mail server unreachable" in page and services.briefings_unsent(batch=batch).count() == 5
     monkeypatch.undo()
-    assert len(services.batch_send(batch=batch, by=council["secretariat"])) == 5
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_send_enqueue(batch=batch, by=council["secretariat"])
     assert len(mail.outbox) == 5
 
 
@@ -255,3 +259,32 @@ def test_only_the_secretariat_sends_a_batch(client, council):
     client.force_login(user_with_role(Role.STAFF, body=council["bodies"][0]))
     assert client.post(reverse("batch_send", args=[batch.pk])).status_code == 403
     assert not mail.outbox
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_briefing_held_by_a_concurrent_sending_is_not_sent_twice(council):
+    """The other sender holds the row (another connection, as another worker would)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks need PostgreSQL")
+    report = services.job_run(briefing_job(council).pk)
+    held, release = threading.Event(), threading.Event()
+
+    def other_worker():
+        with transaction.atomic():
+            Report.objects.select_for_update().get(pk=report.pk)
+            held.set()
+            release.wait(timeout=10)
+        connection.close()
+
+    thread = threading.Thread(target=other_worker)
+    thread.start()
+    held.wait(timeout=10)
+    try:
+        assert services.briefing_send_once(report_id=report.pk, by=council["secretariat"]) is None
+    finally:
+        release.set()
+        thread.join()
+    assert not mail.outbox
+    assert services.briefing_send_once(report_id=report.pk, by=council["secretariat"]).ok  # free again: sent
+    assert services.briefing_send_once(report_id=report.pk, by=council["secretariat"]) is None  # and only once
+    assert len(mail.outbox) == 1
