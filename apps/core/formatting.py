@@ -67,6 +67,20 @@ def fiscal_year_english(year: int, style: str = "western") -> str:
     return f"FY{year}"
 
 
+def reader_reads_japanese() -> bool:
+    """Screens follow the reader's language; PDFs and e-mails are rendered in Japanese
+    (translation.override("ja")), so they keep 令和7年度 and 2025年4月1日 whatever the
+    language of whoever asked for them."""
+    from django.utils.translation import get_language
+
+    return (get_language() or "ja").startswith("ja")
+
+
+def fiscal_year_on_screen(year: int, style: str = "western") -> str:
+    """令和7年度 / 2025年度 for a Japanese reader; FY2025 (R7) / FY2025 for anyone else."""
+    return fiscal_year(year, style) if reader_reads_japanese() else fiscal_year_english(year, style)
+
+
 def japanese_date(value: datetime.date, style: str = "western") -> str:
     """``2025-04-01`` → ``2025年4月1日`` or ``令和7年4月1日`` (元年 for a first year)."""
     if style == "era":

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import latest_published_plan
-from apps.core.formatting import fiscal_year as fiscal_year_label
+from apps.core import formatting
 from apps.costs.selectors import fiscal_years
 from apps.members.models import Consortium
 from apps.members.views import consortium_for
@@ -33,7 +33,7 @@ class ReportForm(forms.Form):
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
         years = fiscal_years(consortium=consortium)
-        self.fields["fiscal_year"].choices = [(y, f"{fiscal_year_label(y)}（{fiscal_year_label(y, 'era')}）") for y in years]
+        self.fields["fiscal_year"].choices = [(y, year_choice_label(y)) for y in years]
         self.fields["plan"].queryset = AllocationPlan.objects.filter(
             consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
         # What the secretariat most often wants: the latest published plan beside the
@@ -52,6 +52,13 @@ class ReportForm(forms.Form):
             except ValidationError as error:
                 self.add_error(None, error)
         return data
+
+
+def year_choice_label(year: int) -> str:
+    """Both calendars, since the report's own calendar is chosen beside it."""
+    if formatting.reader_reads_japanese():
+        return f"{formatting.fiscal_year(year)}（{formatting.fiscal_year(year, 'era')}）"
+    return formatting.fiscal_year_english(year, "era")
 
 
 def report_list(request, slug):

@@ -288,3 +288,10 @@ def test_a_briefing_held_by_a_concurrent_sending_is_not_sent_twice(council):
     assert services.briefing_send_once(report_id=report.pk, by=council["secretariat"]).ok  # free again: sent
     assert services.briefing_send_once(report_id=report.pk, by=council["secretariat"]) is None  # and only once
     assert len(mail.outbox) == 1
+
+
+def test_the_report_forms_years_follow_the_readers_language(client, council):
+    client.force_login(council["secretariat"])
+    client.cookies["django_language"] = "en"
+    form = client.get(reverse("report_list", args=["saitama"])).context["form"]
+    assert dict(form.fields["fiscal_year"].choices)[2025] == "FY2025 (R7)"

@@ -14,19 +14,12 @@ def yen(value, unit="yen"):
     return formatting.yen(value, unit)
 
 
-def _japanese() -> bool:
-    # Screens follow the reader's language; PDFs and e-mails are rendered in Japanese
-    # (translation.override("ja")), so they keep 令和7年度 and 2025年4月1日 whatever the
-    # language of whoever asked for them.
-    return (get_language() or "ja").startswith("ja")
-
-
 @register.filter
 def fiscal_year(value, style="western"):
     """令和7年度 / 2025年度 in Japanese; FY2025 (R7) / FY2025 in English."""
     if value in (None, ""):
         return ""
-    return (formatting.fiscal_year if _japanese() else formatting.fiscal_year_english)(int(value), style)
+    return formatting.fiscal_year_on_screen(int(value), style)
 
 
 @register.filter
@@ -34,7 +27,9 @@ def jdate(value, style="western"):
     """令和7年4月1日 / 2025年4月1日 in Japanese; the language's own date format otherwise."""
     if not value:
         return ""
-    return formatting.japanese_date(value, style) if _japanese() else date_format(value, "DATE_FORMAT")
+    if formatting.reader_reads_japanese():
+        return formatting.japanese_date(value, style)
+    return date_format(value, "DATE_FORMAT")
 
 
 @register.filter
