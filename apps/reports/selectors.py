@@ -154,7 +154,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     participation = consortium.participations.filter(body=body).first()
     open_rounds = [r for r in body_survey_rounds(body=body)
                    if r.consortium_id == consortium.pk and r.status == "open"]
-    pools = list(plan.pools.prefetch_related("business_systems")) if plan else []
+    pools = list(plan.pools.all()) if plan else []
     current = own.current_cost if own else None
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
