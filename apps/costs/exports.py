@@ -23,10 +23,11 @@ def comparison_headers() -> list[str]:
 
 def comparison_records(rows, ranks: dict[int, int], status_labels: dict[str, str]) -> Iterator[list]:
     fields = ("body_id", "body__code", "body__name", "status", "population", "total_cost",
-              "cost_per_resident", "main_vendor")
-    for _body_id, code, name, status, population, total, per_resident, vendor in rows.values_list(*fields):
-        yield [ranks.get(per_resident, ""), code, name, str(status_labels.get(status, status)), population,
-               total, per_resident, vendor or ""]
+              "cost_per_resident", "main_vendor", "reported")
+    for _body_id, code, name, status, population, total, per_resident, vendor, reported in rows.values_list(*fields):
+        # A member that has not reported the year gets empty cells, not a cost of 0.
+        yield [ranks.get(per_resident, "") if reported else "", code, name, str(status_labels.get(status, status)),
+               population, total if reported else "", per_resident if reported else "", vendor or ""]
 
 
 def to_csv(headers: list[str], records: Iterable[list]) -> bytes:

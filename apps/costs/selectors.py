@@ -5,7 +5,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, F, FilteredRelation, Prefetch, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Prefetch,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce, NullIf
 
 from apps.costs.models import BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyResponse, SurveyRound
@@ -26,6 +37,9 @@ def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Par
             population=F("body__population"),
             total_cost=Coalesce(F("year_cost__total"), Value(0)),
             main_vendor=F("year_cost__main_vendor"),
+            # A member with no figure for the year has not answered: shown as "—" and
+            # left out of the ranks, not as a town that pays nothing.
+            reported=ExpressionWrapper(Q(year_cost__total__isnull=False), output_field=BooleanField()),
         )
         .annotate(cost_per_resident=F("total_cost") / NullIf(F("population"), 0))
     )
@@ -53,15 +67,16 @@ class ComparisonStats:
 def comparison_stats(rows: QuerySet[Participation]) -> ComparisonStats:
     """Totals of ``rows`` and a rank for every cost per resident among them, from one
     query of three numbers per member (cheaper than a second aggregate query)."""
-    values = list(rows.values_list("population", "total_cost", "cost_per_resident"))
-    descending = sorted((per_resident for _p, _t, per_resident in values if per_resident is not None), reverse=True)
+    values = list(rows.values_list("population", "total_cost", "cost_per_resident", "reported"))
+    descending = sorted((per_resident for _p, _t, per_resident, reported in values
+                         if reported and per_resident is not None), reverse=True)
     ranks: dict[int, int] = {}
     for position, per_resident in enumerate(descending, start=1):
         ranks.setdefault(per_resident, position)  # ties share the best position
     totals = ComparisonTotals(
         members=len(values),
-        population=sum(population or 0 for population, _t, _c in values),
-        total_cost=sum(total for _p, total, _c in values),
+        population=sum(population or 0 for population, _t, _c, _r in values),
+        total_cost=sum(total for _p, total, _c, _r in values),
     )
     return ComparisonStats(ranks=ranks, totals=totals)
 

@@ -48,6 +48,7 @@ class Row:
     per_resident: int | None
     main_vendor: str
     rank: int | None
+    reported: bool = True  # False: no figure for the year, printed "—" and not ranked
     share: MemberShare | None = None
     shown: dict = field(default_factory=dict)  # amounts as printed (円 or 千円)
 
@@ -72,8 +73,9 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     status_labels = dict(Participation._meta.get_field("status").flatchoices)
     rows = [
         Row(code=p.body.code, name=p.body.name, status=str(status_labels.get(p.status, p.status)),
-            population=p.population, current_cost=p.total_cost, per_resident=p.cost_per_resident,
-            main_vendor=p.main_vendor or "", rank=stats.ranks.get(p.cost_per_resident),
+            population=p.population, current_cost=p.total_cost,
+            per_resident=p.cost_per_resident if p.reported else None, main_vendor=p.main_vendor or "",
+            rank=stats.ranks.get(p.cost_per_resident) if p.reported else None, reported=p.reported,
             share=shares.get(p.body.code))
         for p in rows_qs
     ]

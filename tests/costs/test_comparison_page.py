@@ -155,3 +155,23 @@ def test_list_pages_run_the_same_queries_for_10_and_500_bodies(client, consortiu
     filtered = _queries_for(client, url, district="x", page=1)
     assert small == large <= 8
     assert filtered <= 8
+
+
+def test_a_member_without_figures_for_the_year_is_not_reported_not_free(client, consortium):
+    """No figure is no answer: not a town that pays 0 円 and ranks last (or, in an open
+    year, a whole council ranked 1)."""
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    member_of(consortium, name="東秩父村", population=3000, cost=30_000_000)
+    member_of(consortium, name="三芳町", population=38000)  # no figure
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison", args=["saitama"]))
+    page = response.content.decode()
+    row = page[page.index(">三芳町<"):]
+    row = row[:row.index("</tr>")]
+    assert "未回答" in row and ">0<" not in row
+    assert ">三芳町<" in [row.get_cell("name") for row in response.context["table"].rows][-1]
+    assert response.context["table"].ranks == {10_000: 1, 2_000: 2}
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cost_comparison_csv", args=["saitama"]))
+                                       .content.decode("utf-8-sig"))))
+    [miyoshi] = [row for row in rows if row[2] == "三芳町"]
+    assert (miyoshi[0], miyoshi[5], miyoshi[6]) == ("", "", "")

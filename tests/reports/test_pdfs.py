@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from apps.allocation.selectors import MemberShare, published_shares
 from apps.reports import services
 from apps.reports.models import Kind
-from apps.reports.selectors import Options, briefing_context, chart_peers
+from tests.factories import member_of
+from apps.reports.selectors import Options, briefing_context, chart_peers, side_by_side_context
 
 pytestmark = pytest.mark.django_db
 
@@ -162,3 +163,18 @@ def test_the_chart_marks_the_town_itself_even_beside_a_namesake(council):
                                    options=Options())
     svg = render_to_string("reports/pdf/_savings_chart.svg", context)
     assert svg.count(f">{body.name}</text>") == 2 and svg.count('fill="#d9480f"') == 1
+
+
+def test_the_comparison_prints_a_member_without_figures_as_not_reported(council):
+    silent = member_of(council["consortium"], name="毛呂山町（未回答）", population=30000)
+    with override("ja"):
+        context = side_by_side_context(consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+                                       options=Options())
+    [row] = [row for row in context["rows"] if row.code == silent.code]
+    assert (row.reported, row.rank, row.per_resident) == (False, None, None)
+    assert sorted(r.rank for r in context["rows"] if r.reported) == [1, 2, 3, 4, 5]
+    html = render_to_string("reports/pdf/side_by_side.html", context)
+    name_at = html.index("毛呂山町（未回答）")
+    row_html = html[html.rindex("<tr>", 0, name_at):html.index("</tr>", name_at)]
+    assert row_html.startswith('<tr><td class="num">—</td>')  # no rank
+    assert '<td class="num">30,000</td><td class="num">—</td><td class="num">—</td>' in row_html  # cost, per resident
