@@ -31,4 +31,5 @@ def savings_chart(rows: list[dict], *, row_height: int = ROW_HEIGHT) -> dict:
             "value": f"{float(ratio) * 100:.1f}%", "value_x": max(zero_x, end_x) + 4,
         })
     return {"bars": bars, "height": len(rows) * row_height + 10, "width": LABEL_WIDTH + BAR_AREA + 60,
-            "zero_x": zero_x, "label_width": LABEL_WIDTH, "bar_height": bar_height}
+            "zero_x": zero_x, "label_width": LABEL_WIDTH, "bar_height": bar_height, "bar_area": BAR_AREA,
+            "row_height": row_height, "rows_height": len(rows) * row_height}

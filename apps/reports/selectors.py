@@ -126,6 +126,12 @@ def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> d
 # Rows of the briefing's chart are packed tighter than on screen, so that a council of
 # around twenty members gets its briefing on one A4 page, as mayors' briefings are.
 BRIEFING_CHART_ROW = 14
+# The chart on paper, across the page's 182 mm of text: the names, the bars, the ratios.
+# Names and ratios are lines of HTML text beside one picture of the bars, so the bars'
+# width in millimetres sets the rows' height too, and the text stays level with its bar.
+BRIEFING_CHART_LABELS_MM = 34
+BRIEFING_CHART_BARS_MM = 122
+BRIEFING_CHART_GAP_MM = 2
 # Beyond this many members the chart shows the town among its nearest peers: a council of
 # hundreds would otherwise give its mayor pages of bars, and a chart is one image, which
 # WeasyPrint cannot split, so a taller one leaves the first page half empty.
@@ -144,6 +150,15 @@ def chart_peers(shares: dict[str, MemberShare], *, ranked: list[MemberShare], pl
     return ranked[start:start + limit]
 
 
+def chart_on_paper(chart: dict) -> dict:
+    """The briefing chart's sizes in millimetres (for its style), from its geometry."""
+    mm = BRIEFING_CHART_BARS_MM / chart["bar_area"]
+    bars_left = BRIEFING_CHART_LABELS_MM + BRIEFING_CHART_GAP_MM
+    return {"row": round(chart["row_height"] * mm, 3), "height": round(chart["rows_height"] * mm, 3),
+            "labels_width": BRIEFING_CHART_LABELS_MM, "bars_left": bars_left, "bars_width": BRIEFING_CHART_BARS_MM,
+            "values_left": bars_left + BRIEFING_CHART_BARS_MM + BRIEFING_CHART_GAP_MM}
+
+
 def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: int, plan: AllocationPlan | None,
                      options: Options, shares: dict[str, MemberShare] | None = None) -> dict:
     """One member's briefing. ``shares`` may be passed in by a batch, read once."""
@@ -156,6 +171,8 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     participation = consortium.participations.filter(body=body).first()
     open_rounds = [r for r in body_survey_rounds(body=body)
                    if r.consortium_id == consortium.pk and r.status == "open"]
+    chart = savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
+                            "saving_ratio": share.saving_ratio} for share in charted], row_height=BRIEFING_CHART_ROW)
     pools = list(plan.pools.all()) if plan else []
     current = own.current_cost if own else None
     return {
@@ -166,9 +183,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
             "saving": _printed(own.saving if own else None, options),
         },
         "place": place, "members_ranked": len(ranked),
-        "chart": savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
-                                 "saving_ratio": share.saving_ratio} for share in charted],
-                               row_height=BRIEFING_CHART_ROW),
+        "chart": chart, "chart_on_paper": chart_on_paper(chart),
         # By code: two towns of one name in different prefectures are two bars.
         "chart_limited": len(charted) < len(shares), "highlight": body.code,
         "pools": pools, "guarantee": plan.guarantee if plan else None,

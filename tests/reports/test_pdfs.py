@@ -149,7 +149,7 @@ def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, 
                                   body=body, options=Options())
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert "全 5 団体のうち、削減率が貴団体に近い 3 団体" in text, text
-    chart = text.split("作成：")[1]  # the chart, an SVG image, comes after the page's own text
+    chart = text.split("作成：")[1]  # the chart's names, placed beside its bars, are drawn after the page's text
     assert body.name in chart and sum(town.name in chart for town in council["bodies"]) == 3
 
 
@@ -161,8 +161,32 @@ def test_the_chart_marks_the_town_itself_even_beside_a_namesake(council):
     with override("ja"):
         context = briefing_context(consortium=plan.consortium, body=body, fiscal_year=2025, plan=plan,
                                    options=Options())
-    svg = render_to_string("reports/pdf/_savings_chart.svg", context)
-    assert svg.count(f">{body.name}</text>") == 2 and svg.count('fill="#d9480f"') == 1
+    chart = render_to_string("reports/pdf/_savings_chart.html", context)
+    names = chart.split('<div class="chart-labels">')[1].split("</div>")[0].split("&#10;")
+    assert names.count(body.name) + names.count(f'<span class="own">{body.name}</span>') == 2
+    assert names.count(f'<span class="own">{body.name}</span>') == 1
+    bars = render_to_string("reports/pdf/_savings_bars.svg", context)
+    marked = bars.split('fill="#d9480f" d="')[1].split('"')[0]
+    assert marked.count("z") == 1  # one bar drawn in the town's colour
+
+
+def test_the_charts_names_and_ratios_sit_level_with_their_bars(council):
+    """Names and ratios are lines of text beside a picture of the bars: one line per bar,
+    each as tall as a bar's row on paper."""
+    plan, body = council["plan"], council["bodies"][0]
+    with override("ja"):
+        context = briefing_context(consortium=plan.consortium, body=body, fiscal_year=2025, plan=plan,
+                                   options=Options())
+    chart, sizes = context["chart"], context["chart_on_paper"]
+    html = render_to_string("reports/pdf/_savings_chart.html", context)
+    for column in ("chart-labels", "chart-values"):
+        lines = html.split(f'<div class="{column}">')[1].split("</div>")[0].split("&#10;")
+        assert len(lines) == len(chart["bars"]) == len(council["bodies"])
+    assert sizes["height"] == pytest.approx(sizes["row"] * len(chart["bars"]), abs=0.01)
+    bars = render_to_string("reports/pdf/_savings_bars.svg", context)
+    assert f'viewBox="{chart["label_width"]} 0 {chart["bar_area"]} {chart["rows_height"]}"' in bars
+    # The picture keeps its proportions at the size the style gives it, so rows stay level.
+    assert sizes["bars_width"] / sizes["height"] == pytest.approx(chart["bar_area"] / chart["rows_height"], rel=1e-3)
 
 
 def test_the_comparison_prints_a_member_without_figures_as_not_reported(council):
