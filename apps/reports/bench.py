@@ -1,9 +1,10 @@
 """Report rendering figures, each against a baseline measured in the same run.
 
 - a mayor briefing against a minimal one-page WeasyPrint document, and beside them the
-  briefing's empty page frame (its page rules, running heads, page numbers and both font
-  faces around one line) and its words alone (no table, no chart): the share of the time
-  that no content can remove, and what its text costs before any figure is laid out;
+  briefing built up part by part — its empty page frame (page rules, running heads, page
+  numbers, both font faces around one line), its words, its table of figures, its chart,
+  and finally its data read and its template filled — so that the figures say what each
+  part costs;
 - the side-by-side report of a national-scale consortium against WeasyPrint rendering a
   plain HTML table of the same rows and columns;
 - a batch of briefings through real Celery workers, 2 processes against 1;
@@ -78,15 +79,21 @@ FRAME_ONLY = engines["django"].from_string(
 # table of figures and its chart.
 WORDS_ONLY = engines["django"].from_string(
     '{% extends "reports/pdf/briefing.html" %}{% block figures %}{% endblock %}{% block chart %}{% endblock %}')
+# Everything but the chart.
+NO_CHART = engines["django"].from_string('{% extends "reports/pdf/briefing.html" %}{% block chart %}{% endblock %}')
 
 
 @dataclass(frozen=True)
 class BriefingFigures:
-    briefing: Timing
-    html: Timing  # the briefing's data read and its template filled, no PDF
-    frame: Timing
-    words: Timing
+    """One briefing, and the same briefing built up part by part (each a PDF from HTML
+    already filled in, but the last)."""
     minimal: Timing
+    frame: Timing
+    words: Timing      # + the words
+    no_chart: Timing   # + the table of figures
+    pdf: Timing        # + the chart: the whole briefing from its filled template
+    briefing: Timing   # + its data read and its template filled: what a job does
+    html: Timing       # its data read and its template filled, alone (no PDF)
     pages: int
 
 
@@ -105,11 +112,15 @@ def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> BriefingFigure
     with override("ja"):
         context = briefing_context(consortium=plan.consortium, body=body, plan=plan, fiscal_year=plan.cost_fiscal_year,
                                    options=options)
-        frame_html, words_html = FRAME_ONLY.render(context), WORDS_ONLY.render(context)
-    timings = timed_against(briefing, html, lambda: pdf.report_to_pdf(frame_html),
-                            lambda: pdf.report_to_pdf(words_html), lambda: pdf.html_to_pdf(MINIMAL_HTML),
-                            repeats=repeats)
-    return BriefingFigures(*timings, pages=_pages(briefing()))
+        frame_html, words_html, no_chart_html = (template.render(context)
+                                                 for template in (FRAME_ONLY, WORDS_ONLY, NO_CHART))
+    whole_html = html()
+    minimal, frame, words, no_chart, whole, full, data = timed_against(
+        lambda: pdf.html_to_pdf(MINIMAL_HTML), lambda: pdf.report_to_pdf(frame_html),
+        lambda: pdf.report_to_pdf(words_html), lambda: pdf.report_to_pdf(no_chart_html),
+        lambda: pdf.report_to_pdf(whole_html), briefing, html, repeats=repeats)
+    return BriefingFigures(minimal=minimal, frame=frame, words=words, no_chart=no_chart, pdf=whole, briefing=full,
+                           html=data, pages=_pages(briefing()))
 
 
 def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int, int]:
