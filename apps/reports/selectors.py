@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
 from apps.agreements.selectors import pending_signatures
@@ -18,7 +18,7 @@ from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
 from apps.meetings.selectors import body_open_actions, next_meeting
 from apps.members.models import Consortium, MemberBody, Participation
-from apps.reports.models import Batch, Report, ReportJob
+from apps.reports.models import Batch, Delivery, Report, ReportJob
 
 # Charts list every member up to this many; beyond, the largest ones (a national
 # comparison of 1,741 bars would be unreadable and slow).
@@ -219,7 +219,17 @@ def briefing_summary(report: Report) -> dict | None:
 
 
 def reports_for(*, user, consortium: Consortium) -> QuerySet[Report]:
-    return Report.objects.for_user(user).filter(consortium=consortium).select_related("body", "requested_by")
+    """The council's archived reports the user may see, each with its sendings to the
+    mayor, newest first (``sendings``)."""
+    return (Report.objects.for_user(user).filter(consortium=consortium)
+            .select_related("body", "requested_by", "plan")
+            .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("-sent_at", "-id"),
+                                       to_attr="sendings")))
+
+
+def report_years(reports: QuerySet[Report]) -> list[int]:
+    """The fiscal years the given reports were made for, newest first."""
+    return sorted(set(reports.order_by().values_list("fiscal_year", flat=True)), reverse=True)
 
 
 @dataclass(frozen=True)

@@ -61,9 +61,25 @@ def plan_year_check(*, plan: AllocationPlan | None, fiscal_year: int) -> None:
             "or no plan.") % {"plan": plan.name, "year": plan.cost_fiscal_year}})
 
 
+def briefing_subject_check(*, consortium: Consortium, plan: AllocationPlan | None, body: MemberBody | None) -> None:
+    """A briefing is for one member of the council, and of the plan it reports: a town the
+    plan leaves out has no share in it, and its briefing would read as if none were published."""
+    if body is None:
+        raise ValidationError({"body": _("Choose the member the briefing is for.")})
+    if not consortium.participations.filter(body=body).exists():
+        raise ValidationError({"body": _("%(body)s is not a member of %(consortium)s.")
+                                       % {"body": body.name, "consortium": consortium.name}})
+    if plan is not None and not plan.members.filter(body=body).exists():
+        raise ValidationError({"body": _(
+            "「%(plan)s」 gives %(body)s no share: choose another member, or no plan.")
+            % {"plan": plan.name, "body": body.name}})
+
+
 def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested_by, plan=None, body=None,
                options: Options | None = None, batch: Batch | None = None, enqueue: bool = True) -> ReportJob:
     plan_year_check(plan=plan, fiscal_year=fiscal_year)
+    if kind == Kind.BRIEFING and batch is None:  # a batch takes its members from the plan itself
+        briefing_subject_check(consortium=consortium, plan=plan, body=body)
     job = ReportJob.objects.create(kind=kind, consortium=consortium, fiscal_year=fiscal_year, plan=plan, body=body,
                                    params=(options or Options()).as_params(), batch=batch, requested_by=requested_by)
     if enqueue:

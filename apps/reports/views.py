@@ -5,20 +5,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
+from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import latest_published_plan
 from apps.core import formatting
 from apps.costs.selectors import fiscal_years
-from apps.members.models import Consortium
+from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for
 from apps.reports import selectors, services
+from apps.reports.filters import ArchiveFilter
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options
+from apps.reports.tables import ArchiveTable
 
 
 class ReportForm(forms.Form):
@@ -29,6 +33,8 @@ class ReportForm(forms.Form):
                              choices=[("yen", gettext_lazy("yen (円)")), ("thousand", gettext_lazy("thousand yen (千円)"))])
     calendar = forms.ChoiceField(label=gettext_lazy("Dates"), choices=[
         ("era", gettext_lazy("Japanese era (令和7年度)")), ("western", gettext_lazy("Western (2025年度)"))])
+    body = forms.ModelChoiceField(label=gettext_lazy("Member (for one briefing)"), required=False,
+                                  queryset=MemberBody.objects.none())
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,6 +42,8 @@ class ReportForm(forms.Form):
         self.fields["fiscal_year"].choices = [(y, year_choice_label(y)) for y in years]
         self.fields["plan"].queryset = AllocationPlan.objects.filter(
             consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
+        self.fields["body"].queryset = MemberBody.objects.filter(participations__consortium=consortium).order_by("code")
+        self.fields["body"].label_from_instance = lambda body: f"{body.code} {body.name}"
         # What the secretariat most often wants: the latest published plan beside the
         # costs it was worked out from.
         latest = latest_published_plan(consortium=consortium)
@@ -61,6 +69,10 @@ def year_choice_label(year: int) -> str:
     return formatting.fiscal_year_english(year, "era")
 
 
+# What the report form's buttons ask for.
+RENDER_COMPARISON, RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "side_by_side", "briefing", "one_briefing"
+
+
 def report_list(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
     access = access_for(request.user)
@@ -70,23 +82,48 @@ def report_list(request, slug):
         if not may_manage:
             raise PermissionDenied
         if form.is_valid():
-            data = form.cleaned_data
-            options = Options(unit=data["unit"], calendar=data["calendar"])
-            if request.POST.get("kind") == Kind.BRIEFING:
-                batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
-                                              requested_by=request.user, options=options)
-                return redirect("batch_detail", pk=batch.pk)
-            services.job_create(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=data["fiscal_year"],
-                                plan=data["plan"], requested_by=request.user, options=options)
-            messages.success(request, _("The comparison is being rendered; it appears below when ready."))
-            return redirect("report_list", slug=slug)
+            done = _render_requested(request, consortium, form)
+            if done:
+                return done
+    reports = selectors.reports_for(user=request.user, consortium=consortium)
+    oversees = access.oversees(consortium.pk)
+    archive = ArchiveFilter(request.GET, queryset=reports, consortium=consortium, members=oversees,
+                            years=selectors.report_years(reports))
+    table = ArchiveTable(archive.qs, exclude=() if oversees else ("sent",))
+    table.may_send, table.show_sendings = may_manage, oversees
+    RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/report_list.html", {
         "consortium": consortium, "form": form if may_manage else None, "may_manage": may_manage,
-        "reports": selectors.reports_for(user=request.user, consortium=consortium)[:200],
+        "archive": archive, "table": table,
         "pending": ReportJob.objects.filter(consortium=consortium, batch=None, status__in=["pending", "running"])
         if may_manage else [],
-        "batches": Batch.objects.filter(consortium=consortium)[:20] if access.oversees(consortium.pk) else [],
+        "batches": Batch.objects.filter(consortium=consortium)[:20] if oversees else [],
     })
+
+
+def _render_requested(request, consortium, form):
+    """Queue what the pressed button asks for; a redirect, or None with the refusal on the form."""
+    data = form.cleaned_data
+    options = Options(unit=data["unit"], calendar=data["calendar"])
+    kind = request.POST.get("kind")
+    if kind == RENDER_ALL_BRIEFINGS:
+        batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
+                                      requested_by=request.user, options=options)
+        return redirect("batch_detail", pk=batch.pk)
+    try:
+        services.job_create(kind=Kind.BRIEFING if kind == RENDER_ONE_BRIEFING else Kind.SIDE_BY_SIDE,
+                            consortium=consortium, fiscal_year=data["fiscal_year"], plan=data["plan"],
+                            body=data["body"] if kind == RENDER_ONE_BRIEFING else None, requested_by=request.user,
+                            options=options)
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
+    if kind == RENDER_ONE_BRIEFING:
+        messages.success(request, _("The briefing for %(body)s is being rendered; it appears below when ready.")
+                         % {"body": data["body"].name})
+    else:
+        messages.success(request, _("The comparison is being rendered; it appears below when ready."))
+    return redirect("report_list", slug=consortium.slug)
 
 
 def report_download(request, pk):
@@ -112,7 +149,10 @@ def report_send(request, pk):
             messages.success(request, _("Sent to %(to)s.") % {"to": delivery.to})
         else:
             messages.error(request, _("Sending failed: %(error)s") % {"error": delivery.error})
-    return redirect(request.POST.get("next") or reverse("report_list", args=[report.consortium.slug]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+        back = reverse("report_list", args=[report.consortium.slug])
+    return redirect(back)
 
 
 def _batch_for(request, pk) -> Batch:

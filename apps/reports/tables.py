@@ -1,0 +1,24 @@
+import django_tables2 as tables
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveTable(tables.Table):
+    """The archive of rendered PDFs; rows are written by its template (the download and
+    e-mail buttons need the page's CSRF token)."""
+
+    kind = tables.Column(verbose_name=_("Report"))
+    fiscal_year = tables.Column(verbose_name=_("Fiscal year of current costs"))
+    plan = tables.Column(verbose_name=_("Published plan"), order_by="plan__name")
+    params = tables.Column(verbose_name=_("Amounts and dates"), orderable=False)
+    created_at = tables.Column(verbose_name=_("Made"))
+    requested_by = tables.Column(verbose_name=_("By"), order_by="requested_by__username")
+    pages = tables.Column(verbose_name=_("Pages"))
+    size = tables.Column(verbose_name=_("Size"))
+    sha256 = tables.Column(verbose_name="SHA-256", orderable=False)
+    sent = tables.Column(verbose_name=_("Sent to the mayor"), empty_values=(), orderable=False)
+    actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
+
+    class Meta:
+        template_name = "reports/_archive_table.html"
+        attrs = {"class": "table table-sm align-middle"}
+        order_by = "-created_at"
