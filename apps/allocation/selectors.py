@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from fractions import Fraction
 
 from django.db.models import QuerySet
 
+from apps.allocation import engine
 from apps.allocation.models import AllocationPlan
 from apps.members.models import Consortium
 
@@ -26,6 +28,59 @@ class MemberShare:
     current_cost: int | None
     saving: int | None
     saving_ratio: Decimal | None
+
+
+@dataclass(frozen=True)
+class PoolBasis:
+    """How one member's share of one pool was made, for a reader to follow: its equal
+    part and its population part add up to its share of the pool, to the yen."""
+    name: str
+    amount: int
+    equal_ratio: Decimal
+    population_ratio: Decimal
+    members: int            # how many members share the pool
+    every_member: bool      # all the plan's members, or some
+    population: int         # the member's, at the plan's basis date
+    population_share: Fraction  # of the pool's members' total (0 if they have none)
+    equal: int
+    by_population: int
+    share: int
+
+
+def share_basis(plan: AllocationPlan, code: str) -> list[PoolBasis]:
+    """The member's pools in a published plan, from the inputs and results frozen with it.
+
+    The pool's rounding (largest remainder, engine.py) is of the member's whole pool share;
+    here its equal part is the exact ``amount × equal ratio ÷ members`` rounded down and its
+    population part the rest, so the two parts print as whole yen that add up exactly.
+    """
+    inputs = engine.plan_from_json(plan.frozen_inputs)
+    own = next((row for row in plan.frozen_results["members"] if row["code"] == code), None)
+    if own is None:
+        return []
+    populations = {member.code: member.population or 0 for member in inputs.members}
+    every = [member.code for member in inputs.members]
+    basis = []
+    for pool in inputs.pools:
+        codes = list(pool.members) if pool.members is not None else every
+        if code not in codes:
+            continue
+        share = own["pools"][pool.name]
+        total_population = sum(populations[c] for c in codes)
+        if pool.population_ratio == 0:
+            equal = share
+        elif pool.equal_ratio == 0:
+            equal = 0
+        else:
+            exact = Fraction(pool.amount) * Fraction(pool.equal_ratio) / len(codes)
+            # Never above the share: that is the exact equal plus population parts, rounded.
+            equal = exact.numerator // exact.denominator
+        basis.append(PoolBasis(
+            name=pool.name, amount=pool.amount, equal_ratio=pool.equal_ratio, population_ratio=pool.population_ratio,
+            members=len(codes), every_member=len(codes) == len(every), population=populations[code],
+            population_share=Fraction(populations[code], total_population) if total_population else Fraction(0),
+            equal=equal, by_population=share - equal, share=share))
+    return basis
 
 
 def plans_for(*, user, consortium: Consortium) -> QuerySet[AllocationPlan]:

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import MemberShare, published_shares, published_total
+from apps.allocation.selectors import MemberShare, published_shares, published_total, share_basis
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
@@ -187,6 +187,9 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         # By code: two towns of one name in different prefectures are two bars.
         "chart_limited": len(charted) < len(shares), "highlight": body.code,
         "pools": pools, "guarantee": plan.guarantee if plan else None,
+        # The town's own share worked out pool by pool, and what the guarantee changed.
+        "basis": share_basis(plan, body.code) if plan and own else [],
+        "adjustment_size": abs(own.adjustment) if own else 0,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),
         "plan_fy_label": format_fiscal_year(plan.fiscal_year, options.calendar) if plan else "",

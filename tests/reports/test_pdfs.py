@@ -202,3 +202,47 @@ def test_the_comparison_prints_a_member_without_figures_as_not_reported(council)
     row_html = html[html.rindex("<tr>", 0, name_at):html.index("</tr>", name_at)]
     assert row_html.startswith('<tr><td class="num">—</td>')  # no rank
     assert '<td class="num">30,000</td><td class="num">—</td><td class="num">—</td>' in row_html  # cost, per resident
+
+
+def test_the_briefing_works_out_the_towns_own_share_and_what_the_guarantee_changed(council):
+    """Section 3 in the town's own yen: equal part + population part = its share of the pool,
+    then what the guarantee's re-allocation took off (the smallest town, capped) or added on."""
+    from apps.allocation import services as allocation
+
+    plan = allocation.plan_publish(plan=allocation.plan_create(
+        consortium=council["consortium"], name="保証が働く按分案", fiscal_year=2026, cost_fiscal_year=2025,
+        population_basis_date=datetime.date(2025, 6, 1), guarantee=Decimal("0.10"),
+        pools=[{"name": "基幹系", "amount": 260_000_000, "equal_ratio": Decimal("0.5"),
+                "population_ratio": Decimal("0.5")}]), by=council["secretariat"])
+    shares = published_shares(plan)
+    smallest, largest = council["bodies"][-1], council["bodies"][0]
+    lowered, raised = shares[smallest.code], shares[largest.code]
+    assert lowered.adjustment < 0 < raised.adjustment
+
+    def briefing(body):
+        return digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=2025,
+                                                  plan=plan, body=body, options=Options())))
+
+    text = briefing(smallest)
+    equal = 260_000_000 // 2 // 5
+    assert f"均等割{equal:,}円＋人口割{lowered.base - equal:,}円" in text and f"＝{lowered.base:,}円です" in text
+    assert "50%を全5団体で均等に" in text and "（人口12,000人、対象団体の人口の9.2%）" in text
+    assert f"この再按分により{-lowered.adjustment:,}円減額され、負担額は{lowered.share:,}円です" in text
+    assert f"再按分{raised.adjustment:,}円が含まれています（負担額{raised.share:,}円）" in briefing(largest)
+
+
+def test_a_pool_shared_only_equally_or_only_by_population_is_told_in_one_part():
+    from fractions import Fraction
+
+    from apps.allocation.selectors import PoolBasis
+
+    def told(**fields):
+        pool = PoolBasis(name="税務", amount=1_000_001, members=2, every_member=False, population=12_000,
+                         population_share=Fraction(12, 50), **fields)
+        return render_to_string("reports/pdf/_pool_basis.html", {"pool": pool, "basis_date": "令和7年1月1日"})
+
+    assert told(equal_ratio=Decimal("1"), population_ratio=Decimal("0"), equal=500_001, by_population=0,
+                share=500_001) == ("<li>・税務（年額 1,000,001 円）：対象の 2 団体で均等に分担します。"
+                                   "貴団体は 500,001 円です。</li>\n")
+    assert "人口（令和7年1月1日 時点）に応じて分担します。貴団体は人口 12,000 人（対象団体の人口の 24.0%）で 240,000 円です。" in told(
+        equal_ratio=Decimal("0"), population_ratio=Decimal("1"), equal=0, by_population=240_000, share=240_000)
