@@ -102,8 +102,8 @@ def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> BriefingFigure
     options = Options(calendar="era")
 
     def briefing():
-        return services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
-                                   plan=plan, body=body, options=options)
+        return services.render_report(kind=Kind.BRIEFING, consortium=plan.consortium,
+                                      fiscal_year=plan.cost_fiscal_year, plan=plan, body=body, options=options)
 
     def html():
         return services.render_html(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
@@ -120,15 +120,15 @@ def briefing_vs_minimal(*, plan: AllocationPlan, repeats: int) -> BriefingFigure
         lambda: pdf.report_to_pdf(words_html), lambda: pdf.report_to_pdf(no_chart_html),
         lambda: pdf.report_to_pdf(whole_html), briefing, html, repeats=repeats)
     return BriefingFigures(minimal=minimal, frame=frame, words=words, no_chart=no_chart, pdf=whole, briefing=full,
-                           html=data, pages=_pages(briefing()))
+                           html=data, pages=briefing().pages)
 
 
 def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[Timing, Timing, int, int]:
     consortium, year = plan.consortium, plan.cost_fiscal_year
 
     def report():
-        return services.render_pdf(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=year, plan=plan,
-                                   body=None, options=Options())
+        return services.render_report(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=year, plan=plan,
+                                      body=None, options=Options())
 
     def plain_table():
         # The same rows read the same way, so only the report's own layout is compared.
@@ -136,15 +136,7 @@ def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[
         return pdf.html_to_pdf(PLAIN_TABLE.render({"rows": rows, "css": FONT_CSS}))
 
     rows = len(side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"])
-    return *timed_against(report, plain_table, repeats=repeats), rows, _pages(report())
-
-
-def _pages(content: bytes) -> int:
-    import io
-
-    from pypdf import PdfReader
-
-    return len(PdfReader(io.BytesIO(content)).pages)
+    return *timed_against(report, plain_table, repeats=repeats), rows, report().pages
 
 
 def resident_mb() -> float:

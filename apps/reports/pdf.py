@@ -6,6 +6,7 @@ the static folder, so PDFs look the same on any machine, fonts embedded and subs
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
@@ -50,7 +51,18 @@ def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(STATIC_DIR) + "/").write_pdf(font_config=font_config())
 
 
-def report_to_pdf(html: str) -> bytes:
+@dataclass(frozen=True)
+class Pdf:
+    content: bytes
+    pages: int  # from the laid-out document, so the archive need not read the file back
+
+
+def report_pdf(html: str) -> Pdf:
     """A report made from templates/reports/pdf/base.html, styled by the reports' stylesheet."""
-    return HTML(string=html, base_url=str(STATIC_DIR) + "/").write_pdf(
+    document = HTML(string=html, base_url=str(STATIC_DIR) + "/").render(
         stylesheets=[report_stylesheet()], font_config=font_config())
+    return Pdf(content=document.write_pdf(), pages=len(document.pages))
+
+
+def report_to_pdf(html: str) -> bytes:
+    return report_pdf(html).content

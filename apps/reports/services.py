@@ -17,7 +17,6 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from pypdf import PdfReader
 
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
@@ -48,7 +47,11 @@ def render_html(*, kind: str, consortium: Consortium, fiscal_year: int, plan: Al
 
 
 def render_pdf(**kwargs) -> bytes:
-    return pdf.report_to_pdf(render_html(**kwargs))
+    return render_report(**kwargs).content
+
+
+def render_report(**kwargs) -> pdf.Pdf:
+    return pdf.report_pdf(render_html(**kwargs))
 
 
 def plan_year_check(*, plan: AllocationPlan | None, fiscal_year: int) -> None:
@@ -109,10 +112,10 @@ def job_run(job_id: int) -> Report | None:
     if not job_claim(job_id):
         return None
     job = ReportJob.objects.select_related("consortium", "body", "plan", "requested_by").get(pk=job_id)
-    content = render_pdf(kind=job.kind, consortium=job.consortium, fiscal_year=job.fiscal_year, plan=job.plan,
-                         body=job.body, options=Options.from_params(job.params))
+    rendered = render_report(kind=job.kind, consortium=job.consortium, fiscal_year=job.fiscal_year, plan=job.plan,
+                             body=job.body, options=Options.from_params(job.params))
     with transaction.atomic():
-        report = report_archive(job=job, content=content)
+        report = report_archive(job=job, rendered=rendered)
         ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, finished_at=timezone.now(), error="")
     return report
 
@@ -124,7 +127,8 @@ def job_release(job_id: int, *, error: str, final: bool) -> None:
         finished_at=timezone.now() if final else None)
 
 
-def report_archive(*, job: ReportJob, content: bytes) -> Report:
+def report_archive(*, job: ReportJob, rendered: pdf.Pdf) -> Report:
+    content = rendered.content
     digest = hashlib.sha256(content).hexdigest()
     subject = job.body.code if job.body else job.consortium.slug
     file_name = f"{job.kind}-{subject}-{job.fiscal_year}-{job.pk}-{digest[:12]}.pdf"
@@ -134,7 +138,7 @@ def report_archive(*, job: ReportJob, content: bytes) -> Report:
     return Report.objects.create(
         kind=job.kind, consortium=job.consortium, body=job.body, plan=job.plan, fiscal_year=job.fiscal_year,
         params=job.params, job=job, requested_by=job.requested_by, file_name=file_name, sha256=digest,
-        size=len(content), pages=len(PdfReader(io.BytesIO(content)).pages),
+        size=len(content), pages=rendered.pages,
     )
 
 

@@ -37,7 +37,7 @@ def test_a_redelivered_task_does_not_render_twice(council):
 
 def test_a_failed_attempt_is_retried_then_succeeds_once(council, monkeypatch):
     job = briefing_job(council)
-    real_render, calls = services.render_pdf, []
+    real_render, calls = services.render_report, []
 
     def flaky(**kwargs):
         calls.append(1)
@@ -50,7 +50,7 @@ def test_a_failed_attempt_is_retried_then_succeeds_once(council, monkeypatch):
         tasks.render_job.apply(args=[job.pk])
         return Retry()
 
-    monkeypatch.setattr(services, "render_pdf", flaky)
+    monkeypatch.setattr(services, "render_report", flaky)
     monkeypatch.setattr(tasks.render_job, "retry", retry_now)
     tasks.render_job.apply(args=[job.pk], throw=False)
     job.refresh_from_db()
@@ -60,7 +60,7 @@ def test_a_failed_attempt_is_retried_then_succeeds_once(council, monkeypatch):
 
 def test_after_the_last_retry_the_job_is_failed_with_its_error(council, monkeypatch):
     job = briefing_job(council)
-    monkeypatch.setattr(services, "render_pdf", lambda **kwargs: (_ for _ in ()).throw(ValueError("bad plan")))
+    monkeypatch.setattr(services, "render_report", lambda **kwargs: (_ for _ in ()).throw(ValueError("bad plan")))
     tasks.render_job.apply(args=[job.pk], retries=tasks.MAX_RETRIES, throw=False)
     job.refresh_from_db()
     assert job.status == ReportJob.Status.FAILED and "bad plan" in job.error

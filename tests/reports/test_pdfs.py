@@ -89,6 +89,12 @@ def test_an_archived_report_keeps_its_hash_and_never_changes(council):
                               enqueue=False)
     report = services.job_run(job.pk)
     assert hashlib.sha256(services.report_content(report)).hexdigest() == report.sha256
+    comparison = services.job_run(services.job_create(
+        kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+        requested_by=council["secretariat"], enqueue=False).pk)
+    for archived in (report, comparison):  # the page count recorded is the file's
+        assert archived.pages == len(PdfReader(io.BytesIO(services.report_content(archived))).pages)
+    assert comparison.pages >= 2
     assert report.params == {"unit": "yen", "calendar": "western"} and report.plan == council["plan"]
     with pytest.raises(ValidationError):
         report.save()
