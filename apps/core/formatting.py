@@ -29,6 +29,13 @@ def yen(value: int | None, unit: str = "yen") -> str:
     return group_digits(value)
 
 
+def yen_signed(value: int | None) -> str:
+    """A change in yen: ``+615,946``, ``−4,948,588`` (a true minus sign), ``0``."""
+    if value is None:
+        return "—"
+    return f"+{value:,}" if value > 0 else f"−{-value:,}" if value < 0 else "0"
+
+
 def thousands(value: int) -> int:
     """Yen to 千円, rounding half away from zero as Japanese public documents do."""
     sign = -1 if value < 0 else 1

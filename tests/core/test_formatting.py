@@ -45,3 +45,8 @@ def test_screens_follow_the_readers_language_and_documents_stay_japanese():
         assert page.render(context) == "令和7年度 令和8年12月25日"
     with override("en"):
         assert page.render(context) == "FY2025 (R7) Dec. 25, 2026"
+
+
+@pytest.mark.parametrize(("value", "text"), [(615946, "+615,946"), (-4948588, "−4,948,588"), (0, "0"), (None, "—")])
+def test_a_change_in_yen_carries_its_sign_with_a_true_minus(value, text):
+    assert formatting.yen_signed(value) == text

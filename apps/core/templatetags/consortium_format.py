@@ -15,6 +15,11 @@ def yen(value, unit="yen"):
 
 
 @register.filter
+def yen_signed(value):
+    return formatting.yen_signed(value)
+
+
+@register.filter
 def fiscal_year(value, style="western"):
     """令和7年度 / 2025年度 in Japanese; FY2025 (R7) / FY2025 in English."""
     if value in (None, ""):
