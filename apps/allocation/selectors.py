@@ -47,6 +47,11 @@ class PoolBasis:
     share: int
 
 
+def published_pools(plan: AllocationPlan) -> tuple[engine.Pool, ...]:
+    """The pools as they were published (frozen with the plan)."""
+    return engine.plan_from_json(plan.frozen_inputs).pools
+
+
 def share_basis(plan: AllocationPlan, code: str) -> list[PoolBasis]:
     """The member's pools in a published plan, from the inputs and results frozen with it.
 

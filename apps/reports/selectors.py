@@ -12,7 +12,8 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import MemberShare, published_shares, published_total, share_basis
+from apps.allocation.selectors import (MemberShare, published_pools, published_shares, published_total,
+                                      share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
@@ -173,7 +174,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
                    if r.consortium_id == consortium.pk and r.status == "open"]
     chart = savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
                             "saving_ratio": share.saving_ratio} for share in charted], row_height=BRIEFING_CHART_ROW)
-    pools = list(plan.pools.all()) if plan else []
+    pools = published_pools(plan) if plan else ()
     current = own.current_cost if own else None
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,

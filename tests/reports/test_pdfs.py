@@ -252,3 +252,14 @@ def test_a_pool_shared_only_equally_or_only_by_population_is_told_in_one_part():
                                    "貴団体は 500,001 円です。</li>\n")
     assert "人口（令和7年1月1日 時点）に応じて分担します。貴団体は人口 12,000 人（対象団体の人口の 24.0%）で 240,000 円です。" in told(
         equal_ratio=Decimal("0"), population_ratio=Decimal("1"), equal=0, by_population=240_000, share=240_000)
+
+
+def test_a_briefing_for_a_town_the_plan_leaves_out_says_so_and_gives_the_rule_in_general(council):
+    """The reports page and the command refuse such a briefing; rendered all the same, it
+    must not read as if no plan were published."""
+    newcomer = member_of(council["consortium"], name="ときがわ町", population=11_000)
+    html = services.render_html(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                plan=council["plan"], body=newcomer, options=Options())
+    assert "「令和8年度 按分」は貴団体の負担額を定めていないため、負担額は未定です。" in html
+    assert "・基幹系（年額 150,000,001 円）：30% を均等に、70% を人口" in html
+    assert "公表済みの按分案がまだない" not in html
