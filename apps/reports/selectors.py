@@ -125,8 +125,12 @@ def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> d
 
 
 # Rows of the briefing's chart are packed tighter than on screen, so that a council of
-# around twenty members gets its briefing on one A4 page, as mayors' briefings are.
+# around twenty members gets its briefing on one A4 page, as mayors' briefings are; a
+# chart of more rows is packed tighter still (down to the dense row), to stay about as
+# tall as twenty rows and keep the briefing on its page.
 BRIEFING_CHART_ROW = 14
+BRIEFING_CHART_ROW_DENSE = 11
+BRIEFING_CHART_TALLEST = 20 * BRIEFING_CHART_ROW
 # The chart on paper, across the page's 182 mm of text: the names, the bars, the ratios.
 # Names and ratios are lines of HTML text beside one picture of the bars, so the bars'
 # width in millimetres sets the rows' height too, and the text stays level with its bar.
@@ -151,11 +155,18 @@ def chart_peers(shares: dict[str, MemberShare], *, ranked: list[MemberShare], pl
     return ranked[start:start + limit]
 
 
+def briefing_chart_row(rows: int) -> int:
+    """The row height, in the chart's units, for a chart of ``rows`` bars."""
+    return max(BRIEFING_CHART_ROW_DENSE, min(BRIEFING_CHART_ROW, BRIEFING_CHART_TALLEST // max(rows, 1)))
+
+
 def chart_on_paper(chart: dict) -> dict:
-    """The briefing chart's sizes in millimetres (for its style), from its geometry."""
+    """The briefing chart's sizes in millimetres (for its style), from its geometry; names
+    in rows packed tight are set a size smaller."""
     mm = BRIEFING_CHART_BARS_MM / chart["bar_area"]
     bars_left = BRIEFING_CHART_LABELS_MM + BRIEFING_CHART_GAP_MM
-    return {"row": round(chart["row_height"] * mm, 3), "height": round(chart["rows_height"] * mm, 3),
+    row = chart["row_height"] * mm
+    return {"row": round(row, 3), "height": round(chart["rows_height"] * mm, 3), "font_pt": 9 if row >= 4.5 else 8,
             "labels_width": BRIEFING_CHART_LABELS_MM, "bars_left": bars_left, "bars_width": BRIEFING_CHART_BARS_MM,
             "values_left": bars_left + BRIEFING_CHART_BARS_MM + BRIEFING_CHART_GAP_MM}
 
@@ -173,7 +184,8 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     open_rounds = [r for r in body_survey_rounds(body=body)
                    if r.consortium_id == consortium.pk and r.status == "open"]
     chart = savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
-                            "saving_ratio": share.saving_ratio} for share in charted], row_height=BRIEFING_CHART_ROW)
+                            "saving_ratio": share.saving_ratio} for share in charted],
+                          row_height=briefing_chart_row(len(charted)))
     pools = published_pools(plan) if plan else ()
     current = own.current_cost if own else None
     return {

@@ -15,7 +15,8 @@ from pypdf import PdfReader
 from apps.allocation.selectors import MemberShare, published_shares
 from apps.reports import services
 from apps.reports.models import Kind
-from tests.factories import member_of
+from apps.accounts.models import Role
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 from apps.reports.selectors import Options, briefing_context, chart_peers, side_by_side_context
 
 pytestmark = pytest.mark.django_db
@@ -263,3 +264,31 @@ def test_a_briefing_for_a_town_the_plan_leaves_out_says_so_and_gives_the_rule_in
     assert "「令和8年度 按分」は貴団体の負担額を定めていないため、負担額は未定です。" in html
     assert "・基幹系（年額 150,000,001 円）：30% を均等に、70% を人口" in html
     assert "公表済みの按分案がまだない" not in html
+
+
+def test_a_chart_of_more_than_twenty_rows_is_packed_tighter_to_stay_about_as_tall():
+    from apps.reports.selectors import briefing_chart_row
+
+    assert [briefing_chart_row(rows) for rows in (5, 18, 20, 22, 25, 60)] == [14, 14, 14, 12, 11, 11]
+
+
+def test_a_large_councils_briefing_stays_on_one_page_with_its_25_nearest_peers():
+    from apps.allocation import services as allocation
+
+    consortium = ConsortiumFactory(slug="large", name="広域協議会")
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    bodies = [member_of(consortium, name=f"第{number}町", population=5_000 + 300 * number,
+                        cost=60_000_000 + 1_000_000 * number) for number in range(40)]
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    plan = allocation.plan_publish(plan=allocation.plan_create(
+        consortium=consortium, name="按分", fiscal_year=2026, cost_fiscal_year=2025,
+        population_basis_date=datetime.date(2025, 6, 1), guarantee=None,
+        pools=[{"name": "基幹系", "amount": 1_500_000_000, "equal_ratio": Decimal("0.3"),
+                "population_ratio": Decimal("0.7")}]), by=secretariat)
+    content = services.render_pdf(kind=Kind.BRIEFING, consortium=consortium, fiscal_year=2025, plan=plan,
+                                  body=bodies[20], options=Options())
+    pages = PdfReader(io.BytesIO(content)).pages
+    assert len(pages) == 1
+    text = pages[0].extract_text()
+    assert "全 40 団体のうち、削減率が貴団体に近い 25 団体" in text
+    assert sum(f"第{number}町\n" in text for number in range(40)) == 25
