@@ -44,8 +44,9 @@ class AuditFilter(django_filters.FilterSet):
 
 class AuditTable(tables.Table):
     timestamp = tables.DateTimeColumn(verbose_name=_("When"), format="Y-m-d H:i:s")
-    actor = tables.Column(verbose_name=_("Who"), default="—")
-    action = tables.Column(verbose_name=_("Action"))
+    actor = tables.Column(verbose_name=_("Who"), default="—", attrs={"th": {"class": "text-nowrap"}})
+    action = tables.Column(verbose_name=_("Action"), attrs={"th": {"class": "text-nowrap"},
+                                                           "td": {"class": "text-nowrap"}})
     content_type = tables.Column(verbose_name=_("Kind of record"), orderable=False)
     object_repr = tables.Column(verbose_name=_("Record"))
     changes = tables.Column(verbose_name=_("Before → after"), orderable=False, empty_values=())
@@ -57,6 +58,5 @@ class AuditTable(tables.Table):
         return value.model_class()._meta.verbose_name if value.model_class() else value.model
 
     def render_changes(self, record):
-        changes = record.changes_dict or {}
-        return "; ".join(f"{field}: {before} → {after}" for field, (before, after) in list(changes.items())[:6]
-                         if not isinstance(before, dict))
+        # The page's entries are described together by the view (audit_changes.describe).
+        return str(self.described.get(record.pk, ""))

@@ -5,6 +5,7 @@ from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
 from apps.accounts.audit import AuditFilter, AuditTable, audit_entries
+from apps.accounts.audit_changes import describe
 
 
 @require_GET
@@ -16,4 +17,5 @@ def audit_trail(request):
     filterset = AuditFilter(request.GET, queryset=audit_entries(user=request.user))
     table = AuditTable(filterset.qs)
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
+    table.described = describe([row.record for row in table.paginated_rows])
     return render(request, "accounts/audit_trail.html", {"filter": filterset, "table": table})

@@ -52,3 +52,50 @@ def test_the_trail_cannot_be_edited_through_the_app(client):
     count = LogEntry.objects.count()
     assert client.post(reverse("audit_trail"), {"action": "delete"}).status_code == 405
     assert LogEntry.objects.count() == count
+
+
+def _described(client, record):
+    """The trail's "before → after" cell of the record's newest entry, as the page shows it."""
+    table = client.get(reverse("audit_trail")).context["table"]
+    entry = LogEntry.objects.get_for_object(record).order_by("-id").first()
+    return table.described[entry.pk], str(table.described[entry.pk])
+
+
+def test_the_trail_reads_as_words_field_names_labels_and_related_names_not_codes(client):
+    consortium = ConsortiumFactory(slug="a")
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    body = member_of(consortium, name="伊奈町", cost=1_000_000)
+    record = body.cost_records.get()
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    described, text = _described(client, record)  # its creation
+    assert "構成団体: 伊奈町" in text  # a relation named by its record, under its model's name
+    assert "年度: 2025" in text and "金額（円）: 1,000,000" in text  # a year without a separator
+    assert f"業務システム: {record.business_system.name_ja}" in text and f"費目: {record.get_category_display()}" in text
+    assert "None" not in text and "作成日時" not in text and "ID" not in text
+    assert all(change.before is None for change in described.changes)  # a creation has no "before"
+    record.amount = 2_000_000
+    record.save()
+    assert _described(client, record)[1] == "金額（円）: 1,000,000 → 2,000,000"
+    record.vendor = ""
+    record.save()
+    assert _described(client, record)[1] == "事業者: 架空システム株式会社 → —"
+
+
+def test_the_trail_names_related_records_in_a_bounded_number_of_queries(client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    consortium = ConsortiumFactory(slug="a")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+
+    def page_queries():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("audit_trail")).status_code == 200
+        return len(queries)
+
+    for number in range(3):
+        member_of(consortium, name=f"町{number}", cost=1_000_000)
+    few = page_queries()
+    for number in range(3, 20):
+        member_of(consortium, name=f"町{number}", cost=1_000_000)
+    assert page_queries() == few
