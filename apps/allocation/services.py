@@ -10,9 +10,11 @@ import datetime
 from dataclasses import replace
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
@@ -147,8 +149,22 @@ def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
 
 
 @transaction.atomic
-def plan_revise(*, plan: AllocationPlan) -> AllocationPlan:
-    """A new draft copying a published plan, which it will supersede."""
+@transaction.atomic
+def plan_revise(*, plan: AllocationPlan) -> tuple[AllocationPlan, bool]:
+    """A new draft copying a published plan, which it will supersede; ``(draft, made)``.
+
+    A published plan has one revision: asked again (a second click, two people at once),
+    the draft already made is returned, not made twice; once that revision is published
+    this plan is superseded, and the revision is the one to revise."""
+    if plan.is_published:
+        AllocationPlan.objects.select_for_update().filter(pk=plan.pk).exists()  # one revision at a time
+        revision = AllocationPlan.objects.filter(supersedes=plan).first()
+        if revision is not None and revision.is_published:
+            raise ValidationError(_("「%(plan)s」 is superseded by 「%(revision)s」, published on %(on)s: revise that one.")
+                                  % {"plan": plan.name, "revision": revision.name,
+                                     "on": timezone.localtime(revision.published_at).date().isoformat()})
+        if revision is not None:
+            return revision, False
     copy = AllocationPlan.objects.create(
         consortium=plan.consortium, name=plan.name, fiscal_year=plan.fiscal_year,
         cost_fiscal_year=plan.cost_fiscal_year, population_basis_date=plan.population_basis_date,
@@ -165,4 +181,4 @@ def plan_revise(*, plan: AllocationPlan) -> AllocationPlan:
     for scenario in plan.scenarios.all():
         Scenario.objects.create(plan=copy, name=scenario.name, equal_ratio=scenario.equal_ratio,
                                 population_ratio=scenario.population_ratio, total_amount=scenario.total_amount)
-    return copy
+    return copy, True

@@ -1,7 +1,7 @@
 from dataclasses import replace
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -137,6 +137,13 @@ def plan_revise(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     plan = _plan_for(request, pk, manage=True)
-    copy = services.plan_revise(plan=plan)
-    messages.success(request, _("A new draft was created; it will supersede the published plan."))
-    return redirect("plan_detail", pk=copy.pk)
+    try:
+        draft, made = services.plan_revise(plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("plan_detail", pk=plan.pk)
+    if made:
+        messages.success(request, _("A new draft was created; it will supersede the published plan."))
+    else:
+        messages.info(request, _("This plan's revision is already being drafted: here it is."))
+    return redirect("plan_detail", pk=draft.pk)

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
@@ -94,9 +95,39 @@ def test_later_survey_changes_do_not_move_a_published_plan(plan):
 
 def test_a_revision_is_a_new_draft_that_supersedes(plan):
     published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
-    draft = services.plan_revise(plan=published)
-    assert draft.status == AllocationPlan.Status.DRAFT and draft.supersedes == published
+    draft, made = services.plan_revise(plan=published)
+    assert made and draft.status == AllocationPlan.Status.DRAFT and draft.supersedes == published
     assert draft.pools.get().amount == 90_000_000 and draft.members.count() == 3
+
+
+def test_a_second_click_on_revise_opens_the_draft_already_made(client, plan):
+    """It crashed on the plan's one-revision constraint (a 500 for a double click)."""
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=plan.consortium)
+    published = services.plan_publish(plan=plan, by=secretariat)
+    client.force_login(secretariat)
+    first = client.post(reverse("plan_revise", args=[published.pk]))
+    second = client.post(reverse("plan_revise", args=[published.pk]), follow=True)
+    draft = AllocationPlan.objects.get(supersedes=published)
+    assert first["Location"] == reverse("plan_detail", args=[draft.pk])
+    assert second.redirect_chain[-1][0] == reverse("plan_detail", args=[draft.pk])
+    assert "この按分案の改訂版は作成中です" in second.content.decode()
+    page = client.get(reverse("plan_detail", args=[published.pk])).content.decode()
+    assert reverse("plan_revise", args=[published.pk]) not in page and "改訂版（下書き）を開く" in page
+
+
+def test_a_plan_superseded_by_a_published_revision_is_not_revised_again(client, plan):
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=plan.consortium)
+    published = services.plan_publish(plan=plan, by=secretariat)
+    revision, _ = services.plan_revise(plan=published)
+    revision.name = "改訂後の按分案"
+    revision.save()
+    services.plan_publish(plan=revision, by=secretariat)
+    with pytest.raises(ValidationError, match="「改訂後の按分案」"):
+        services.plan_revise(plan=published)
+    client.force_login(secretariat)
+    response = client.post(reverse("plan_revise", args=[published.pk]), follow=True)
+    assert "改訂後の按分案" in response.content.decode()
+    assert AllocationPlan.objects.filter(supersedes=published).count() == 1
 
 
 def test_scenarios_show_which_leaves_everyone_better_off(client, plan):
