@@ -8,12 +8,14 @@ action asks. A change is an amendment: a new version that supersedes it.
 import datetime
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
+from apps.core.limits import YEN_LIMIT
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody, consortia_of
 
@@ -224,8 +226,9 @@ class Contract(AuditScoped, TimeStampedModel):
                                     default=ServiceType.SAAS)
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"))
-    annual_amount = models.PositiveBigIntegerField(_("annual amount (yen)"))
-    total_amount = models.PositiveBigIntegerField(_("total amount (yen)"), help_text=_("Over the whole term."))
+    annual_amount = models.PositiveBigIntegerField(_("annual amount (yen)"), validators=[MaxValueValidator(YEN_LIMIT)])
+    total_amount = models.PositiveBigIntegerField(_("total amount (yen)"), help_text=_("Over the whole term."),
+                                               validators=[MaxValueValidator(YEN_LIMIT)])
     notice_days = models.PositiveSmallIntegerField(
         _("renewal reminder (days before the end)"), default=180,
     )
@@ -316,7 +319,7 @@ class Customisation(AuditScoped, TimeStampedModel):
                              verbose_name=_("member body"), help_text=_("Only for a customisation for one member."))
     business_system = models.ForeignKey("costs.BusinessSystem", on_delete=models.PROTECT, null=True, blank=True,
                                         related_name="+", verbose_name=_("business system"))
-    cost = models.PositiveBigIntegerField(_("cost (yen)"))
+    cost = models.PositiveBigIntegerField(_("cost (yen)"), validators=[MaxValueValidator(YEN_LIMIT)])
     payer = models.CharField(_("paid by"), max_length=20, choices=Payer.choices)
     requested_on = models.DateField(_("requested on"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.REQUESTED)

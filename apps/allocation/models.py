@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.limits import YEN_LIMIT
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody
@@ -134,7 +135,7 @@ class PlanMember(PlanPart):
 class Pool(PlanPart):
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="pools")
     name = models.CharField(_("name"), max_length=100)
-    amount = models.BigIntegerField(_("annual amount (yen)"), validators=[MinValueValidator(0)])
+    amount = models.BigIntegerField(_("annual amount (yen)"), validators=[MinValueValidator(0), MaxValueValidator(YEN_LIMIT)])
     equal_ratio = models.DecimalField(_("equal share ratio"), default=Decimal("0.3"), **RATIO)
     population_ratio = models.DecimalField(_("population share ratio"), default=Decimal("0.7"), **RATIO)
     business_systems = models.ManyToManyField(BusinessSystem, blank=True, verbose_name=_("business systems"))
@@ -159,6 +160,7 @@ class Scenario(PlanPart):
     equal_ratio = models.DecimalField(_("equal share ratio"), **RATIO)
     population_ratio = models.DecimalField(_("population share ratio"), **RATIO)
     total_amount = models.BigIntegerField(_("total amount (yen)"), null=True, blank=True,
+                                          validators=[MinValueValidator(0), MaxValueValidator(YEN_LIMIT)],
                                           help_text=_("Leave blank to keep the plan's pools."))
 
     class Meta:

@@ -22,6 +22,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from apps.core.formatting import ERAS
+from apps.core.limits import COUNT_LIMIT, YEN_LIMIT
 
 
 class _Refusal(ValueError):
@@ -236,6 +237,7 @@ def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
 
 _NOT_A_NUMBER = ("数値として読めません", "not a number")
 _NEGATIVE = ("負の値は取り込めません", "negative values are not accepted")
+
 _NOT_A_DATE = ("日付として読めません（例: 2025-03-31、2025/3/31、令和7年3月31日、R7.3.31）",
                "not a date (e.g. 2025-03-31, 2025/3/31, 令和7年3月31日, R7.3.31)")
 _NOT_A_FISCAL_YEAR = ("年度として読めません（例: 2025、令和7年度、R7）", "not a fiscal year (e.g. 2025, 令和7年度, R7)")
@@ -281,6 +283,8 @@ def parse_yen(text: str | None, *, unit: str = "yen") -> int | None:
     yen = number * factor
     if yen != yen.to_integral_value():
         raise CellError("1円未満の端数があります", "has a fraction of a yen")
+    if yen > YEN_LIMIT:
+        raise CellError(f"金額が大きすぎます（上限 {YEN_LIMIT:,} 円）", f"too large an amount (at most {YEN_LIMIT:,} yen)")
     return int(yen)
 
 
@@ -294,6 +298,8 @@ def parse_int(text: str | None) -> int | None:
         return None
     if number != number.to_integral_value():
         raise CellError("整数ではありません", "not a whole number")
+    if number > COUNT_LIMIT:
+        raise CellError(f"数が大きすぎます（上限 {COUNT_LIMIT:,}）", f"too large a number (at most {COUNT_LIMIT:,})")
     return int(number)
 
 

@@ -1,6 +1,8 @@
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.limits import YEN_LIMIT
 from apps.core.models import AuditScoped, TimeStampedModel
 from apps.members.models import Consortium, MemberBody
 
@@ -81,7 +83,7 @@ class CostRecord(AuditScoped, TimeStampedModel):
         BusinessSystem, on_delete=models.PROTECT, related_name="cost_records", verbose_name=_("business system")
     )
     category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
-    amount = models.BigIntegerField(_("amount (yen)"))
+    amount = models.BigIntegerField(_("amount (yen)"), validators=[MaxValueValidator(YEN_LIMIT)])
     vendor = models.CharField(_("vendor"), max_length=200, blank=True)
     contract_end = models.DateField(_("contract end"), null=True, blank=True)
 

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.limits import YEN_LIMIT
 from apps.procurement.models import Criterion, ProcurementCase, Proposal, RfiRound, Stage, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -72,7 +73,8 @@ class GridForm(forms.Form):
         for row_key, row_label in rows:
             for column_key, column_label, maximum in columns:
                 self.fields[self._name(row_key, column_key)] = forms.IntegerField(
-                    label=f"{row_label} / {column_label}", min_value=0, max_value=maximum, required=False,
+                    label=f"{row_label} / {column_label}", min_value=0, required=False,
+                    max_value=YEN_LIMIT if maximum is None else maximum,  # quotes in yen; scores to their maximum
                     initial=current.get((row_key, column_key)))
 
     @staticmethod

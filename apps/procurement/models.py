@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from apps.accounts.access import access_for
+from apps.core.limits import YEN_LIMIT
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium
@@ -234,7 +235,7 @@ class IndicativeQuote(AuditScoped, models.Model):
     business_system = models.ForeignKey(BusinessSystem, on_delete=models.PROTECT, related_name="+",
                                         verbose_name=_("business system"))
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
-    amount = models.PositiveBigIntegerField(_("amount (yen)"))
+    amount = models.PositiveBigIntegerField(_("amount (yen)"), validators=[MaxValueValidator(YEN_LIMIT)])
 
     class Meta:
         verbose_name = _("indicative quote")
@@ -413,7 +414,7 @@ class Proposal(EvaluationPart):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="proposals",
                                    verbose_name=_("evaluation"))
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("vendor"))
-    price = models.PositiveBigIntegerField(_("price offered (yen)"), validators=[MinValueValidator(1)])
+    price = models.PositiveBigIntegerField(_("price offered (yen)"), validators=[MinValueValidator(1), MaxValueValidator(YEN_LIMIT)])
 
     class Meta:
         verbose_name = _("proposal")

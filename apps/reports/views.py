@@ -150,7 +150,8 @@ def report_send(request, pk):
         else:
             messages.error(request, _("Sending failed: %(error)s") % {"error": delivery.error})
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # A path of this site only (redirect() would read any other word as a view's name).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
         back = reverse("report_list", args=[report.consortium.slug])
     return redirect(back)
 

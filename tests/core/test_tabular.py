@@ -10,6 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from apps.core.formatting import fiscal_year, japanese_date
+from apps.core.limits import YEN_LIMIT
 from apps.core.tabular import (
     CellError,
     Column,
@@ -189,6 +190,10 @@ def test_parse_yen_reads_what_secretariats_type(text, unit, expected):
     ("(1,000)", "yen", "負の値は取り込めません"),
     ("1234.5", "yen", "1円未満の端数があります"),
     ("1.2345", "thousand", "1円未満の端数があります"),
+    # Past any council's amount (a pasted code); once past the database's integer it failed
+    # the whole import at the database with «bigint out of range».
+    ("99999999999999999999", "yen", "金額が大きすぎます（上限 1,000,000,000,000 円）"),
+    ("1,000,000,001", "thousand", "金額が大きすぎます（上限 1,000,000,000,000 円）"),
 ])
 def test_parse_yen_refuses_with_a_japanese_reason(text, unit, reason):
     with pytest.raises(CellError) as refused:
@@ -201,6 +206,12 @@ def test_parse_yen_refuses_with_a_japanese_reason(text, unit, reason):
 def test_parse_yen_rejects_an_unknown_unit_as_a_programming_error():
     with pytest.raises(ValueError, match="unit"):
         parse_yen("1", unit="man")
+
+
+def test_parse_int_refuses_a_count_past_what_the_database_holds():
+    assert parse_int("2,147,483,647") == 2**31 - 1
+    with pytest.raises(CellError, match="数が大きすぎます"):
+        parse_int("2,147,483,648人")
 
 
 def test_parse_int_reads_full_width_and_counted_values():
@@ -289,7 +300,7 @@ def test_report_lines_name_the_row_the_column_and_the_value():
 FULL_WIDTH = str.maketrans("0123456789,", "０１２３４５６７８９，")
 
 
-@given(n=st.integers(min_value=0, max_value=10**15), commas=st.booleans(), full_width=st.booleans(),
+@given(n=st.integers(min_value=0, max_value=YEN_LIMIT), commas=st.booleans(), full_width=st.booleans(),
        prefix=st.sampled_from(["", "¥", "￥", "\\"]), suffix=st.sampled_from(["", "円", " 円"]))
 def test_any_decorated_amount_parses_back_to_itself(n, commas, full_width, prefix, suffix):
     text = prefix + (f"{n:,}" if commas else str(n)) + suffix
@@ -299,7 +310,7 @@ def test_any_decorated_amount_parses_back_to_itself(n, commas, full_width, prefi
     assert parse_yen(text) == n
 
 
-@given(n=st.integers(min_value=0, max_value=10**15))
+@given(n=st.integers(min_value=0, max_value=YEN_LIMIT // 1000))
 def test_thousand_yen_amounts_become_yen(n):
     assert parse_yen(str(n), unit="thousand") == n * 1000
     assert parse_yen(f"{n // 1000:,}.{n % 1000:03d}", unit="thousand") == n

@@ -123,6 +123,22 @@ def test_a_bad_last_cost_row_leaves_every_earlier_row_unwritten(tmp_path, consor
     assert not CostRecord.objects.exists()
 
 
+def test_an_amount_or_a_population_too_large_is_named_by_row_and_column(tmp_path, consortium, capsys):
+    """They failed the whole import at the database («bigint out of range»), naming nothing."""
+    ina = member_of(consortium)
+    content = f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,100000\n{ina.code},住民基本台帳,99999999999999999999\n"
+    with pytest.raises(SystemExit):
+        run("import_costs", tmp_path, content.encode(), consortium="saitama", fiscal_year=2025)
+    errors = capsys.readouterr().err
+    assert "3行目" in errors and "ソフトウェア" in errors and "金額が大きすぎます" in errors
+    assert not CostRecord.objects.exists()
+    with pytest.raises(SystemExit):
+        run("import_bodies", tmp_path, "団体コード,団体名,都道府県,人口,人口基準日\n"
+                                       "113018,伊奈町,埼玉県,99999999999,2025/1/1\n".encode())
+    errors = capsys.readouterr().err
+    assert "2行目" in errors and "人口" in errors and "数が大きすぎます" in errors
+
+
 def test_a_body_outside_the_consortium_is_refused(tmp_path, consortium, capsys):
     outsider = member_of(ConsortiumFactory(slug="nara"))
     with pytest.raises(SystemExit):

@@ -137,6 +137,19 @@ def test_the_secretariat_enters_quotes_on_a_grid_and_an_empty_cell_removes_a_quo
     assert dict(response.quotes.values_list("fiscal_year", "amount")) == {FY: 11_000_000}
 
 
+def test_a_quote_past_any_councils_amount_is_refused_under_its_cell(client, world, rfi_round):
+    """It failed at the database («bigint out of range») with a server error."""
+    client.force_login(world["secretariat"])
+    client.post(reverse("rfi_response_create", args=[rfi_round.pk]),
+                {"vendor": world["demo"].pk, "received_on": "2025-06-20"})
+    response = rfi_round.responses.get()
+    cell = f"cell_{business_system('resident_registry').pk}_{FY}"
+    page = client.post(reverse("quote_entry", args=[response.pk]), {cell: "99999999999999999999"})
+    assert page.status_code == 200 and page.context["form"].errors[cell] == [
+        "この値は 1000000000000 以下でなければなりません。"]
+    assert not response.quotes.exists()
+
+
 def test_a_vendor_is_created_once_per_corporate_number(client, world):
     client.force_login(world["secretariat"])
     url = reverse("vendor_create", args=["a"])

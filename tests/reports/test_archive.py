@@ -132,5 +132,6 @@ def test_after_sending_from_the_archive_the_secretariat_returns_to_it_and_nowher
     client.force_login(council["secretariat"])
     back = reverse("report_list", args=["saitama"]) + "?kind=briefing&page=1"
     assert client.post(reverse("report_send", args=[report.pk]), {"next": back})["Location"] == back
-    response = client.post(reverse("report_send", args=[report.pk]), {"next": "https://evil.example/"})
-    assert response["Location"] == reverse("report_list", args=["saitama"])
+    for elsewhere in ("https://evil.example/", "//evil.example/", "abc"):
+        response = client.post(reverse("report_send", args=[report.pk]), {"next": elsewhere})
+        assert response["Location"] == reverse("report_list", args=["saitama"])
