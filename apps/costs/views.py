@@ -28,13 +28,13 @@ def _comparison_consortium(request, slug):
 
 
 def _year_param(request) -> int | None:
+    """The ``fy`` asked for: a fiscal year is digits (``-1`` or ``R7`` is no page of ours)."""
     raw = request.GET.get("fy")
     if not raw:
         return None
-    try:
-        return int(raw)
-    except ValueError:
-        raise Http404 from None
+    if not (raw.isascii() and raw.isdigit()):
+        raise Http404
+    return int(raw)
 
 
 def _comparison_year(request, consortium) -> tuple[list[int], int]:

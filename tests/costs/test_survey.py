@@ -97,3 +97,12 @@ def test_a_towns_year_is_totalled_and_broken_down_by_category(client, setup):
     assert response.context["year_total"] == 1_750_000
     assert response.context["category_totals"] == [("ソフトウェア", 1_500_000), ("保守", 250_000)]
     assert "1,750,000" in response.content.decode()
+
+
+def test_a_year_that_is_not_digits_is_no_page(client, setup):
+    """``?fy=-1`` broke the page (its edit link has no negative year): a 500."""
+    _, _, body = setup
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    for year in ("-1", "R7", "２０２５", "2025.0"):
+        assert client.get(reverse("body_costs", args=[body.code]), {"fy": year}).status_code == 404, year
+    assert client.get(reverse("body_costs", args=[body.code]), {"fy": "2025"}).status_code == 200
