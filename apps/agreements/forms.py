@@ -55,7 +55,7 @@ def limit_to_members(form: forms.ModelForm, consortium) -> None:
 
 SlaItemFormSet = inlineformset_factory(
     Contract, SlaItem, fields=["kind", "target", "note"], extra=2, can_delete=True,
-    widgets={"note": forms.TextInput()},
+    widgets={"note": forms.TextInput()}, max_num=100, absolute_max=100, validate_max=True,  # a tampered count is refused
 )
 
 

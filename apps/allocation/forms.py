@@ -43,7 +43,10 @@ class PoolForm(RatiosAddUp, forms.ModelForm):
             self.fields["business_systems"].queryset = catalogue_for(consortium=plan.consortium)
 
 
-PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, extra=1, can_delete=True)
+# A pool per business system or group of them at most (Nara shared systems by groups);
+# a tampered form count beyond is refused, not built.
+PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, extra=1, can_delete=True,
+                                    max_num=40, absolute_max=40, validate_max=True)
 
 
 class ScenarioForm(RatiosAddUp, forms.ModelForm):
@@ -52,7 +55,8 @@ class ScenarioForm(RatiosAddUp, forms.ModelForm):
         fields = ["name", "equal_ratio", "population_ratio", "total_amount"]
 
 
-ScenarioFormSet = inlineformset_factory(AllocationPlan, Scenario, form=ScenarioForm, extra=1, can_delete=True)
+ScenarioFormSet = inlineformset_factory(AllocationPlan, Scenario, form=ScenarioForm, extra=1, can_delete=True,
+                                        max_num=20, absolute_max=20, validate_max=True)
 
 
 class PreviewForm(forms.Form):

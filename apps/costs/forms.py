@@ -20,7 +20,10 @@ class CostRecordForm(forms.ModelForm):
         return amount
 
 
-CostRecordFormSet = modelformset_factory(CostRecord, form=CostRecordForm, extra=3, can_delete=True)
+# At most a row per business system and category with room to spare; a tampered form
+# count beyond is refused, not built (Django would build up to a thousand more forms).
+CostRecordFormSet = modelformset_factory(CostRecord, form=CostRecordForm, extra=3, can_delete=True,
+                                         max_num=500, absolute_max=500, validate_max=True)
 
 
 class CostFormSetHelper(FormHelper):
