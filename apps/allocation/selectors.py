@@ -47,19 +47,20 @@ class PoolBasis:
     share: int
 
 
-def published_pools(plan: AllocationPlan) -> tuple[engine.Pool, ...]:
-    """The pools as they were published (frozen with the plan)."""
-    return engine.plan_from_json(plan.frozen_inputs).pools
+def published_inputs(plan: AllocationPlan) -> engine.Plan:
+    """The plan's members and pools as they were published (frozen with the plan)."""
+    return engine.plan_from_json(plan.frozen_inputs)
 
 
-def share_basis(plan: AllocationPlan, code: str) -> list[PoolBasis]:
-    """The member's pools in a published plan, from the inputs and results frozen with it.
+def share_basis(plan: AllocationPlan, code: str, *, inputs: engine.Plan | None = None) -> list[PoolBasis]:
+    """The member's pools in a published plan, from the inputs and results frozen with it
+    (``inputs``: those already read, so a briefing reads a national plan's once).
 
     The pool's rounding (largest remainder, engine.py) is of the member's whole pool share;
     here its equal part is the exact ``amount × equal ratio ÷ members`` rounded down and its
     population part the rest, so the two parts print as whole yen that add up exactly.
     """
-    inputs = engine.plan_from_json(plan.frozen_inputs)
+    inputs = inputs or published_inputs(plan)
     own = next((row for row in plan.frozen_results["members"] if row["code"] == code), None)
     if own is None:
         return []

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import (MemberShare, published_pools, published_shares, published_total,
+from apps.allocation.selectors import (MemberShare, published_inputs, published_shares, published_total,
                                       share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
@@ -186,7 +186,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     chart = savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
                             "saving_ratio": share.saving_ratio} for share in charted],
                           row_height=briefing_chart_row(len(charted)))
-    pools = published_pools(plan) if plan else ()
+    inputs = published_inputs(plan) if plan else None
     current = own.current_cost if own else None
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
@@ -199,9 +199,9 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         "chart": chart, "chart_on_paper": chart_on_paper(chart),
         # By code: two towns of one name in different prefectures are two bars.
         "chart_limited": len(charted) < len(shares), "highlight": body.code,
-        "pools": pools, "guarantee": plan.guarantee if plan else None,
+        "pools": inputs.pools if inputs else (), "guarantee": plan.guarantee if plan else None,
         # The town's own share worked out pool by pool, and what the guarantee changed.
-        "basis": share_basis(plan, body.code) if plan and own else [],
+        "basis": share_basis(plan, body.code, inputs=inputs) if plan and own else [],
         "adjustment_size": abs(own.adjustment) if own else 0,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),

@@ -69,8 +69,8 @@ def year_choice_label(year: int) -> str:
     return formatting.fiscal_year_english(year, "era")
 
 
-# What the report form's buttons ask for.
-RENDER_COMPARISON, RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "side_by_side", "briefing", "one_briefing"
+# What the report form's buttons ask for beyond the comparison (its button's value is the report's kind).
+RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "briefing", "one_briefing"
 
 
 def report_list(request, slug):
