@@ -4,6 +4,8 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 from django.urls import reverse
 from pypdf import PdfReader
 
@@ -20,10 +22,24 @@ from apps.procurement.selectors import evaluation_results, quote_comparison
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def demo():
-    call_command("seed_demo", verbosity=0)
-    call_command("seed_demo", verbosity=0)  # running it twice changes nothing
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo seeded once for the whole module (it takes seconds): in a transaction
+    rolled back after the last test, each test running in a savepoint inside it, as
+    Django's setUpTestData does. Its files stay in one folder for the module."""
+    files = tmp_path_factory.mktemp("demo")
+    with (override_settings(MEDIA_ROOT=files / "media", REPORTS_ROOT=files / "reports",
+                            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+          django_db_blocker.unblock(), transaction.atomic()):
+        call_command("seed_demo", verbosity=0)
+        call_command("seed_demo", verbosity=0)  # running it twice changes nothing
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp():
+    """The module's demo keeps its files where it was seeded (see ``demo``)."""
 
 
 def test_seeding_twice_keeps_one_of_everything(demo):

@@ -59,12 +59,6 @@ def score_all(evaluation, evaluator, points_by_vendor: dict[str, list[int]]):
     services.scores_record(evaluation=evaluation, evaluator=evaluator, points=points)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    # The world has seven accounts; hashing their passwords properly is most of its cost.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture
 def world(db):
     a, b = ConsortiumFactory(slug="a", name="埼玉"), ConsortiumFactory(slug="b", name="奈良")
