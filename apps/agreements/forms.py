@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.agreements.models import Agreement, Article, Contract, Customisation, SlaItem
+from apps.core.widgets import FastSelect
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -37,7 +38,7 @@ class ContractForm(forms.ModelForm):
         model = Contract
         fields = ["body", "vendor", "title", "service_type", "starts_on", "ends_on", "annual_amount", "total_amount",
                   "notice_days"]
-        widgets = {"starts_on": DATE, "ends_on": DATE}
+        widgets = {"body": FastSelect, "starts_on": DATE, "ends_on": DATE}
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +64,7 @@ class CustomisationForm(forms.ModelForm):
     class Meta:
         model = Customisation
         fields = ["title", "description", "scope", "body", "business_system", "cost", "payer", "requested_on"]
-        widgets = {"requested_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
+        widgets = {"body": FastSelect, "requested_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)

@@ -69,11 +69,19 @@ def bench_pages(*, consortium: Consortium, repeats: int = 15) -> dict:
         PageFigure(name, counted[name][0], statistics.median(page_timings), counted[name][1].count(b"<tr"))
         for name, page_timings in zip(pages, timings, strict=True)
     ]
+    # Not a list page: the reports page offers every member in two menus (one member's
+    # briefing, the archive's search), so it is shown beside the others, not judged by them.
+    reports_url = reverse("report_list", args=[consortium.slug])
+    reports_queries, reports_page = _count_queries(client, reports_url)
+    [reports_timings] = _interleaved_timings(client, [reports_url], repeats)
     start = time.perf_counter()
     response = client.get(reverse("cost_comparison_csv", args=[consortium.slug]))
     csv_seconds = time.perf_counter() - start
     return {
         "pages": figures,
+        "reports_page": PageFigure("reports page (2 member menus)", reports_queries, statistics.median(reports_timings),
+                                   reports_page.count(b"<option")),
+        "reports_page_kb": len(reports_page) / 1024,
         "csv_seconds": csv_seconds,
         "csv_rows": response.content.count(b"\n") - 1,
         "members": consortium.participations.count(),

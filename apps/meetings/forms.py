@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.widgets import FastSelect
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
 from apps.meetings.services import AttendanceRow
 
@@ -47,7 +48,8 @@ class AttendanceForm(PerMemberForm):
         for body in members:
             record = current.get(body.pk)
             self.fields[f"status_{body.pk}"] = forms.ChoiceField(
-                label=body.name, choices=choices, required=False, initial=record.status if record else "")
+                label=body.name, choices=choices, required=False, initial=record.status if record else "",
+                widget=FastSelect)  # one menu per member: hundreds on a large council's page
             self.fields[f"attendees_{body.pk}"] = forms.CharField(
                 label=_("attendees"), max_length=300, required=False, initial=record.attendees if record else "")
 
@@ -65,7 +67,7 @@ class DecisionForm(PerMemberForm):
         super().__init__(*args, members=members, **kwargs)
         for body in members:
             self.fields[f"stance_{body.pk}"] = forms.ChoiceField(
-                label=body.name, choices=[("", "—"), *Position.Stance.choices], required=False)
+                label=body.name, choices=[("", "—"), *Position.Stance.choices], required=False, widget=FastSelect)
 
     def positions(self) -> dict[int, str]:
         return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}
@@ -75,7 +77,7 @@ class ActionItemForm(forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_on"]
-        widgets = {"due_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "owner": FastSelect}
         help_texts = {"owner": _("Leave empty for the secretariat's own action.")}
 
     def __init__(self, *args, members, **kwargs):

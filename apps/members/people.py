@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
+from apps.core.widgets import FastSelect
 from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for
 
@@ -21,7 +22,7 @@ class InviteForm(forms.Form):
     display_name = forms.CharField(label=gettext_lazy("Name"), max_length=100)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
     body = forms.ModelChoiceField(label=gettext_lazy("Member body (staff and mayors)"), required=False,
-                                  queryset=MemberBody.objects.none())
+                                  queryset=MemberBody.objects.none(), widget=FastSelect)
 
     def __init__(self, *args, consortium: Consortium, **kwargs):
         super().__init__(*args, **kwargs)

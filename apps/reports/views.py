@@ -15,6 +15,7 @@ from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import latest_published_plan
 from apps.core import formatting
+from apps.core.widgets import FastSelect
 from apps.costs.selectors import fiscal_years
 from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for
@@ -34,7 +35,7 @@ class ReportForm(forms.Form):
     calendar = forms.ChoiceField(label=gettext_lazy("Dates"), choices=[
         ("era", gettext_lazy("Japanese era (令和7年度)")), ("western", gettext_lazy("Western (2025年度)"))])
     body = forms.ModelChoiceField(label=gettext_lazy("Member (for one briefing)"), required=False,
-                                  queryset=MemberBody.objects.none())
+                                  queryset=MemberBody.objects.none(), widget=FastSelect)
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)
@@ -42,7 +43,10 @@ class ReportForm(forms.Form):
         self.fields["fiscal_year"].choices = [(y, year_choice_label(y)) for y in years]
         self.fields["plan"].queryset = AllocationPlan.objects.filter(
             consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
-        self.fields["body"].queryset = MemberBody.objects.filter(participations__consortium=consortium).order_by("code")
+        # A menu of every member reads their codes and names only: half the time of whole rows
+        # for a national council's 1,741.
+        self.fields["body"].queryset = (MemberBody.objects.filter(participations__consortium=consortium)
+                                        .order_by("code").only("code", "name"))
         self.fields["body"].label_from_instance = lambda body: f"{body.code} {body.name}"
         # What the secretariat most often wants: the latest published plan beside the
         # costs it was worked out from.

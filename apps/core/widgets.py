@@ -1,0 +1,36 @@
+"""Widgets for long menus: the members of a national council are 1,741 choices."""
+
+from django import forms
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+
+
+class FastSelect(forms.Select):
+    """A ``<select>`` written out in Python, with the markup of Django's own.
+
+    Django renders every ``<option>`` through two templates of its own, about 0.1 ms
+    apiece on our 2-core machines: a national council's reports page, with two menus of
+    its 1,741 members, took 0.45 s, nearly all of it in options. The choices, their
+    values and the chosen one come from ``forms.Select`` as ever; only the writing out
+    is done here.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        groups = []
+        for group_name, options, _index in widget["optgroups"]:
+            written = format_html_join("", '<option value="{}"{}>{}</option>',
+                                       ((option["value"], attributes(option["attrs"]), option["label"])
+                                        for option in options))
+            groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, written)
+                          if group_name else written)
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], attributes(widget["attrs"]),
+                           mark_safe("".join(groups)))  # noqa: S308 — each part was escaped by format_html
+
+
+def attributes(attrs: dict) -> str:
+    """HTML attributes as Django's ``attrs.html`` writes them: in order, True as the bare
+    name, False left out."""
+    return mark_safe("".join(  # noqa: S308 — format_html escapes each name and value
+        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+        for name, value in attrs.items() if value is not False))

@@ -1,0 +1,37 @@
+"""FastSelect writes out the same menu as Django's own Select, only faster."""
+
+import re
+
+import pytest
+from django import forms
+
+from apps.core.widgets import FastSelect
+
+CHOICES = [("", "---------"), ("113018", "伊奈町"), ("113247", '三芳町 <"&">'), ("x", "その他")]
+GROUPED = [("", "---------"), ("埼玉県", [("113018", "伊奈町"), ("113247", "三芳町")]), ("奈良県 <&>", [("293423", "三郷町")])]
+
+
+def markup(html: str) -> str:
+    """Django's templates put line breaks and indents between the tags; nothing else differs."""
+    return re.sub(r">\s+<", "><", html.strip())
+
+
+@pytest.mark.parametrize("choices", [CHOICES, GROUPED], ids=["flat", "grouped"])
+@pytest.mark.parametrize("value", [None, "", "113247", "293423", "not a choice"])
+def test_the_menu_is_djangos_own(choices, value):
+    attrs = {"class": "form-select", "id": "id_body", "required": True, "disabled": False, "data-x": '"quoted"'}
+    ours = FastSelect(attrs=attrs, choices=choices).render("body", value)
+    django = forms.Select(attrs=attrs, choices=choices).render("body", value)
+    assert markup(ours) == markup(django)
+    assert "&lt;&quot;&amp;&quot;&gt;" in ours or "&lt;&amp;&gt;" in ours  # names are escaped
+
+
+def test_a_model_choice_field_keeps_its_choices_and_its_chosen_one(db):
+    from tests.factories import MemberBodyFactory
+    from apps.members.models import MemberBody
+
+    bodies = [MemberBodyFactory(name=f"町{index}") for index in range(3)]
+    field = forms.ModelChoiceField(queryset=MemberBody.objects.order_by("pk"), widget=FastSelect)
+    html = field.widget.render("body", bodies[1].pk)
+    assert html.count("<option") == 4 and f'<option value="{bodies[1].pk}" selected>町1</option>' in html
+    assert field.clean(str(bodies[2].pk)) == bodies[2]
