@@ -9,10 +9,11 @@ class FastSelect(forms.Select):
     """A ``<select>`` written out in Python, with the markup of Django's own.
 
     Django renders every ``<option>`` through two templates of its own, about 0.1 ms
-    apiece on our 2-core machines: a national council's reports page, with two menus of
-    its 1,741 members, took 0.45 s, nearly all of it in options. The choices, their
-    values and the chosen one come from ``forms.Select`` as ever; only the writing out
-    is done here.
+    apiece on our 2-core machines. With 1,741 members (a national council) the reports
+    page, two menus of every member, took 361 ms (172 ms with this widget, menus reading
+    codes and names only), and a meeting's attendance page, a menu per member, 2.3 s
+    (1.5 s). The choices, their values and the chosen one come from ``forms.Select`` as
+    ever; only the writing out is done here.
     """
 
     def render(self, name, value, attrs=None, renderer=None):
