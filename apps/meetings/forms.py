@@ -26,7 +26,8 @@ class AgendaItemForm(forms.Form):
 
 class PerMemberForm(forms.Form):
     """Fields repeated for each member body, named ``<name>_<body pk>`` for each name in
-    ``per_member`` (the subclass adds them)."""
+    ``per_member`` (the subclass adds them). Each is labelled by its column; the page reads
+    it out with the member's name («伊奈町 出欠»)."""
 
     per_member: tuple[str, ...] = ()
 
@@ -48,10 +49,10 @@ class AttendanceForm(PerMemberForm):
         for body in members:
             record = current.get(body.pk)
             self.fields[f"status_{body.pk}"] = forms.ChoiceField(
-                label=body.name, choices=choices, required=False, initial=record.status if record else "",
+                label=_("Attendance"), choices=choices, required=False, initial=record.status if record else "",
                 widget=FastSelect)  # one menu per member: hundreds on a large council's page
             self.fields[f"attendees_{body.pk}"] = forms.CharField(
-                label=_("attendees"), max_length=300, required=False, initial=record.attendees if record else "")
+                label=_("Attendees"), max_length=300, required=False, initial=record.attendees if record else "")
 
     def attendance_rows(self) -> list[AttendanceRow]:
         return [AttendanceRow(body_id=body.pk, status=self.cleaned_data[f"status_{body.pk}"],
@@ -67,7 +68,7 @@ class DecisionForm(PerMemberForm):
         super().__init__(*args, members=members, **kwargs)
         for body in members:
             self.fields[f"stance_{body.pk}"] = forms.ChoiceField(
-                label=body.name, choices=[("", "—"), *Position.Stance.choices], required=False, widget=FastSelect)
+                label=_("Position"), choices=[("", "—"), *Position.Stance.choices], required=False, widget=FastSelect)
 
     def positions(self) -> dict[int, str]:
         return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}

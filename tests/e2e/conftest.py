@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
@@ -51,3 +52,10 @@ def screenshot(page):
         return path
 
     return take
+
+
+@pytest.fixture
+def demo(live_server):
+    """The demo seeded and served live; its address."""
+    call_command("seed_demo", verbosity=0)
+    return live_server.url

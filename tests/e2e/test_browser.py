@@ -1,25 +1,10 @@
 """What a secretariat and a member's IT officer do, in a real browser."""
 
 import pytest
-from django.core.management import call_command
 
-from apps.demo.seed import DEMO_PASSWORD
+from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def demo(live_server):
-    call_command("seed_demo", verbosity=0)
-    return live_server.url
-
-
-def log_in(page, base, username):
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", username)
-    page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
-    page.wait_for_load_state()
 
 
 def test_the_secretariat_opens_the_named_side_by_side_table(page, demo, screenshot):

@@ -1,0 +1,66 @@
+"""Every page a user reaches passes axe-core's checks for WCAG 2.1 A and AA.
+
+Japanese public bodies are asked to meet JIS X 8341-3:2016, which is WCAG 2.0 AA: text
+contrast, form labels, names for links and buttons, the page's language and structure.
+The secretariat's pages and a town's IT officer's are walked in a real browser, one page of
+each route (the 23 towns' pages are one page as far as their markup goes).
+"""
+
+import re
+from urllib.parse import urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from django.urls import Resolver404, resolve
+
+from tests.e2e.browsing import log_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+AXE_OPTIONS = {"resultTypes": ["violations"],
+               "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+# Files, not pages; and the admin, which is Django's own.
+NOT_PAGES = re.compile(r"/(logout|i18n|admin|static)/|/download/|/document/|export|\.(zip|ics|csv|xlsx|json|pdf)$")
+
+
+def route_of(url: str) -> str | None:
+    try:
+        return resolve(urlsplit(url).path).url_name
+    except Resolver404:
+        return None
+
+
+def violations(page, axe: Axe) -> list[str]:
+    found = axe.run(page, options=AXE_OPTIONS).response["violations"]
+    return [f"{page.url}: {rule['id']} ({rule['impact']}) {rule['help']} — at {node['target']}"
+            for rule in found for node in rule["nodes"][:3]]
+
+
+def walk(page, base: str, axe: Axe) -> tuple[set[str], list[str]]:
+    """Pages reachable by links from where the user lands, one of each route."""
+    seen, routes, queue, problems = set(), set(), [urlsplit(page.url).path], []
+    while queue:
+        url = queue.pop(0)
+        if url in seen or "?" in url or NOT_PAGES.search(url) or route_of(url) in routes:
+            continue
+        seen.add(url)
+        routes.add(route_of(url))
+        response = page.goto(base + url)
+        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
+            continue
+        problems += violations(page, axe)
+        queue += page.eval_on_selector_all("a[href^='/']", "links => links.map(link => link.getAttribute('href'))")
+    return seen, problems
+
+
+def test_every_page_of_the_secretariat_and_a_town_passes_axe(page, demo):
+    axe = Axe()
+    page.goto(f"{demo}/accounts/login/")
+    problems = violations(page, axe)
+    for username, at_least in (("jimukyoku", 30), ("ina-staff", 10)):
+        log_in(page, demo, username)
+        pages, found = walk(page, demo, axe)
+        assert len(pages) >= at_least, (username, sorted(pages))
+        problems += found
+        page.context.clear_cookies()
+    assert not problems, "\n".join(problems)
