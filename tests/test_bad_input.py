@@ -15,9 +15,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.urls import Resolver404, resolve
 
 from apps.accounts.models import User
+from tests.routes import route_of
 
 pytestmark = pytest.mark.django_db
 
@@ -26,13 +26,6 @@ LEFT_ALONE = re.compile(r"/(logout|i18n|admin|static)/|\.zip$|/download/|\.ics$|
 # A formset's own counts: Django refuses them past each formset's maximum (test_formsets.py).
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 FORM = re.compile(r'(<form[^>]*method="(?:post|get)"[^>]*>)(.*?)</form>', re.I | re.S)
-
-
-def route_of(url: str) -> str | None:
-    try:
-        return resolve(urlsplit(url).path).url_name
-    except Resolver404:
-        return None
 
 
 def crawl(client: Client, *, per_route: int = 3):

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.urls import Resolver404, resolve
 
 from tests.e2e.browsing import log_in
+from tests.routes import route_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -21,13 +21,6 @@ AXE_OPTIONS = {"resultTypes": ["violations"],
                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 # Files, not pages; and the admin, which is Django's own.
 NOT_PAGES = re.compile(r"/(logout|i18n|admin|static)/|/download/|/document/|export|\.(zip|ics|csv|xlsx|json|pdf)$")
-
-
-def route_of(url: str) -> str | None:
-    try:
-        return resolve(urlsplit(url).path).url_name
-    except Resolver404:
-        return None
 
 
 def violations(page, axe: Axe) -> list[str]:
