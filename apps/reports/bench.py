@@ -44,6 +44,8 @@ table { border-collapse: collapse; } td { border: 0.5pt solid #999; padding: 1mm
 
 MINIMAL_HTML = f"<!doctype html><html lang='ja'><style>{FONT_CSS}</style><body><p>伊奈町 首長向け説明資料</p></body></html>"
 
+# The comparison is printed on A4 landscape; its baseline is laid out on the same paper.
+PLAIN_TABLE_CSS = FONT_CSS + "@page { size: A4 landscape; }"
 PLAIN_TABLE = engines["django"].from_string(
     "<!doctype html><html lang='ja'><style>{{ css|safe }}</style><body><table>"
     "{% for r in rows %}<tr><td>{{ r.rank }}</td><td>{{ r.code }}</td><td>{{ r.name }}</td><td>{{ r.population }}</td>"
@@ -133,7 +135,7 @@ def side_by_side_vs_plain_table(*, plan: AllocationPlan, repeats: int) -> tuple[
     def plain_table():
         # The same rows read the same way, so only the report's own layout is compared.
         rows = side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"]
-        return pdf.html_to_pdf(PLAIN_TABLE.render({"rows": rows, "css": FONT_CSS}))
+        return pdf.html_to_pdf(PLAIN_TABLE.render({"rows": rows, "css": PLAIN_TABLE_CSS}))
 
     rows = len(side_by_side_context(consortium=consortium, fiscal_year=year, plan=plan, options=Options())["rows"])
     return *timed_against(report, plain_table, repeats=repeats), rows, report().pages
