@@ -3,24 +3,18 @@
 Japanese public bodies are asked to meet JIS X 8341-3:2016, which is WCAG 2.0 AA: text
 contrast, form labels, names for links and buttons, the page's language and structure.
 The secretariat's pages and a town's IT officer's are walked in a real browser, one page of
-each route (the 23 towns' pages are one page as far as their markup goes).
+each route.
 """
-
-import re
-from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from tests.e2e.browsing import log_in
-from tests.routes import route_of
+from tests.e2e.browsing import log_in, walk
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 AXE_OPTIONS = {"resultTypes": ["violations"],
                "runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
-# Files, not pages; and the admin, which is Django's own.
-NOT_PAGES = re.compile(r"/(logout|i18n|admin|static)/|/download/|/document/|export|\.(zip|ics|csv|xlsx|json|pdf)$")
 
 
 def violations(page, axe: Axe) -> list[str]:
@@ -29,30 +23,13 @@ def violations(page, axe: Axe) -> list[str]:
             for rule in found for node in rule["nodes"][:3]]
 
 
-def walk(page, base: str, axe: Axe) -> tuple[set[str], list[str]]:
-    """Pages reachable by links from where the user lands, one of each route."""
-    seen, routes, queue, problems = set(), set(), [urlsplit(page.url).path], []
-    while queue:
-        url = queue.pop(0)
-        if url in seen or "?" in url or NOT_PAGES.search(url) or route_of(url) in routes:
-            continue
-        seen.add(url)
-        routes.add(route_of(url))
-        response = page.goto(base + url)
-        if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
-            continue
-        problems += violations(page, axe)
-        queue += page.eval_on_selector_all("a[href^='/']", "links => links.map(link => link.getAttribute('href'))")
-    return seen, problems
-
-
 def test_every_page_of_the_secretariat_and_a_town_passes_axe(page, demo):
     axe = Axe()
     page.goto(f"{demo}/accounts/login/")
     problems = violations(page, axe)
     for username, at_least in (("jimukyoku", 30), ("ina-staff", 10)):
         log_in(page, demo, username)
-        pages, found = walk(page, demo, axe)
+        pages, found = walk(page, demo, lambda page: violations(page, axe))
         assert len(pages) >= at_least, (username, sorted(pages))
         problems += found
         page.context.clear_cookies()
