@@ -38,6 +38,11 @@ class Options:
     def as_params(self) -> dict:
         return {"unit": self.unit, "calendar": self.calendar}
 
+    @property
+    def unit_label(self) -> str:
+        """How amounts are labelled on paper: 千円 or 円."""
+        return "千円" if self.unit == "thousand" else "円"
+
 
 @dataclass
 class Row:

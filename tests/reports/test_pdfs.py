@@ -86,6 +86,18 @@ def test_in_thousand_yen_the_rows_still_add_up_to_the_printed_total(council):
     assert context["totals"]["shown_share"] == 150_000  # 150,000,001 yen in 千円
 
 
+def test_every_page_of_the_table_says_its_unit_in_its_headings(council):
+    """A page photocopied alone still says whether 69,580 is yen or thousand yen."""
+    for body in range(40):  # enough members for the table to run over two pages
+        member_of(council["consortium"], name=f"試験町{body}", population=5000, cost=30_000_000)
+    for unit, label in (("thousand", "千円"), ("yen", "円")):
+        pages = [page.extract_text() for page in PdfReader(io.BytesIO(render(council, Kind.SIDE_BY_SIDE, unit=unit))).pages]
+        table_pages = [text for text in pages if "団体コード" in text]
+        assert len(table_pages) >= 2
+        for text in table_pages:
+            assert f"現行経費（{label}）" in text and f"負担額（{label}）" in text and "住民一人当たり（円）" in digits(text)
+
+
 def test_the_briefing_gives_the_towns_cost_share_saving_and_place_on_one_small_page(council):
     body = council["bodies"][0]
     content = render(council, Kind.BRIEFING, body=body, calendar="era")
