@@ -141,6 +141,11 @@ def body_cost_years(*, body) -> list[tuple[int, int]]:
     )
 
 
+def survey_round_of(*, consortium: Consortium, fiscal_year: int) -> SurveyRound | None:
+    """The consortium's survey of one fiscal year, if it ran one."""
+    return SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).first()
+
+
 def body_survey_rounds(*, body) -> list[SurveyRound]:
     """The body's survey rounds with its own response attached as ``response``."""
     rounds = (SurveyRound.objects.filter(consortium__participations__body=body)

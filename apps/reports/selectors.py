@@ -16,7 +16,8 @@ from apps.allocation.selectors import (MemberShare, published_inputs, published_
                                       share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
-from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats
+from apps.costs.models import SurveyRound
+from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats, survey_round_of
 from apps.meetings.selectors import body_open_actions, next_meeting
 from apps.members.models import Consortium, MemberBody, Participation
 from apps.reports.models import Batch, Delivery, Report, ReportJob
@@ -95,14 +96,28 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     top = max([r.per_resident or 0 for r in charted] + [1])
     chart = [{"name": r.name, "value": r.per_resident or 0, "width": (r.per_resident or 0) / top * 100}
              for r in charted]
+    survey = survey_round_of(consortium=consortium, fiscal_year=fiscal_year)
     return {
         "consortium": consortium, "fiscal_year": fiscal_year, "plan": plan, "options": options,
         "rows": rows, "totals": totals, "chart": chart, "chart_limited": len(rows) > CHART_LIMIT,
+        # The date of the data: how final the year's costs are, and when the populations were counted.
+        "survey": survey, "provisional": survey is not None and survey.status != SurveyRound.Status.LOCKED,
+        "population_as_of": _dates_label({p.body.population_as_of for p in rows_qs} - {None}, options),
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),
         "plan_fy_label": format_fiscal_year(plan.fiscal_year, options.calendar) if plan else "",
         "made_on": japanese_date(timezone.localdate(), options.calendar),
         "demo": consortium.is_demo,
     }
+
+
+def _dates_label(dates: set, options: Options) -> str:
+    """「2025年1月1日」, or 「2024年10月1日〜2025年1月1日」 when members counted on different days."""
+    if not dates:
+        return ""
+    first, last = min(dates), max(dates)
+    if first == last:
+        return japanese_date(first, options.calendar)
+    return f"{japanese_date(first, options.calendar)}〜{japanese_date(last, options.calendar)}"
 
 
 def _go_live(participation: Participation | None, options: Options) -> str:

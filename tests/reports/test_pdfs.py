@@ -86,6 +86,18 @@ def test_in_thousand_yen_the_rows_still_add_up_to_the_printed_total(council):
     assert context["totals"]["shown_share"] == 150_000  # 150,000,001 yen in 千円
 
 
+def test_the_comparison_dates_its_data_and_marks_every_page_provisional_until_the_survey_is_locked(council):
+    survey = council["consortium"].survey_rounds.get(fiscal_year=2025)
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(render(council, Kind.SIDE_BY_SIDE))).pages]
+    assert "現行経費調査（受付中）。調査は確定前のため、数値は暫定です" in digits(pages[0])
+    assert "人口：2025年1月1日時点" in digits(pages[0])  # every member counted on the same day
+    assert all("経費比較表（2025年度・暫定）" in text for text in pages[1:])  # every page after the cover
+    survey.status = survey.Status.LOCKED
+    survey.save()
+    pages = [page.extract_text() for page in PdfReader(io.BytesIO(render(council, Kind.SIDE_BY_SIDE))).pages]
+    assert "現行経費調査（確定）" in digits(pages[0]) and not any("暫定" in text for text in pages)
+
+
 def test_every_page_of_the_table_says_its_unit_in_its_headings(council):
     """A page photocopied alone still says whether 69,580 is yen or thousand yen."""
     for body in range(40):  # enough members for the table to run over two pages
