@@ -93,8 +93,17 @@ def plans_for(*, user, consortium: Consortium) -> QuerySet[AllocationPlan]:
     return AllocationPlan.objects.for_user(user).filter(consortium=consortium).select_related("published_by")
 
 
-def latest_published_plan(*, consortium: Consortium, fiscal_year: int | None = None) -> AllocationPlan | None:
+# A published plan's frozen inputs and results: a national plan's are a megabyte of JSON,
+# read only to work with the plan, not to name it in a menu or a table.
+FROZEN_FIELDS = ("frozen_inputs", "frozen_results")
+
+
+def latest_published_plan(*, consortium: Consortium, fiscal_year: int | None = None,
+                          named_only: bool = False) -> AllocationPlan | None:
+    """``named_only``: without its frozen inputs and results (a menu's initial choice)."""
     plans = AllocationPlan.objects.filter(consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
+    if named_only:
+        plans = plans.defer(*FROZEN_FIELDS)
     if fiscal_year is not None:
         plans = plans.filter(fiscal_year=fiscal_year)
     return plans.order_by("-fiscal_year", "-published_at").first()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import (MemberShare, published_inputs, published_shares, published_total,
+from apps.allocation.selectors import (FROZEN_FIELDS, MemberShare, published_inputs, published_shares, published_total,
                                       share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
@@ -258,7 +258,7 @@ def reports_for(*, user, consortium: Consortium) -> QuerySet[Report]:
     """The council's archived reports the user may see, each with its sendings to the
     mayor, newest first (``sendings``)."""
     return (Report.objects.for_user(user).filter(consortium=consortium)
-            .select_related("body", "requested_by", "plan")
+            .select_related("body", "requested_by", "plan").defer(*(f"plan__{name}" for name in FROZEN_FIELDS))
             .prefetch_related(Prefetch("deliveries", queryset=Delivery.objects.order_by("-sent_at", "-id"),
                                        to_attr="sendings")))
 

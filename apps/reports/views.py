@@ -13,7 +13,7 @@ from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import latest_published_plan
+from apps.allocation.selectors import FROZEN_FIELDS, latest_published_plan
 from apps.core import formatting
 from apps.core.widgets import FastSelect
 from apps.costs.selectors import fiscal_years
@@ -42,7 +42,7 @@ class ReportForm(forms.Form):
         years = fiscal_years(consortium=consortium)
         self.fields["fiscal_year"].choices = [(y, year_choice_label(y)) for y in years]
         self.fields["plan"].queryset = AllocationPlan.objects.filter(
-            consortium=consortium, status=AllocationPlan.Status.PUBLISHED)
+            consortium=consortium, status=AllocationPlan.Status.PUBLISHED).defer(*FROZEN_FIELDS)
         # A menu of every member reads their codes and names only: half the time of whole rows
         # for a national council's 1,741.
         self.fields["body"].queryset = (MemberBody.objects.filter(participations__consortium=consortium)
@@ -50,7 +50,7 @@ class ReportForm(forms.Form):
         self.fields["body"].label_from_instance = lambda body: f"{body.code} {body.name}"
         # What the secretariat most often wants: the latest published plan beside the
         # costs it was worked out from.
-        latest = latest_published_plan(consortium=consortium)
+        latest = latest_published_plan(consortium=consortium, named_only=True)
         self.initial.setdefault("plan", latest)
         self.initial.setdefault("fiscal_year", latest.cost_fiscal_year if latest else (years[0] if years else None))
         for field in self.fields.values():
