@@ -60,12 +60,12 @@ def test_the_comparison_names_every_member_and_its_totals_equal_the_plans(counci
 def test_the_comparison_is_landscape_and_reads_one_member_per_line(council):
     """Code, name, population and cost side by side on one line, even for one of the
     longest names of a Japanese municipality; in portrait a name broke after each character."""
-    long_name = member_of(council["consortium"], name="いちき串木野市", population=26000, cost=48_000_000)
+    long_named = member_of(council["consortium"], name="いちき串木野市", population=26000, cost=48_000_000)
     content = render(council, Kind.SIDE_BY_SIDE)
     reader = PdfReader(io.BytesIO(content))
     assert all(page.mediabox.width > page.mediabox.height for page in reader.pages)
     lines = text_of(content).splitlines()
-    for body in [*council["bodies"], long_name]:
+    for body in [*council["bodies"], long_named]:
         population = f"{body.populations.get().population:,}"
         assert any(re.match(rf"\d+ {body.code} {body.name} {population} [\d,]+ ", line) for line in lines), body.name
 
