@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from weasyprint import CSS, HTML
+from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
 
 STATIC_DIR = Path(settings.BASE_DIR) / "static"
@@ -57,10 +58,15 @@ class Pdf:
     pages: int  # from the laid-out document, so the archive need not read the file back
 
 
-def report_pdf(html: str) -> Pdf:
-    """A report made from templates/reports/pdf/base.html, styled by the reports' stylesheet."""
-    document = HTML(string=html, base_url=str(STATIC_DIR) + "/").render(
+def report_document(html: str) -> Document:
+    """A report made from templates/reports/pdf/base.html, styled by the reports'
+    stylesheet and laid out, not yet written."""
+    return HTML(string=html, base_url=str(STATIC_DIR) + "/").render(
         stylesheets=[report_stylesheet()], font_config=font_config())
+
+
+def report_pdf(html: str) -> Pdf:
+    document = report_document(html)
     return Pdf(content=document.write_pdf(), pages=len(document.pages))
 
 

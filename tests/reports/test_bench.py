@@ -5,7 +5,7 @@ import pytest
 
 from django.utils.translation import override
 
-from apps.reports import bench, services
+from apps.reports import bench, pdf, services
 from apps.reports.models import Kind
 from apps.reports.selectors import Options, briefing_context
 
@@ -16,7 +16,7 @@ def test_the_briefing_and_its_baselines_are_all_timed_in_one_run(council):
     figures = bench.briefing_vs_minimal(plan=council["plan"], repeats=2)
     assert figures.pages == 1
     timings = (figures.minimal, figures.frame, figures.words, figures.no_chart, figures.pdf, figures.briefing,
-               figures.html)
+               figures.html, figures.text_floor)
     assert all(timing.runs == 2 and timing.median_ms > 0 for timing in timings)
 
 
@@ -42,6 +42,22 @@ def test_the_words_are_the_briefing_without_its_table_and_chart_then_the_table_i
     assert '<table class="figures">' in briefing and 'class="chart"' in briefing
     assert "<table" not in words and 'class="chart"' not in words
     assert '<table class="figures">' in no_chart and 'class="chart"' not in no_chart
+
+
+def test_the_text_floor_is_every_line_of_the_briefing_and_nothing_else(council):
+    plan = council["plan"]
+    body = plan.members.select_related("body").first().body
+    briefing = services.render_html(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,
+                                    plan=plan, body=body, options=Options())
+    lines = bench.laid_out_lines(briefing)
+    # Running heads, headings, table cells, chart labels and ratios, each a line as laid out.
+    assert f"{body.name} 首長向け説明資料（{plan.consortium.name}）" in lines
+    assert f"{body.name}長 様　ご説明資料" in lines and "1. 貴団体の経費" in lines and "削減率" in lines
+    assert lines.count("1 / 1") == 1
+    assert all(member.body.name in lines for member in plan.members.select_related("body"))
+    floor = bench.text_floor_html(lines)
+    assert "<table" not in floor and "<svg" not in floor and "<img" not in floor and "@page {" in floor
+    assert pdf.report_pdf(floor).pages == 1  # one page, as the briefing: no page break added to the floor
 
 
 def test_the_side_by_side_is_timed_against_a_plain_table_of_the_same_rows(council):

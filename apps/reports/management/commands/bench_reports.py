@@ -66,6 +66,11 @@ class Command(BaseCommand):
                         ("+ reading its data and filling its template: the briefing", figures.briefing)):
                     self.stdout.write(f"    {label}: {timing.median_ms:.0f} ms = {timing.median_ms / minimal:.2f} ×")
                 self.stdout.write(f"  reading its data and filling its template alone: {figures.html.median_ms:.0f} ms")
+                floor = figures.text_floor.median_ms
+                self.stdout.write(
+                    f"  its text floor — its {figures.lines} lines of text alone, one font, one block, nothing else: "
+                    f"{floor:.0f} ms = {floor / minimal:.2f} × minimal; the briefing is {figures.briefing.median_ms / floor:.2f} "
+                    f"× its text floor")
             # Before the national side-by-side: memory freed after that large render would
             # hide growth in the loop.
             if "memory" not in skip:
