@@ -173,6 +173,14 @@ def test_live_preview_recomputes_without_saving(client, plan):
     assert AllocationPlan.objects.get(pk=plan.pk).guarantee == Decimal("0.10")
 
 
+def test_the_preview_says_its_ratios_are_fractions_of_one(client, plan):
+    # Its fields refuse 10 for 10 %, as the plan's own form does; the page says so beside them.
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert 'max="1" name="guarantee"' in page and 'aria-describedby="preview-help"' in page
+    assert "0から1の比率で入力します（0.10は10%）。" in page
+
+
 def test_allocate_command_formats(tmp_path):
     plan_file = tmp_path / "plan.json"
     plan_file.write_text(json.dumps({
