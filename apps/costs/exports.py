@@ -8,10 +8,16 @@ import io
 from collections.abc import Iterable, Iterator
 
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 from openpyxl import Workbook
 
-from apps.costs.importers import COST_COLUMNS
+from apps.costs.importers import BODY_COLUMNS, COST_COLUMNS, KIND_LABELS, POPULATION_SOURCE_LABELS
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord
+from apps.members.models import Consortium, Participation, ParticipationStatus, PopulationRecord
+
+# Read-only columns after the import's own: the import leaves them alone and says so, as
+# for any column it does not take (participation changes on the member's page, dated).
+MEMBERS_SHEET_EXTRA = ("参加状況", "稼働予定日", "稼働開始日")
 
 
 def comparison_headers() -> list[str]:
@@ -71,3 +77,39 @@ def body_cost_sheet(*, body, fiscal_year: int) -> tuple[list[str], list[list]]:
         for (system, vendor, contract_end), amounts in rows
     ]
     return [column.label for column in COST_COLUMNS], records
+
+
+def members_sheet(*, consortium: Consortium) -> tuple[list[str], list[list]]:
+    """The council's members in the bodies import's own columns, so that the secretariat
+    can correct them in Excel and import the file back as it is (re-importing it unchanged
+    changes nothing), then each member's participation and go-live dates, to read."""
+    participations = (Participation.objects.filter(consortium=consortium).select_related("body")
+                      .order_by("body__code"))
+    # Population, date, source and households from one record: the latest, which is the
+    # population the body shows (members.services.body_population_refresh).
+    latest: dict[int, tuple] = {}
+    for body_id, *values in (PopulationRecord.objects.filter(body__participations__consortium=consortium)
+                             .order_by("body_id", "-as_of", "-id")
+                             .values_list("body_id", "population", "as_of", "source", "households")):
+        latest.setdefault(body_id, values)
+    with override("ja"):
+        statuses = {status: str(label) for status, label in ParticipationStatus.choices}
+    records = []
+    for participation in participations:
+        body = participation.body
+        population, as_of, source, households = latest.get(body.pk, (None, None, None, None))
+        cells = {
+            "code": body.code, "name": body.name, "kana": body.kana, "kind": KIND_LABELS.get(body.kind, body.kind),
+            "prefecture": body.prefecture, "district": body.district,
+            "population": population, "population_as_of": as_of,
+            "population_source": POPULATION_SOURCE_LABELS.get(source), "households": households,
+            "mayor_name": body.mayor_name, "mayor_email": body.mayor_email,
+        }
+        records.append([_blank_if_none(cells[column.key]) for column in BODY_COLUMNS] + [
+            statuses.get(participation.status, participation.status),
+            _blank_if_none(participation.planned_go_live), _blank_if_none(participation.actual_go_live)])
+    return [column.label for column in BODY_COLUMNS] + list(MEMBERS_SHEET_EXTRA), records
+
+
+def _blank_if_none(value):
+    return "" if value is None else value

@@ -44,6 +44,7 @@ BODY_COLUMNS = (
     Column("district", "郡", ("district", "郡名"), False),
     Column("population", "人口", ("population", "住民基本台帳人口"), False),
     Column("population_as_of", "人口基準日", ("population as of", "as of", "基準日"), False),
+    Column("population_source", "人口の出典", ("population source", "source", "出典"), False),
     Column("households", "世帯数", ("households",), False),
     Column("mayor_name", "首長名", ("mayor", "mayor name", "市町村長名"), False),
     Column("mayor_email", "首長メールアドレス", ("mayor email", "mayor e-mail", "首長メール"), False),
@@ -73,8 +74,21 @@ COST_COLUMNS = (
 # A member uploading its own figures may leave out the code column: every row is its own.
 OWN_COST_COLUMNS = (Column("code", "団体コード", COST_COLUMNS[0].aliases, False), *COST_COLUMNS[1:])
 
-KIND_WORDS = {"市": "city", "町": "town", "村": "village", "区": "ward",
-              "city": "city", "town": "town", "village": "village", "ward": "ward"}
+KIND_LABELS = {"city": "市", "town": "町", "village": "村", "ward": "区"}
+KIND_WORDS = {**{label: kind for kind, label in KIND_LABELS.items()}, **{kind: kind for kind in KIND_LABELS}}
+
+# Where a population comes from, as the members sheet writes it (and the words people use).
+POPULATION_SOURCE_LABELS = {
+    PopulationRecord.Source.REGISTRY: "住民基本台帳",
+    PopulationRecord.Source.CENSUS: "国勢調査",
+    PopulationRecord.Source.ESTIMATE: "推計",
+}
+POPULATION_SOURCE_WORDS = {
+    **{label: source for source, label in POPULATION_SOURCE_LABELS.items()},
+    **{source.value: source for source in PopulationRecord.Source},
+    "住基": PopulationRecord.Source.REGISTRY, "住民基本台帳人口": PopulationRecord.Source.REGISTRY,
+    "basic resident register": PopulationRecord.Source.REGISTRY, "推計人口": PopulationRecord.Source.ESTIMATE,
+}
 
 
 class ImportRefused(Exception):
@@ -152,6 +166,7 @@ class BodyRow:
     population: int | None
     population_as_of: datetime.date | None
     households: int | None
+    population_source: str = PopulationRecord.Source.REGISTRY
 
 
 def parse_bodies(data: bytes, filename: str) -> ParsedRows:
@@ -178,6 +193,12 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         if population is not None and as_of is None and not cells.raw("population_as_of"):
             cells.error("population_as_of", "", CellError("人口には基準日が必要です",
                                                            "a population needs its as-of date"))
+        source_text = cells.raw("population_source")
+        source = POPULATION_SOURCE_WORDS.get(source_text.lower()) if source_text else PopulationRecord.Source.REGISTRY
+        if source is None:
+            cells.error("population_source", source_text, CellError(
+                "人口の出典は住民基本台帳・国勢調査・推計のいずれかです（空欄は住民基本台帳）",
+                "population source must be 住民基本台帳 (registry), 国勢調査 (census) or 推計 (estimate)"))
         values = {
             "name": name, "kana": cells.get("kana", parse_text), "kind": kind,
             "prefecture": cells.get("prefecture", parse_text, required=True),
@@ -187,7 +208,7 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         if not cells.failed:
             seen[code] = row.number
             parsed.rows.append(BodyRow(row.number, code, values, population, as_of,
-                                       cells.get("households", parse_int)))
+                                       cells.get("households", parse_int), source))
     return parsed
 
 
@@ -213,7 +234,7 @@ def apply_bodies(parsed: ParsedRows, *, consortium: Consortium | None = None) ->
             result.unchanged += 1
         if row.population is not None:
             population_record(body=body, population=row.population, as_of=row.population_as_of,
-                              households=row.households, source=PopulationRecord.Source.REGISTRY)
+                              households=row.households, source=row.population_source)
         if consortium is not None:
             participation_ensure(body=body, consortium=consortium, status=ParticipationStatus.INVITED,
                                  on=datetime.date.today())

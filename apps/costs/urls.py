@@ -7,6 +7,9 @@ urlpatterns = [
     path("c/<slug:slug>/costs/export.csv", views.cost_comparison_export, {"fmt": "csv"}, name="cost_comparison_csv"),
     path("c/<slug:slug>/costs/export.xlsx", views.cost_comparison_export, {"fmt": "xlsx"},
          name="cost_comparison_xlsx"),
+    # The members as the bodies import's sheet: beside the import, which takes it back.
+    path("c/<slug:slug>/members/export.csv", views.members_sheet, {"fmt": "csv"}, name="members_csv"),
+    path("c/<slug:slug>/members/export.xlsx", views.members_sheet, {"fmt": "xlsx"}, name="members_xlsx"),
     path("c/<slug:slug>/import/bodies/", import_views.import_page, {"kind": "bodies"}, name="import_bodies"),
     path("c/<slug:slug>/import/costs/", import_views.import_page, {"kind": "costs"}, name="import_costs"),
     path("c/<slug:slug>/import/bodies/template.csv", import_views.import_template, {"kind": "bodies"},

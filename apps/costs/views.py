@@ -89,6 +89,13 @@ def cost_comparison_export(request, slug, fmt):
                         title=str(year))
 
 
+def members_sheet(request, slug, fmt):
+    """The council's members as the bodies import's sheet, for those who see the member list."""
+    consortium = consortium_for(request, slug)
+    headers, records = exports.members_sheet(consortium=consortium)
+    return _spreadsheet(headers, records, fmt=fmt, filename=f"{consortium.slug}-members", title="構成団体")
+
+
 def body_costs_sheet(request, code, year, fmt):
     """The body's figures for the year as the upload sheet, for anyone who may see them."""
     body = permissions.body_or_404(request.user, code)
