@@ -31,7 +31,7 @@ from apps.core.tabular import (
 )
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord, SurveyRound
-from apps.members.codes import is_valid_code
+from apps.members.codes import is_valid_code, same_prefecture, zero_dropped
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
 from apps.members.services import participation_ensure, population_record
 
@@ -158,6 +158,13 @@ def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], I
     return table, headers, report
 
 
+def _restored(report: ImportReport, row_number: int, code: str, restored: str) -> str:
+    """Read a code as the one that lost its leading 0 in Excel, and say so."""
+    report.warnings.append(f"{row_number}行目: 団体コード「{code}」を「{restored}」と読みました"
+                           "（表計算ソフトで先頭の0が落ちた団体コードです）")
+    return restored
+
+
 @dataclass(frozen=True)
 class BodyRow:
     number: int
@@ -176,6 +183,9 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
     for row in table.rows:
         cells = _RowReader(row, headers, BODY_COLUMNS, report)
         code = cells.get("code", parse_text, required=True)
+        restored = zero_dropped(code) if code and not is_valid_code(code) else None
+        if restored and same_prefecture(restored, cells.raw("prefecture")):
+            code = _restored(report, row.number, code, restored)
         if code and not is_valid_code(code):
             cells.error("code", code, CellError("団体コードの検査数字が正しくありません",
                                                 "not a valid local government code"))
@@ -297,6 +307,9 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
     for row in table.rows:
         cells = _RowReader(row, headers, columns, report)
         code = cells.get("code", parse_text, required=default_code is None) or default_code
+        restored = zero_dropped(code) if code and code not in members else None
+        if restored in members:
+            code = _restored(report, row.number, code, restored)
         body_id = members.get(code)
         if code and body_id is None:
             cells.error("code", code, outsider)

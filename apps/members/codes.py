@@ -15,3 +15,23 @@ def check_digit(first_five: str) -> int:
 
 def is_valid_code(code: str) -> bool:
     return len(code) == 6 and code.isdigit() and check_digit(code[:5]) == int(code[5])
+
+
+# The prefectures whose codes start with 0 (JIS X 0401). Excel reads a code typed or saved
+# in a CSV as a number and drops that 0: 北海道's 011002 (札幌市) comes back as 11002.
+ZERO_LED_PREFECTURES = {"01": "北海道", "02": "青森県", "03": "岩手県", "04": "宮城県", "05": "秋田県",
+                        "06": "山形県", "07": "福島県", "08": "茨城県", "09": "栃木県"}
+
+
+def zero_dropped(code: str) -> str | None:
+    """The full code if ``code`` is one that lost its leading 0: five digits that make a
+    valid code behind a 0. The caller confirms it (by the row's prefecture, or by the
+    council's members): a five-digit code without its check digit can pass by chance."""
+    padded = "0" + code
+    return padded if len(code) == 5 and code.isdigit() and is_valid_code(padded) else None
+
+
+def same_prefecture(code: str, prefecture: str) -> bool:
+    """Whether a zero-led code belongs to the prefecture named (「北海道」, 「青森県」 or 「青森」)."""
+    name = ZERO_LED_PREFECTURES.get(code[:2], "")
+    return bool(prefecture) and name.removesuffix("県") == prefecture.strip().removesuffix("県")

@@ -92,6 +92,20 @@ def test_a_missing_required_column_is_named(tmp_path, capsys):
     assert "団体コード" in capsys.readouterr().err
 
 
+def test_a_code_that_lost_its_leading_zero_in_excel_is_read_whole_and_said(tmp_path, consortium, capsys):
+    # 札幌市 011002 saved by Excel as 11002; read as 011002 only for a body in 北海道.
+    run("import_bodies", tmp_path, "団体コード,団体名,都道府県\n11002,札幌市,北海道\n".encode(), consortium="saitama")
+    assert MemberBody.objects.get().code == "011002"
+    assert "warning: 2行目: 団体コード「11002」を「011002」と読みました" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        run("import_bodies", tmp_path, "団体コード,団体名,都道府県\n11002,札幌市,埼玉県\n".encode())
+    assert "2行目 「団体コード」: 団体コードの検査数字が正しくありません" in capsys.readouterr().err
+    # A cost row's code is restored when the council has that member.
+    run("import_costs", tmp_path, "団体コード,ソフトウェア\n11002,100000\n".encode(), consortium="saitama",
+        fiscal_year=2025)
+    assert CostRecord.objects.get().body.code == "011002"
+
+
 def test_costs_in_thousand_yen_become_yen_from_xlsx(tmp_path, consortium):
     ina = member_of(consortium, name="伊奈町")
     content = xlsx([["団体コード", "団体名", "業務", "ソフトウェア", "保守", "事業者"],
