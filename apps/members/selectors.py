@@ -6,11 +6,13 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import F, QuerySet
+from django.db.models import Count, F, QuerySet
 
 from apps.members.models import (
     STATUS_ORDER,
+    Asset,
     Consortium,
+    Holding,
     MemberBody,
     OwnershipProfile,
     Participation,
@@ -107,10 +109,69 @@ def body_participations(*, user, body: MemberBody) -> QuerySet[Participation]:
     )
 
 
+@dataclass(frozen=True)
+class AssetShift:
+    """How many of a council's members own an asset, and how many use it as a service,
+    before joining and after."""
+    asset: str
+    label: str
+    owned_before: int
+    service_before: int
+    owned_after: int
+    service_after: int
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+
+@dataclass(frozen=True)
+class OwnershipSummary:
+    """Figure 1 of the Saitama seed for one council: its members' data centre, servers,
+    large printers and application systems, owned or used, before joining and after."""
+    assets: list[AssetShift]
+    members: int   # current members (the withdrawn left)
+    profiled: int  # of them, those whose holdings are recorded
+
+    @property
+    def full_service(self) -> bool:
+        """The seed's full-service type (完全利用型): every member uses all four as a service."""
+        return self.members > 0 and all(shift.service_after == self.members for shift in self.assets)
+
+    @property
+    def unrecorded(self) -> int:
+        return self.members - self.profiled
+
+    @property
+    def still_owned(self) -> list[AssetShift]:
+        return [shift for shift in self.assets if shift.owned_after]
+
+
+def ownership_summaries(*, consortia: list[Consortium]) -> dict[int, OwnershipSummary]:
+    """Each council's ownership summary, in three queries whatever their number."""
+    staying = Participation.objects.filter(consortium__in=consortia).exclude(status=ParticipationStatus.WITHDRAWN)
+    members = dict(staying.values("consortium_id").annotate(n=Count("id")).values_list("consortium_id", "n"))
+    profiles = OwnershipProfile.objects.filter(participation__in=staying)
+    profiled = dict(profiles.values("participation__consortium_id").annotate(n=Count("participation_id", distinct=True))
+                    .values_list("participation__consortium_id", "n"))
+    counts: Counter = Counter()
+    for consortium_id, asset, before, after, n in (
+            profiles.values("participation__consortium_id", "asset", "before", "after").annotate(n=Count("id"))
+            .values_list("participation__consortium_id", "asset", "before", "after", "n")):
+        counts[consortium_id, asset, "before", before] += n
+        counts[consortium_id, asset, "after", after] += n
+    return {consortium.pk: OwnershipSummary(
+        assets=[AssetShift(asset=asset.value, label=asset.label,
+                           owned_before=counts[consortium.pk, asset.value, "before", Holding.OWNED.value],
+                           service_before=counts[consortium.pk, asset.value, "before", Holding.SERVICE.value],
+                           owned_after=counts[consortium.pk, asset.value, "after", Holding.OWNED.value],
+                           service_after=counts[consortium.pk, asset.value, "after", Holding.SERVICE.value])
+                for asset in Asset],
+        members=members.get(consortium.pk, 0), profiled=profiled.get(consortium.pk, 0),
+    ) for consortium in consortia}
+
+
 def ownership_grid(participation: Participation) -> list[dict]:
     """Figure 1 of the Saitama seed as rows: asset, before, after (from prefetched data)."""
-    from apps.members.models import Asset
-
     held = {row.asset: row for row in participation.ownership.all()}
     grid = []
     for asset in Asset:

@@ -14,7 +14,7 @@ from apps.costs.selectors import SurveyProgress, survey_rounds_progress
 from apps.meetings.models import ActionItem, Meeting
 from apps.meetings.selectors import next_meeting, overdue_actions
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
-from apps.members.selectors import go_lives_due
+from apps.members.selectors import OwnershipSummary, go_lives_due, ownership_summaries
 from apps.reports.models import Kind, Report
 
 
@@ -92,14 +92,16 @@ class CouncilRow:
     withdrawn: int
     first_go_live: datetime.date | None
     systems: int
+    ownership: OwnershipSummary  # owned or used, before joining and after (the Saitama seed's Figure 1)
 
 
 def council_table(*, user) -> list[CouncilRow]:
-    """Every council the user may see, in three queries whatever their number."""
+    """Every council the user may see, in six queries whatever their number."""
     consortia = list(Consortium.objects.for_user(user).distinct().order_by("name")
                      .annotate(systems=Count("business_systems", distinct=True)))
     participations = (Participation.objects.filter(consortium__in=consortia).select_related("body")
                       .order_by("body__code"))
+    ownership = ownership_summaries(consortia=consortia)
     by_consortium: dict[int, list[Participation]] = {consortium.pk: [] for consortium in consortia}
     for participation in participations:
         by_consortium[participation.consortium_id].append(participation)
@@ -110,5 +112,5 @@ def council_table(*, user) -> list[CouncilRow]:
         go_lives = [p.actual_go_live for p in staying if p.actual_go_live]
         rows.append(CouncilRow(consortium=consortium, members=[p.body for p in staying],
                                withdrawn=len(joined) - len(staying), first_go_live=min(go_lives, default=None),
-                               systems=consortium.systems))
+                               systems=consortium.systems, ownership=ownership[consortium.pk]))
     return rows

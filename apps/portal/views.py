@@ -22,6 +22,7 @@ def consortium_dashboard(request, slug):
     return render(request, "portal/consortium_dashboard.html", {
         "consortium": consortium,
         "summary": members.consortium_summary(consortium=consortium),
+        "ownership": members.ownership_summaries(consortia=[consortium])[consortium.pk],
         "attention": council_attention(consortium=consortium, today=timezone.localdate()),
         "access": access_for(request.user),
     })
