@@ -5,7 +5,7 @@
   numbers, both font faces around one line), its words, its table of figures, its chart,
   and finally its data read and its template filled — so that the figures say what each
   part costs; and its text floor: the briefing's own lines of text with nothing else,
-  laid out in the cheapest way measured, which no layout of the same content can beat;
+  laid out in the cheapest way we measured — about what any layout of the same words costs;
 - the side-by-side report of a national-scale consortium against WeasyPrint rendering a
   plain HTML table of the same rows and columns;
 - a batch of briefings through real Celery workers, 2 processes against 1;
