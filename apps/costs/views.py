@@ -90,8 +90,9 @@ def cost_comparison_export(request, slug, fmt):
 
 
 def members_sheet(request, slug, fmt):
-    """The council's members as the bodies import's sheet, for those who see the member list."""
-    consortium = consortium_for(request, slug)
+    """The council's members as the bodies import's sheet, for the secretariat, who imports
+    it back (it carries the mayors' e-mail addresses, which only the secretariat sees)."""
+    consortium = consortium_for(request, slug, manage=True)
     headers, records = exports.members_sheet(consortium=consortium)
     return _spreadsheet(headers, records, fmt=fmt, filename=f"{consortium.slug}-members", title="構成団体")
 

@@ -116,8 +116,8 @@ EXPECTED = {
                                        observer_a=403)),
     "consortium_dashboard": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "member_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
-    "members_csv": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
-    "members_xlsx": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
+    "members_csv": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "members_xlsx": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "cost_comparison": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),  # unpublished: members get 403
     "cost_comparison_csv": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "cost_comparison_xlsx": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
