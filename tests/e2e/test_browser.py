@@ -1,5 +1,7 @@
 """What a secretariat and a member's IT officer do, in a real browser."""
 
+import re
+
 import pytest
 
 from tests.e2e.browsing import log_in
@@ -104,3 +106,19 @@ def test_a_town_uploads_its_sheet_and_the_secretariat_returns_it_with_a_note(pag
     log_in(page, demo, "ina-staff")
     page.goto(f"{demo}/bodies/113018/costs/?fy=2026")
     assert "ソフトウェア費は千円単位ではありませんか" in page.inner_text("main")
+
+
+# Line boxes of an element's text: a Range over its contents gives one rectangle per line.
+LINES = "element => { const range = document.createRange(); range.selectNodeContents(element);" \
+        " return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size; }"
+
+
+def test_japanese_lines_break_between_phrases_not_inside_a_word(page, demo):
+    """Narrow columns read 「令和7年／度」 (the archive's fiscal years) and 「オブザー／バー」 (a
+    user's role); Chromium and Edge now break Japanese between phrases."""
+    log_in(page, demo, "jimukyoku")
+    for path, text, at_least in (("/c/saitama/reports/", r"令和\d+年度", 2), ("/c/saitama/people/", "オブザーバー", 1)):
+        page.goto(demo + path)
+        cells = page.locator("main table td").filter(has_text=re.compile(rf"^\s*{text}\s*$")).all()
+        assert len(cells) >= at_least, path
+        assert [cell.inner_text() for cell in cells if cell.evaluate(LINES) != 1] == [], path
