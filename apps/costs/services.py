@@ -52,6 +52,25 @@ def cost_records_save(*, body: MemberBody, fiscal_year: int, formset) -> list[Co
     return records
 
 
+@transaction.atomic
+def cost_records_copy_previous_year(*, body: MemberBody, fiscal_year: int) -> int:
+    """Start a year's figures from the year before, for the body's staff to correct rather
+    than type again: the same systems and categories, amounts, vendors and contract ends.
+    Only into a year with no figures yet; returns how many were copied."""
+    MemberBody.objects.select_for_update().filter(pk=body.pk).first()  # a double click copies once
+    if CostRecord.objects.filter(body=body, fiscal_year=fiscal_year).exists():
+        raise ValidationError(_("This year already has figures: correct them instead."))
+    previous = list(CostRecord.objects.filter(body=body, fiscal_year=fiscal_year - 1).order_by("pk"))
+    if not previous:
+        raise ValidationError(_("The year before has no figures to start from."))
+    for record in previous:  # one by one, so that each is in the audit trail
+        CostRecord.objects.create(body=body, fiscal_year=fiscal_year, business_system_id=record.business_system_id,
+                                  category=record.category, amount=record.amount, vendor=record.vendor,
+                                  contract_end=record.contract_end)
+    cost_summaries_refresh(body_ids=[body.pk], fiscal_years=[fiscal_year])
+    return len(previous)
+
+
 def survey_round_ensure(*, consortium, fiscal_year: int, status: str = SurveyRound.Status.OPEN,
                         deadline=None) -> SurveyRound:
     survey_round, _created = SurveyRound.objects.get_or_create(

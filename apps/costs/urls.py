@@ -23,6 +23,8 @@ urlpatterns = [
          name="survey_round_action"),
     path("bodies/<str:code>/costs/", views.body_costs, name="body_costs"),
     path("bodies/<str:code>/costs/<int:year>/edit/", views.body_costs_edit, name="body_costs_edit"),
+    path("bodies/<str:code>/costs/<int:year>/copy-previous/", views.body_costs_copy_previous_year,
+         name="body_costs_copy_previous_year"),
     path("bodies/<str:code>/costs/<int:year>/upload/", import_views.body_costs_upload, name="body_costs_upload"),
     path("bodies/<str:code>/costs/<int:year>/sheet.csv", views.body_costs_sheet, {"fmt": "csv"},
          name="body_costs_sheet_csv"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
+from apps.core.formatting import fiscal_year_on_screen
 from apps.core.pagination import KnownCountPaginator
 from apps.costs import exports, permissions, selectors, services
 from apps.costs.filters import ComparisonFilter
@@ -167,6 +168,23 @@ def survey_response(request, code, round_id):
     return redirect(back)
 
 
+def body_costs_copy_previous_year(request, code, year):
+    """Fill an empty year with the year before's figures, then open them for correction."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    body = permissions.body_or_404(request.user, code)
+    permissions.require_cost_editor(request.user, body, year)
+    try:
+        copied = services.cost_records_copy_previous_year(body=body, fiscal_year=year)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("%(count)s figures of %(previous)s copied: correct them for %(year)s and save.")
+                         % {"count": copied, "previous": fiscal_year_on_screen(year - 1),
+                            "year": fiscal_year_on_screen(year)})
+    return redirect("body_costs_edit", code=body.code, year=year)
+
+
 def body_costs_edit(request, code, year):
     body = permissions.body_or_404(request.user, code)
     permissions.require_cost_editor(request.user, body, year)
@@ -181,4 +199,6 @@ def body_costs_edit(request, code, year):
             return redirect(f"{reverse('body_costs', args=[body.code])}?fy={year}")
     return render(request, "costs/body_costs_edit.html", {
         "body": body, "year": year, "formset": formset, "formset_helper": CostFormSetHelper(),
+        # An empty year may start from the year before's figures.
+        "previous_year_figures": 0 if queryset.exists() else selectors.body_costs(body=body, fiscal_year=year - 1).count(),
     })

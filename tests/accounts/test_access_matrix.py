@@ -134,6 +134,7 @@ EXPECTED = {
     "body_costs_edit": (lambda w: {"code": w["x"].code, "year": 2025},
                         rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=404, mayor_x=403,
                              observer_a=403)),
+    "body_costs_copy_previous_year": (lambda w: {"code": w["x"].code, "year": 2025}, POST_ONLY),
     "body_costs_upload": (lambda w: {"code": w["x"].code, "year": 2025},
                           rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=404, mayor_x=403,
                                observer_a=403)),
