@@ -104,6 +104,15 @@ def ratio_percent(value, places: int = 1) -> str:
     return f"{float(value) * 100:.{places}f}%"
 
 
+def ratio_percent_signed(value, places: int = 1) -> str:
+    """A change as a ratio: ``+12.3%``, ``−8.0%`` (a true minus sign), ``0.0%``."""
+    if value is None:
+        return "—"
+    shown = f"{abs(float(value)) * 100:.{places}f}%"
+    rounds_to_nothing = shown == f"{0:.{places}f}%"
+    return shown if rounds_to_nothing else (f"+{shown}" if value > 0 else f"−{shown}")
+
+
 def thousands_adding_up(values: list[int]) -> list[int]:
     """Yen amounts in 千円 that still add up to their rounded total: each row is rounded
     down, then the rows with the largest remainders get the missing thousands (ties to

@@ -4,6 +4,7 @@ a page costs the same few queries for 10 or 1,741 members."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import (
     BooleanField,
@@ -202,27 +203,50 @@ def _progress(counts: dict[str, int], members: int) -> SurveyProgress:
                           editing=answered[Status.EDITING], not_started=members - sum(answered.values()))
 
 
+# A total ten times the year before's, or a tenth of it, is more likely 円 typed as 千円 (or
+# the reverse) than a real change: joining the cloud halves a town's cost, not more.
+IMPLAUSIBLE_CHANGE = 10
+
+
 @dataclass(frozen=True)
 class SurveyMember:
     participation: Participation
     response: SurveyResponse | None
     total: int | None  # the body's reported total for the round's year, in yen
+    previous_total: int | None = None  # the year before's, for the reviewer to compare
 
     @property
     def status(self) -> str:
         return self.response.status if self.response else ""
 
+    @property
+    def change(self) -> Decimal | None:
+        """The total against the year before's, as a ratio (+0.12 is 12 % more)."""
+        if not self.total or not self.previous_total:
+            return None
+        return Decimal(self.total - self.previous_total) / self.previous_total
+
+    @property
+    def implausible(self) -> bool:
+        return bool(self.total and self.previous_total) and not (
+            self.previous_total / IMPLAUSIBLE_CHANGE < self.total < self.previous_total * IMPLAUSIBLE_CHANGE)
+
 
 def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMember], SurveyProgress]:
-    """Each member asked to answer, in code order, with its response and reported total
-    (three queries, whatever the number of members)."""
+    """Each member asked to answer, in code order, with its response, its reported total
+    and the year before's (four queries, whatever the number of members)."""
     participations = list(_answering(survey_round.consortium_id).select_related("body").order_by("body__code"))
     body_ids = [p.body_id for p in participations]
     responses = {response.body_id: response
                  for response in survey_round.responses.filter(body_id__in=body_ids).select_related("submitted_by")}
-    totals = dict(BodyYearCost.objects.filter(body_id__in=body_ids, fiscal_year=survey_round.fiscal_year)
-                  .values_list("body_id", "total"))
-    members = [SurveyMember(p, responses.get(p.body_id), totals.get(p.body_id)) for p in participations]
+
+    def year_totals(year: int) -> dict[int, int]:
+        return dict(BodyYearCost.objects.filter(body_id__in=body_ids, fiscal_year=year)
+                    .values_list("body_id", "total"))
+
+    totals, previous = year_totals(survey_round.fiscal_year), year_totals(survey_round.fiscal_year - 1)
+    members = [SurveyMember(p, responses.get(p.body_id), totals.get(p.body_id), previous.get(p.body_id))
+               for p in participations]
     counts: dict[str, int] = {}
     for response in responses.values():
         counts[response.status] = counts.get(response.status, 0) + 1

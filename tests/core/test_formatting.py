@@ -1,4 +1,5 @@
 import datetime
+from decimal import Decimal
 
 import pytest
 
@@ -50,3 +51,9 @@ def test_screens_follow_the_readers_language_and_documents_stay_japanese():
 @pytest.mark.parametrize(("value", "text"), [(615946, "+615,946"), (-4948588, "−4,948,588"), (0, "0"), (None, "—")])
 def test_a_change_in_yen_carries_its_sign_with_a_true_minus(value, text):
     assert formatting.yen_signed(value) == text
+
+
+@pytest.mark.parametrize("ratio, shown", [(Decimal("0.1"), "+10.0%"), (Decimal("-0.999"), "−99.9%"), (0, "0.0%"),
+                                          (Decimal("0.0001"), "0.0%"), (Decimal("-0.0004"), "0.0%"), (None, "—")])
+def test_a_change_is_signed_with_a_true_minus_and_no_sign_when_it_rounds_to_nothing(ratio, shown):
+    assert formatting.ratio_percent_signed(ratio) == shown

@@ -3,6 +3,7 @@ answered, accept or return answers, remind those still to answer, close and lock
 
 import datetime
 import io
+from decimal import Decimal
 
 import pytest
 from auditlog.models import LogEntry
@@ -85,6 +86,23 @@ def test_the_pages_show_who_has_answered_and_leave_out_withdrawn_members(client,
         reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
     waiting = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk]) + "?answer=unanswered")
     assert [m.participation.body.name for m in waiting.context["members"]] == ["毛呂山町", "越生町"]
+
+
+def test_each_answer_is_set_beside_the_year_before_and_a_tenfold_change_is_questioned(client, council):
+    steady, thousand_typed, new = (member_of(council, name=name) for name in ("伊奈町", "三芳町", "新規町"))
+    for body, before, now in ((steady, 60_000_000, 66_000_000), (thousand_typed, 70_000_000, 70_000)):
+        add_cost(body, before, fiscal_year=2025)
+        add_cost(body, now, fiscal_year=2026, category="hardware")
+    add_cost(new, 5_000_000, fiscal_year=2026)  # no figure the year before: nothing to compare
+    open_round(client, council)
+    detail = client.get(reverse("survey_round_detail", args=["saitama", SurveyRound.objects.get().pk]))
+    rows = {m.participation.body.name: (m.previous_total, m.change, m.implausible) for m in detail.context["members"]}
+    assert rows["伊奈町"] == (60_000_000, Decimal("0.1"), False)
+    assert rows["三芳町"][0] == 70_000_000 and rows["三芳町"][2]  # 70,000 円: 千円 figures typed as 円
+    assert rows["新規町"] == (None, None, False)
+    page = detail.content.decode()
+    assert "2025年度（円）" in page and "前年度比" in page and "+10.0%" in page and "−99.9%" in page
+    assert page.count("円と千円の取り違えはありませんか") == 1
 
 
 def test_the_round_page_costs_the_same_queries_for_any_number_of_members(client, council):

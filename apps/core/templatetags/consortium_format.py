@@ -42,6 +42,11 @@ def percent(value, places=1):
     return formatting.ratio_percent(value, int(places))
 
 
+@register.filter
+def percent_signed(value, places=1):
+    return formatting.ratio_percent_signed(value, int(places))
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context, **changes):
     """The current query string with some parameters replaced (keeps filters on links)."""
