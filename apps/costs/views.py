@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
@@ -179,9 +180,10 @@ def body_costs_copy_previous_year(request, code, year):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)s figures of %(previous)s copied: correct them for %(year)s and save.")
-                         % {"count": copied, "previous": fiscal_year_on_screen(year - 1),
-                            "year": fiscal_year_on_screen(year)})
+        messages.success(request, ngettext(
+            "%(count)s figure of %(previous)s copied: correct it for %(year)s and save.",
+            "%(count)s figures of %(previous)s copied: correct them for %(year)s and save.", copied)
+            % {"count": copied, "previous": fiscal_year_on_screen(year - 1), "year": fiscal_year_on_screen(year)})
     return redirect("body_costs_edit", code=body.code, year=year)
 
 

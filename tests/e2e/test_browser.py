@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from apps.demo.seed import DEMO_VENDORS
 from tests.e2e.browsing import log_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -34,7 +35,7 @@ def test_a_member_officer_edits_its_survey_sees_its_share_and_no_other_body(page
     page.select_option("select[name=costs-0-category]", value="software")
     page.fill("input[name=costs-0-amount]", "3210000")
     page.fill("input[name=costs-0-vendor]", "架空システム株式会社")
-    page.click("main form button[type=submit]")
+    page.click("main form:has(input[name=costs-TOTAL_FORMS]) button[type=submit]")  # not the offer to copy last year
     page.wait_for_url("**/bodies/113018/costs/?fy=2026")
     assert "3,210,000" in page.inner_text("main table")
     screenshot("member-survey-saved")
@@ -106,6 +107,22 @@ def test_a_town_uploads_its_sheet_and_the_secretariat_returns_it_with_a_note(pag
     log_in(page, demo, "ina-staff")
     page.goto(f"{demo}/bodies/113018/costs/?fy=2026")
     assert "ソフトウェア費は千円単位ではありませんか" in page.inner_text("main")
+
+
+def test_a_member_officer_starts_the_new_year_from_last_years_figures(page, demo):
+    log_in(page, demo, "ina-staff")
+    page.goto(f"{demo}/bodies/113018/costs/2026/edit/")
+    page.get_by_role("button", name="2025年度の数値を写す").click()
+    page.wait_for_url("**/bodies/113018/costs/2026/edit/")
+    assert "件を写しました" in page.inner_text(".alert-success")
+    copied = page.locator("input[name$=-amount]").evaluate_all("inputs => inputs.filter(input => input.value).length")
+    assert copied >= 20
+    page.fill("input[name=costs-0-amount]", "1")  # what changed this year
+    page.click("main form:has(input[name=costs-TOTAL_FORMS]) button[type=submit]")
+    page.wait_for_url("**/bodies/113018/costs/?fy=2026")
+    assert any(vendor in page.inner_text("main table") for vendor in DEMO_VENDORS)  # last year's, now this year's
+    page.goto(f"{demo}/bodies/113018/costs/2026/edit/")
+    assert page.get_by_role("button", name="2025年度の数値を写す").count() == 0  # offered once, to an empty year
 
 
 # Line boxes of an element's text: a Range over its contents gives one rectangle per line.
