@@ -201,6 +201,7 @@ def body_costs_edit(request, code, year):
             return redirect(f"{reverse('body_costs', args=[body.code])}?fy={year}")
     return render(request, "costs/body_costs_edit.html", {
         "body": body, "year": year, "formset": formset, "formset_helper": CostFormSetHelper(),
-        # An empty year may start from the year before's figures.
-        "previous_year_figures": 0 if queryset.exists() else selectors.body_costs(body=body, fiscal_year=year - 1).count(),
+        # An empty year may start from the year before's figures (the formset has read the year's rows already).
+        "previous_year_figures": 0 if formset.get_queryset()
+        else selectors.body_costs(body=body, fiscal_year=year - 1).count(),
     })

@@ -28,10 +28,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import transaction
-from weasyprint.formatting_structure import boxes
 from django.template import engines
 from django.test import override_settings
 from django.utils.translation import override
+from weasyprint.formatting_structure import boxes
 
 from apps.allocation.models import AllocationPlan
 from apps.reports import pdf, services, tasks, workers
@@ -93,7 +93,10 @@ def laid_out_lines(html: str) -> list[str]:
     and page numbers, every heading, sentence, table cell and chart label."""
     lines = []
     for page in pdf.report_document(html).pages:
-        # Page keeps its laid-out boxes there; the chart's absolutely placed columns sit behind placeholders.
+        # WeasyPrint's Page has no public accessor for its laid-out box tree, only _page_box
+        # (tests/reports/test_bench.py fails if that changes). The chart's columns are
+        # absolutely positioned, and WeasyPrint wraps such boxes in AbsolutePlaceholder
+        # objects, which descendants() walks into only when asked to.
         for line in page._page_box.descendants(placeholders=True):
             if isinstance(line, boxes.LineBox):
                 text = "".join(box.text for box in line.descendants() if isinstance(box, boxes.TextBox)).strip()
