@@ -4,11 +4,12 @@ member portal). Each returns a queryset already joined for what its readers prin
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.agreements.models import Agreement, Contract, Customisation, Signature
-from apps.members.models import Consortium, MemberBody, consortia_of
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
 
 
 def agreements_for(*, user, consortium: Consortium) -> QuerySet[Agreement]:
@@ -29,6 +30,29 @@ def pending_signatures(*, body: MemberBody) -> QuerySet[Signature]:
     """The body's signatures still awaited on agreements under review."""
     return (Signature.objects.filter(body=body, signed_on__isnull=True, agreement__status=Agreement.Status.UNDER_REVIEW)
             .select_related("agreement__consortium").order_by("agreement__consortium__name", "agreement__version"))
+
+
+def members_to_sign(*, consortium_id: int) -> QuerySet[MemberBody]:
+    """The bodies a version sent for review now would ask to sign: every member of the
+    consortium that has not withdrawn, in code order."""
+    staying = Participation.objects.filter(consortium_id=consortium_id).exclude(status=ParticipationStatus.WITHDRAWN)
+    return MemberBody.objects.filter(pk__in=staying.values("body_id")).order_by("code")
+
+
+@dataclass(frozen=True)
+class Signatory:
+    body: MemberBody
+    signed_on: datetime.date | None = None
+    signed_by_name: str = ""
+
+
+def agreement_signatories(*, agreement: Agreement) -> list[Signatory]:
+    """Who signs the agreement, in code order: the members its signatures ask, once it is
+    sent for review; for a draft, the members that sending it now would ask."""
+    if agreement.is_draft:
+        return [Signatory(body=body) for body in members_to_sign(consortium_id=agreement.consortium_id)]
+    return [Signatory(body=signature.body, signed_on=signature.signed_on, signed_by_name=signature.signed_by_name)
+            for signature in agreement.signatures.select_related("body").order_by("body__code")]
 
 
 def current_agreement(*, consortium: Consortium) -> Agreement | None:

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
-from apps.agreements import outline
+from apps.agreements import outline, selectors
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
 from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
@@ -81,8 +81,7 @@ def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
         raise ValidationError(_("Only a draft can be sent for review."))
     if not agreement.articles.exists():
         raise ValidationError(_("Add at least one article before sending the agreement for review."))
-    body_ids = list(Participation.objects.filter(consortium_id=agreement.consortium_id)
-                    .exclude(status=ParticipationStatus.WITHDRAWN).values_list("body_id", flat=True))
+    body_ids = list(selectors.members_to_sign(consortium_id=agreement.consortium_id).values_list("pk", flat=True))
     if not body_ids:
         raise ValidationError(_("The consortium has no member to sign the agreement."))
     agreement.status = Agreement.Status.UNDER_REVIEW

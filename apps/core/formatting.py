@@ -88,6 +88,11 @@ def fiscal_year_on_screen(year: int, style: str = "western") -> str:
     return fiscal_year(year, style) if reader_reads_japanese() else fiscal_year_english(year, style)
 
 
+def era_name(value: datetime.date) -> str:
+    """The era a day falls in: 令和 for any day since 2019-05-01."""
+    return next(name for era_start, name, _short in ERAS if value >= era_start)
+
+
 def japanese_date(value: datetime.date, style: str = "western") -> str:
     """``2025-04-01`` → ``2025年4月1日`` or ``令和7年4月1日`` (元年 for a first year)."""
     if style == "era":

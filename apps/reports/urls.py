@@ -11,4 +11,5 @@ urlpatterns = [
     path("batches/<int:pk>/retry/", views.batch_retry, name="batch_retry"),
     path("batches/<int:pk>/briefings.zip", views.batch_zip, name="batch_zip"),
     path("batches/<int:pk>/send/", views.batch_send, name="batch_send"),
+    path("agreements/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
 ]

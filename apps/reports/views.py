@@ -5,13 +5,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
+from apps.agreements.models import Agreement
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import FROZEN_FIELDS, latest_published_plan
 from apps.core import formatting
@@ -19,7 +20,7 @@ from apps.core.widgets import FastSelect
 from apps.costs.selectors import fiscal_years
 from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for
-from apps.reports import selectors, services
+from apps.reports import agreement_document, selectors, services
 from apps.reports.filters import ArchiveFilter
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options
@@ -219,4 +220,15 @@ def batch_zip(request, pk):
         raise PermissionDenied
     response = HttpResponse(services.batch_zip(batch=batch), content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="briefings-{batch.consortium.slug}-{batch.pk}.zip"'
+    return response
+
+
+def agreement_pdf(request, pk):
+    """An agreement to print, sign and seal, for whoever may read it (members: once it is
+    sent for review); opened in the browser, to print from there."""
+    agreement = get_object_or_404(Agreement.objects.for_user(request.user).select_related("consortium"), pk=pk)
+    response = HttpResponse(agreement_document.agreement_pdf(agreement=agreement).content,
+                            content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False,
+                                                                 filename=agreement_document.file_name(agreement))
     return response

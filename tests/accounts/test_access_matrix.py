@@ -169,6 +169,7 @@ EXPECTED = {
     "agreement_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
     "agreement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "agreement_detail": (lambda w: {"pk": w["agreement_review"].pk}, PUBLISHED_PLAN),
+    "agreement_pdf": (lambda w: {"pk": w["agreement_review"].pk}, PUBLISHED_PLAN),
     "article_create": (lambda w: {"pk": w["agreement_draft"].pk}, DRAFT_PLAN_MANAGE),
     "article_edit": (lambda w: {"pk": w["agreement_draft"].articles.get().pk}, DRAFT_PLAN_MANAGE),
     "article_delete": (lambda w: {"pk": w["agreement_draft"].articles.get().pk}, POST_ONLY),
@@ -271,6 +272,7 @@ EXTRA_CASES = {
         rule(secretariat_a=200, secretariat_b=404, staff_x=404, staff_y=404, mayor_x=404, observer_a=200)),
     "contract_detail (body X's contract)": ("contract_detail", lambda w: {"pk": w["contract_x"].pk}, BODY_X_PAGE),
     "agreement_detail (draft)": ("agreement_detail", lambda w: {"pk": w["agreement_draft"].pk}, DRAFT_PLAN_READ),
+    "agreement_pdf (draft)": ("agreement_pdf", lambda w: {"pk": w["agreement_draft"].pk}, DRAFT_PLAN_READ),
     "article_create (under review)": ("article_create", lambda w: {"pk": w["agreement_review"].pk}, FROZEN_FOR_ALL),
 }
 

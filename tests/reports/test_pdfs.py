@@ -17,25 +17,10 @@ from apps.reports import services
 from apps.reports.models import Kind
 from apps.accounts.models import Role
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+from tests.pdf_reading import embedded_fonts, text_of
 from apps.reports.selectors import Options, briefing_context, chart_peers, side_by_side_context
 
 pytestmark = pytest.mark.django_db
-
-
-def text_of(content: bytes) -> str:
-    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-
-
-def embedded_fonts(content: bytes) -> set[str]:
-    fonts = set()
-    for page in PdfReader(io.BytesIO(content)).pages:
-        for font in page["/Resources"].get("/Font", {}).values():
-            font = font.get_object()
-            descendants = font.get("/DescendantFonts")
-            descriptor = (descendants[0].get_object() if descendants else font).get("/FontDescriptor")
-            if descriptor and descriptor.get_object().get("/FontFile2"):
-                fonts.add(str(font["/BaseFont"]))
-    return fonts
 
 
 def render(council, kind, body=None, **options):
