@@ -12,4 +12,5 @@ urlpatterns = [
     path("batches/<int:pk>/briefings.zip", views.batch_zip, name="batch_zip"),
     path("batches/<int:pk>/send/", views.batch_send, name="batch_send"),
     path("agreements/<int:pk>/agreement.pdf", views.agreement_pdf, name="agreement_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", views.minutes_pdf, name="minutes_pdf"),
 ]

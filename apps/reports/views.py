@@ -18,9 +18,10 @@ from apps.allocation.selectors import FROZEN_FIELDS, latest_published_plan
 from apps.core import formatting
 from apps.core.widgets import FastSelect
 from apps.costs.selectors import fiscal_years
+from apps.meetings.selectors import meeting_detail
 from apps.members.models import Consortium, MemberBody
 from apps.members.views import consortium_for
-from apps.reports import agreement_document, selectors, services
+from apps.reports import agreement_document, minutes_document, selectors, services
 from apps.reports.filters import ArchiveFilter
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options
@@ -223,12 +224,22 @@ def batch_zip(request, pk):
     return response
 
 
+def _pdf_inline(content: bytes, file_name: str) -> HttpResponse:
+    """A PDF opened in the browser, to print from there, saved under ``file_name``."""
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(as_attachment=False, filename=file_name)
+    return response
+
+
 def agreement_pdf(request, pk):
     """An agreement to print, sign and seal, for whoever may read it (members: once it is
-    sent for review); opened in the browser, to print from there."""
+    sent for review)."""
     agreement = get_object_or_404(Agreement.objects.for_user(request.user).select_related("consortium"), pk=pk)
-    response = HttpResponse(agreement_document.agreement_pdf(agreement=agreement).content,
-                            content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=False,
-                                                                 filename=agreement_document.file_name(agreement))
-    return response
+    return _pdf_inline(agreement_document.agreement_pdf(agreement=agreement).content,
+                       agreement_document.file_name(agreement))
+
+
+def minutes_pdf(request, pk):
+    """A meeting's minutes to circulate and file, for whoever may read the meeting."""
+    meeting = get_object_or_404(meeting_detail(user=request.user), pk=pk)
+    return _pdf_inline(minutes_document.minutes_pdf(meeting=meeting).content, minutes_document.file_name(meeting))

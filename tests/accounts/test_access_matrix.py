@@ -196,6 +196,7 @@ EXPECTED = {
                                                                  consortium=Consortium.objects.get(slug="a"))},
                       {role: 200 for role in ROLES}),
     "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
+    "minutes_pdf": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "agenda_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "attendance_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
@@ -246,6 +247,7 @@ EXTRA_CASES = {
     "customisation_detail (body X's own)": (
         "customisation_detail", lambda w: {"pk": customisation_in(w, body=w["x"]).pk}, BODY_X_PAGE),
     "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
+    "minutes_pdf (other consortium)": ("minutes_pdf", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
         "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),
     "survey_round_detail (another consortium's round)": (
