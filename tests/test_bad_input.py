@@ -22,7 +22,7 @@ from tests.routes import route_of
 pytestmark = pytest.mark.django_db
 
 JUNK = ["abc", "-1", "99999999999999999999", "x" * 3000, "\x00"]  # \x00: PostgreSQL refuses it in text
-LEFT_ALONE = re.compile(r"/(logout|i18n|admin|static)/|\.zip$|/download/|\.ics$|\.csv$|\.xlsx$|\.json$|/document/")
+LEFT_ALONE = re.compile(r"/(logout|i18n|admin|static)/|\.zip$|/download/|\.ics$|\.csv$|\.xlsx$|\.json$|\.pdf$|/document/")
 # A formset's own counts: Django refuses them past each formset's maximum (test_formsets.py).
 MANAGEMENT = re.compile(r"-(TOTAL|INITIAL|MIN_NUM|MAX_NUM)_FORMS$")
 FORM = re.compile(r'(<form[^>]*method="(?:post|get)"[^>]*>)(.*?)</form>', re.I | re.S)

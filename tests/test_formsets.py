@@ -9,13 +9,14 @@ from apps.agreements.models import Contract
 from apps.allocation.forms import PoolFormSet, ScenarioFormSet
 from apps.allocation.models import AllocationPlan
 from apps.costs.forms import CostRecordFormSet
-from apps.costs.models import CostRecord
+from apps.costs.models import BusinessSystem, CostRecord
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.mark.parametrize(("make", "prefix", "most"), [
-    (lambda data: CostRecordFormSet(data, queryset=CostRecord.objects.none(), prefix="costs"), "costs", 500),
+    (lambda data: CostRecordFormSet(data, queryset=CostRecord.objects.none(), prefix="costs",
+                                     systems=BusinessSystem.objects.all()), "costs", 500),
     (lambda data: PoolFormSet(data, instance=AllocationPlan(), prefix="pools"), "pools", 40),
     (lambda data: ScenarioFormSet(data, instance=AllocationPlan(), prefix="scenarios"), "scenarios", 20),
     (lambda data: SlaItemFormSet(data, instance=Contract(), prefix="sla"), "sla", 100),

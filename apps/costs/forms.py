@@ -1,17 +1,24 @@
-from crispy_forms.helper import FormHelper
 from django import forms
 from django.conf import settings
-from django.utils.translation import gettext_lazy as _
+from django.db.models import QuerySet
 from django.forms import modelformset_factory
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 
-from apps.costs.models import CostRecord
+from apps.core.widgets import FastSelect
+from apps.costs.models import BusinessSystem, CostRecord
 
 
 class CostRecordForm(forms.ModelForm):
     class Meta:
         model = CostRecord
         fields = ["business_system", "category", "amount", "vendor", "contract_end"]
-        widgets = {"contract_end": forms.DateInput(attrs={"type": "date"})}
+        # A year of figures is forty rows of two menus each: written out in Python (FastSelect).
+        widgets = {"business_system": FastSelect(attrs={"class": "form-select form-select-sm"}),
+                   "category": FastSelect(attrs={"class": "form-select form-select-sm"}),
+                   "amount": forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+                   "vendor": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+                   "contract_end": forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})}
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -20,15 +27,34 @@ class CostRecordForm(forms.ModelForm):
         return amount
 
 
+class CostRecordBaseFormSet(forms.BaseModelFormSet):
+    """A member's figures for one year, a row each. Every row offers the same business
+    systems — ``systems``, the national catalogue and its councils' own
+    (selectors.catalogue_for_body) — read once for every row's menu: left to itself each
+    row's field would read them again (a query per row). An answer is still checked
+    against ``systems`` in the database, so a system of another council is refused."""
+
+    def __init__(self, *args, systems: QuerySet[BusinessSystem], **kwargs):
+        self.systems = systems
+        super().__init__(*args, **kwargs)
+
+    @cached_property
+    def system_choices(self) -> list[tuple]:
+        field = self.form.base_fields["business_system"]
+        return [("", field.empty_label), *((system.pk, field.label_from_instance(system)) for system in self.systems)]
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        field = form.fields["business_system"]
+        field.queryset = self.systems        # what an answer is checked against
+        field.choices = self.system_choices  # what the menu shows, read once (set after the queryset, which resets it)
+        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+
+
 # At most a row per business system and category with room to spare; a tampered form
 # count beyond is refused, not built (Django would build up to a thousand more forms).
-CostRecordFormSet = modelformset_factory(CostRecord, form=CostRecordForm, extra=3, can_delete=True,
-                                         max_num=500, absolute_max=500, validate_max=True)
-
-
-class CostFormSetHelper(FormHelper):
-    template = "bootstrap5/table_inline_formset.html"
-    form_tag = False
+CostRecordFormSet = modelformset_factory(CostRecord, form=CostRecordForm, formset=CostRecordBaseFormSet, extra=3,
+                                         can_delete=True, max_num=500, absolute_max=500, validate_max=True)
 
 
 class ImportForm(forms.Form):

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from auditlog.models import LogEntry
 from django.db import transaction
+from django.db.models import QuerySet
 
 from apps.core.tabular import (
     CellError,
@@ -29,6 +30,7 @@ from apps.core.tabular import (
     parse_yen,
     read_table,
 )
+from apps.costs.selectors import catalogue_for, catalogue_for_body
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import is_valid_code, same_prefecture, zero_dropped
@@ -261,9 +263,11 @@ class CostRow:
     contract_end: datetime.date | None
 
 
-def _system_lookup() -> dict[str, int]:
+def _system_lookup(systems: QuerySet[BusinessSystem]) -> dict[str, int]:
+    """The systems a file may name, by code or by name in either language: a system of a
+    council the rows are not for reads as unknown."""
     lookup = {}
-    for system_id, code, name_ja, name_en in BusinessSystem.objects.values_list("id", "code", "name_ja", "name_en"):
+    for system_id, code, name_ja, name_en in systems.values_list("id", "code", "name_ja", "name_en"):
         for key in (code, name_ja, name_en):
             lookup[key.strip().lower()] = system_id
     return lookup
@@ -275,6 +279,7 @@ def parse_costs(data: bytes, filename: str, *, consortium: Consortium, fiscal_ye
     members = dict(consortium.participations.values_list("body__code", "body_id"))
     outsider = CellError(f"協議会「{consortium.name}」の構成団体ではありません", "not a member of this consortium")
     return _parse_cost_rows(data, filename, COST_COLUMNS, members=members, outsider=outsider,
+                            systems=catalogue_for(consortium=consortium),
                             fiscal_year=fiscal_year, unit=unit)
 
 
@@ -284,17 +289,19 @@ def parse_body_costs(data: bytes, filename: str, *, body: MemberBody, fiscal_yea
     or blank, and a row with another body's code is an error."""
     outsider = CellError(f"{body.name}（{body.code}）以外の団体の行です", f"a row for a body other than {body.code}")
     return _parse_cost_rows(data, filename, OWN_COST_COLUMNS, members={body.code: body.pk}, outsider=outsider,
+                            systems=catalogue_for_body(body=body),
                             fiscal_year=fiscal_year, unit=unit, default_code=body.code)
 
 
 def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, int], outsider: CellError,
+                     systems: QuerySet[BusinessSystem],
                      fiscal_year: int, unit: str, default_code: str | None = None) -> ParsedRows:
     table, headers, report = _open(data, filename, columns)
     if not any(category.value in headers for category in CostCategory):
         labels = "、".join(label for label, _aliases in CATEGORY_LABELS.values())
         raise ImportRefused(ImportReport(
             errors=[RowError(1, "", f"費目の列がありません（{labels}のいずれか）", "")], warnings=[]))
-    systems = _system_lookup()
+    systems = _system_lookup(systems)
     whole = systems[WHOLE_SYSTEM_CODE]
     # Nobody changes a locked year, by hand or by file (a body in two councils: either lock).
     locked = set(SurveyRound.objects.filter(status=SurveyRound.Status.LOCKED, fiscal_year=fiscal_year,

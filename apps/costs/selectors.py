@@ -21,7 +21,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from apps.costs.models import BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyResponse, SurveyRound
-from apps.members.models import Consortium, Participation, ParticipationStatus
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
@@ -256,3 +256,10 @@ def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMembe
 def catalogue_for(*, consortium: Consortium) -> QuerySet[BusinessSystem]:
     """The national catalogue and the council's own systems (never another council's)."""
     return BusinessSystem.objects.filter(Q(consortium__isnull=True) | Q(consortium=consortium))
+
+
+def catalogue_for_body(*, body: MemberBody) -> QuerySet[BusinessSystem]:
+    """What a member records its costs against: the national catalogue and the own systems
+    of the councils it belongs to (never those of a council it is not in)."""
+    return BusinessSystem.objects.filter(
+        Q(consortium__isnull=True) | Q(consortium__in=Consortium.objects.filter(participations__body=body)))

@@ -13,7 +13,7 @@ from apps.core.formatting import fiscal_year_on_screen
 from apps.core.pagination import KnownCountPaginator
 from apps.costs import exports, permissions, selectors, services
 from apps.costs.filters import ComparisonFilter
-from apps.costs.forms import CostFormSetHelper, CostRecordFormSet
+from apps.costs.forms import CostRecordFormSet
 from apps.costs.tables import ComparisonTable
 from apps.costs.models import SurveyResponse
 from apps.members.models import ParticipationStatus
@@ -191,7 +191,8 @@ def body_costs_edit(request, code, year):
     body = permissions.body_or_404(request.user, code)
     permissions.require_cost_editor(request.user, body, year)
     queryset = selectors.body_costs(body=body, fiscal_year=year)
-    formset = CostRecordFormSet(request.POST or None, queryset=queryset, prefix="costs")
+    formset = CostRecordFormSet(request.POST or None, queryset=queryset, prefix="costs",
+                                systems=selectors.catalogue_for_body(body=body))
     if request.method == "POST" and formset.is_valid():
         try:
             services.cost_records_save(body=body, fiscal_year=year, formset=formset)
@@ -200,7 +201,7 @@ def body_costs_edit(request, code, year):
         else:
             return redirect(f"{reverse('body_costs', args=[body.code])}?fy={year}")
     return render(request, "costs/body_costs_edit.html", {
-        "body": body, "year": year, "formset": formset, "formset_helper": CostFormSetHelper(),
+        "body": body, "year": year, "formset": formset,
         # An empty year may start from the year before's figures (the formset has read the year's rows already).
         "previous_year_figures": 0 if formset.get_queryset()
         else selectors.body_costs(body=body, fiscal_year=year - 1).count(),
