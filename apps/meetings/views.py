@@ -18,9 +18,13 @@ from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
 
-def _meeting_for(request, pk, *, manage: bool = False) -> Meeting:
-    """A meeting of the user's consortia (else 404); changing it is the secretariat's (else 403)."""
-    meeting = get_object_or_404(selectors.meeting_detail(user=request.user), pk=pk)
+def _meeting_for(request, pk, *, manage: bool = False, whole: bool = False) -> Meeting:
+    """A meeting of the user's consortia (else 404); changing it is the secretariat's (else
+    403). ``whole``: with everything the meeting page shows — a council of 1,741 members'
+    attendance and positions, which the forms that add to a meeting do not need."""
+    meetings = (selectors.meeting_detail(user=request.user) if whole
+                else Meeting.objects.for_user(request.user).select_related("consortium"))
+    meeting = get_object_or_404(meetings, pk=pk)
     if manage and not access_for(request.user).manages(meeting.consortium_id):
         raise PermissionDenied
     return meeting
@@ -51,7 +55,7 @@ def meeting_create(request, slug):
 
 
 def meeting_detail(request, pk):
-    meeting = _meeting_for(request, pk)
+    meeting = _meeting_for(request, pk, whole=True)
     return render(request, "meetings/meeting_detail.html", {
         "meeting": meeting, "consortium": meeting.consortium,
         "may_manage": access_for(request.user).manages(meeting.consortium_id),
