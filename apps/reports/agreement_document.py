@@ -2,8 +2,9 @@
 member's head to write their name and set the seal (記名押印).
 
 Made when asked for, in the request, not by a worker into the archive like the cost
-reports: it is a few pages of text that render in a fraction of a second, and every word
-of it is frozen once the agreement is sent for review (articles change only in a draft,
+reports: it is a few pages of text (the demo's 18 members: 2 pages, 0.3 s on our 2-core
+machines; Hokkaido's 179 municipalities, the most of any prefecture: 11 pages, 1.3–1.8 s), and every
+word of it is frozen once the agreement is sent for review (articles change only in a draft,
 a concluded version never changes), so a version prints the same words whenever it is
 printed (only the print date at the foot of each page moves).
 A version not yet concluded is marked 案 and leaves the names and the day blank, so a
