@@ -94,3 +94,9 @@ def test_the_agreement_page_offers_the_print(client, under_review, secretariat):
     client.force_login(secretariat)
     page = client.get(reverse("agreement_detail", args=[under_review.pk])).content.decode()
     assert reverse("agreement_pdf", args=[under_review.pk]) in page
+
+
+def test_a_towns_page_offers_the_print_of_the_agreement_awaiting_its_signature(client, under_review, ina):
+    client.force_login(user_with_role(Role.MAYOR, body=ina))
+    page = client.get(reverse("body_detail", args=[ina.code])).content.decode()
+    assert reverse("agreement_pdf", args=[under_review.pk]) in page
