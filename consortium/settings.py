@@ -124,6 +124,9 @@ AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("CONSORTIUM_LOGIN_COOLOFF
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+# "Forgot your password?" e-mails an address one link per this many seconds at most
+# (apps.accounts.forms); the link itself works once, for PASSWORD_RESET_TIMEOUT (3 days).
+PASSWORD_RESET_EMAIL_INTERVAL = env_int("CONSORTIUM_PASSWORD_RESET_EMAIL_INTERVAL", 15 * 60)
 # axes warns when addresses are not part of the lockout; leaving them out is the point
 # (see above), and a username lockout cannot be dodged by rotating addresses or agents.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]

@@ -148,6 +148,8 @@ EXPECTED = {
     "person_deactivate": (lambda w: {"slug": "a", "user_id": w["users"]["staff_y"].pk}, POST_ONLY),
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, {role: 200 for role in ROLES}),
     "password_reset_complete": (lambda w: {}, {role: 200 for role in ROLES}),
+    "password_reset": (lambda w: {}, {role: 200 for role in ROLES}),
+    "password_reset_done": (lambda w: {}, {role: 200 for role in ROLES}),
     "plan_list": (lambda w: {"slug": "a"},
                   rule(secretariat_a=200, secretariat_b=404, staff_x=200, staff_y=200, mayor_x=200, observer_a=200)),
     "plan_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
