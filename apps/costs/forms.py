@@ -5,7 +5,7 @@ from django.forms import modelformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.widgets import FastSelect
+from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
 from apps.costs.models import BusinessSystem, CostRecord
 
 
@@ -13,12 +13,12 @@ class CostRecordForm(forms.ModelForm):
     class Meta:
         model = CostRecord
         fields = ["business_system", "category", "amount", "vendor", "contract_end"]
-        # A year of figures is forty rows of two menus each: written out in Python (FastSelect).
+        # A year of figures is forty rows of five fields: written out in Python (apps.core.widgets).
         widgets = {"business_system": FastSelect(attrs={"class": "form-select form-select-sm"}),
                    "category": FastSelect(attrs={"class": "form-select form-select-sm"}),
-                   "amount": forms.NumberInput(attrs={"class": "form-control form-control-sm text-end"}),
-                   "vendor": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-                   "contract_end": forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"})}
+                   "amount": FastNumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+                   "vendor": FastTextInput(attrs={"class": "form-control form-control-sm"}),
+                   "contract_end": FastDateInput(attrs={"type": "date", "class": "form-control form-control-sm"})}
 
     def clean_amount(self):
         amount = self.cleaned_data["amount"]
@@ -48,7 +48,7 @@ class CostRecordBaseFormSet(forms.BaseModelFormSet):
         field = form.fields["business_system"]
         field.queryset = self.systems        # what an answer is checked against
         field.choices = self.system_choices  # what the menu shows, read once (set after the queryset, which resets it)
-        form.fields["DELETE"].widget.attrs["class"] = "form-check-input"
+        form.fields["DELETE"].widget = FastCheckboxInput(attrs={"class": "form-check-input"})
 
 
 # At most a row per business system and category with room to spare; a tampered form

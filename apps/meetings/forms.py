@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.widgets import FastSelect
+from apps.core.widgets import FastSelect, FastTextInput
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
 from apps.meetings.services import AttendanceRow
 
@@ -52,7 +52,8 @@ class AttendanceForm(PerMemberForm):
                 label=_("Attendance"), choices=choices, required=False, initial=record.status if record else "",
                 widget=FastSelect)  # one menu per member: hundreds on a large council's page
             self.fields[f"attendees_{body.pk}"] = forms.CharField(
-                label=_("Attendees"), max_length=300, required=False, initial=record.attendees if record else "")
+                label=_("Attendees"), max_length=300, required=False, initial=record.attendees if record else "",
+                widget=FastTextInput)
 
     def attendance_rows(self) -> list[AttendanceRow]:
         return [AttendanceRow(body_id=body.pk, status=self.cleaned_data[f"status_{body.pk}"],

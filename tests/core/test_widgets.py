@@ -1,11 +1,12 @@
-"""FastSelect writes out the same menu as Django's own Select, only faster."""
+"""FastSelect and the fast inputs write out the same markup as Django's own widgets, only faster."""
 
+import datetime
 import re
 
 import pytest
 from django import forms
 
-from apps.core.widgets import FastSelect
+from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
 
 CHOICES = [("", "---------"), ("113018", "伊奈町"), ("113247", '三芳町 <"&">'), ("x", "その他")]
 GROUPED = [("", "---------"), ("埼玉県", [("113018", "伊奈町"), ("113247", "三芳町")]), ("奈良県 <&>", [("293423", "三郷町")])]
@@ -35,3 +36,19 @@ def test_a_model_choice_field_keeps_its_choices_and_its_chosen_one(db):
     html = field.widget.render("body", bodies[1].pk)
     assert html.count("<option") == 4 and f'<option value="{bodies[1].pk}" selected>町1</option>' in html
     assert field.clean(str(bodies[2].pk)) == bodies[2]
+
+
+@pytest.mark.parametrize(("ours", "djangos"), [(FastTextInput, forms.TextInput), (FastNumberInput, forms.NumberInput),
+                                               (FastDateInput, forms.DateInput)])
+@pytest.mark.parametrize("value", [None, "", "情報担当課長 <\"&\">", 1_234_000, 0, datetime.date(2027, 3, 31)])
+def test_the_inputs_are_djangos_own(ours, djangos, value):
+    attrs = {"class": "form-control", "id": "id_x", "required": True, "disabled": False, "data-x": '"quoted"'}
+    assert ours(attrs=attrs).render("x", value) == djangos(attrs=attrs).render("x", value)
+    assert ours(attrs={"type": "date"}).render("x", value) == djangos(attrs={"type": "date"}).render("x", value)
+
+
+@pytest.mark.parametrize("value", [None, False, True, "", "on"])
+def test_the_checkbox_is_djangos_own(value):
+    attrs = {"class": "form-check-input", "id": "id_x-DELETE"}
+    assert FastCheckboxInput(attrs=attrs).render("x-DELETE", value) == forms.CheckboxInput(attrs=attrs).render(
+        "x-DELETE", value)
