@@ -13,10 +13,16 @@ from dataclasses import dataclass
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.accounts.services import role_grant, user_ensure
+from apps.meetings import services as meetings
+from apps.meetings.models import Meeting
+from apps.meetings.selectors import meeting_members
 from apps.members.models import Consortium
+
+BENCH_MEETING = "ベンチマーク用 会議"
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,20 @@ def _interleaved_timings(client: Client, urls: list[str], repeats: int) -> list[
     return timings
 
 
+def _meeting_of_everyone(consortium: Consortium) -> Meeting:
+    """The benchmark's meeting: every member present and agreeing to one decision."""
+    meeting = consortium.meetings.filter(title=BENCH_MEETING).first()
+    if meeting is None:
+        meeting = meetings.meeting_save(consortium=consortium, title=BENCH_MEETING, kind=Meeting.Kind.COUNCIL,
+                                        starts_at=timezone.now(), venue="ベンチマーク")
+        members = meeting_members(meeting=meeting)
+        meetings.attendance_record(meeting=meeting, rows=[
+            meetings.AttendanceRow(body_id=body.pk, status="present", attendees="情報担当課長") for body in members])
+        meetings.decision_record(meeting=meeting, text="了承する。", outcome="agreed",
+                                 positions={body.pk: "agree" for body in members})
+    return meeting
+
+
 def bench_pages(*, consortium: Consortium, repeats: int = 15) -> dict:
     user = user_ensure(username="bench", password="bench-password-not-for-use", is_superuser=True)
     role_grant(user=user, role=Role.SECRETARIAT, consortium=consortium)
@@ -74,6 +94,13 @@ def bench_pages(*, consortium: Consortium, repeats: int = 15) -> dict:
     reports_url = reverse("report_list", args=[consortium.slug])
     reports_queries, reports_page = _count_queries(client, reports_url)
     [reports_timings] = _interleaved_timings(client, [reports_url], repeats)
+    # Nor are a meeting's pages, a row per member: its page (attendance and positions
+    # listed) and the form that records its attendance (a menu and a box per member).
+    meeting = _meeting_of_everyone(consortium)
+    per_member = {"meeting page": reverse("meeting_detail", args=[meeting.pk]),
+                  "meeting attendance form": reverse("attendance_edit", args=[meeting.pk])}
+    per_member_counted = {name: _count_queries(client, url) for name, url in per_member.items()}
+    per_member_timings = _interleaved_timings(client, list(per_member.values()), repeats)
     start = time.perf_counter()
     response = client.get(reverse("cost_comparison_csv", args=[consortium.slug]))
     csv_seconds = time.perf_counter() - start
@@ -82,6 +109,10 @@ def bench_pages(*, consortium: Consortium, repeats: int = 15) -> dict:
         "reports_page": PageFigure("reports page (2 member menus)", reports_queries, statistics.median(reports_timings),
                                    reports_page.count(b"<option")),
         "reports_page_kb": len(reports_page) / 1024,
+        "per_member_pages": [
+            PageFigure(name, per_member_counted[name][0], statistics.median(page_timings),
+                       per_member_counted[name][1].count(b"<tr"))
+            for name, page_timings in zip(per_member, per_member_timings, strict=True)],
         "csv_seconds": csv_seconds,
         "csv_rows": response.content.count(b"\n") - 1,
         "members": consortium.participations.count(),

@@ -37,6 +37,9 @@ class Command(BaseCommand):
         reports = result["reports_page"]
         self.stdout.write(f"{reports.name:<32} queries {reports.queries:>3}  median {reports.median_ms:8.1f} ms  "
                           f"options {reports.rows}  {result['reports_page_kb']:.0f} KB  (shown, not judged)")
+        for page in result["per_member_pages"]:
+            self.stdout.write(f"{page.name:<32} queries {page.queries:>3}  median {page.median_ms:8.1f} ms  "
+                              f"rows {page.rows:>4}  (a row per member: shown, not judged)")
         csv_ok = "OK" if result["csv_seconds"] < CSV_LIMIT_SECONDS else "MISSED"
         self.stdout.write(f"{'full CSV export':<32} rows {result['csv_rows']:>5}  {result['csv_seconds']:.2f} s  {csv_ok}")
         self.stdout.write(f"targets: ≤ {QUERY_LIMIT} queries and no slower than admin; CSV < {CSV_LIMIT_SECONDS} s")
