@@ -1,5 +1,7 @@
 """Forms of the accounts app that Django's own do not cover."""
 
+import unicodedata
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import PasswordResetForm
@@ -17,10 +19,17 @@ class ForgotPasswordForm(PasswordResetForm):
     same address, and may have expired unused."""
 
     def get_users(self, email):
-        return get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        users = get_user_model()._default_manager.filter(email__iexact=email, is_active=True)
+        # Checked again in Python, as Django's form does: a database's case-insensitive
+        # match may take two different addresses for one.
+        return (user for user in users if same_address(email, user.email))
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email,
                   html_email_template_name=None):
         if cache.add(f"password-reset-sent:{to_email.lower()}", True, timeout=settings.PASSWORD_RESET_EMAIL_INTERVAL):
             super().send_mail(subject_template_name, email_template_name, context, from_email, to_email,
                               html_email_template_name)
+
+
+def same_address(first: str, second: str) -> bool:
+    return unicodedata.normalize("NFKC", first).casefold() == unicodedata.normalize("NFKC", second).casefold()
