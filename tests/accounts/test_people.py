@@ -17,10 +17,11 @@ def test_an_invited_officer_sets_a_password_from_the_email_and_logs_in(client):
     body = member_of(consortium, name="伊奈町")
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     response = client.post(reverse("people", args=["a"]), {
-        "email": "it@town.example", "display_name": "情報 太郎", "role": "staff", "body": body.pk})
+        "email": "it@town.example", "display_name": "情報 & 太郎", "role": "staff", "body": body.pk})
     assert response.status_code == 302
     user = User.objects.get(username="it@town.example")
     assert user.roles.get().body == body and not user.has_usable_password()
+    assert "情報 & 太郎" in mail.outbox[0].body  # a plain-text letter: nothing escaped
     link = re.search(r"https?://\S+", mail.outbox[0].body).group(0)
     client.logout()
     form_page = client.get(link, follow=True)

@@ -134,6 +134,17 @@ def test_the_mayor_gets_the_briefing_by_email_and_the_sending_is_recorded(client
         assert f"{share.saving_ratio * 100:.1f}%" in part and "令和8年度 按分" in part
 
 
+def test_the_briefing_e_mail_writes_names_as_they_are_in_text_and_escaped_in_html(council):
+    """A plain-text letter and its subject are not HTML: «A&B» stays «A&B» (it read «A&amp;B»)."""
+    council["consortium"].name = "秩父＆比企 共同化協議会 <A&B>"
+    council["consortium"].save()
+    report = services.job_run(briefing_job(council).pk)
+    services.briefing_send_once(report_id=report.pk, by=council["secretariat"])
+    message = mail.outbox[0]
+    assert "<A&B>" in message.subject and "<A&B>" in message.body
+    assert "&lt;A&amp;B&gt;" in message.alternatives[0][0]
+
+
 def test_render_report_command_writes_the_pdf(council, tmp_path):
     from django.core.management import call_command
 
