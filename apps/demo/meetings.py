@@ -33,7 +33,7 @@ def seed_meetings(*, consortium: Consortium) -> None:
         return
     study = services.meeting_save(
         consortium=consortium, kind=Meeting.Kind.STUDY_GROUP, title="第5回 研究会", starts_at=_at(-60, 14),
-        venue="埼玉県町村会館 会議室", status=Meeting.Status.MINUTES_APPROVED,
+        venue="埼玉県町村会館 会議室", status=Meeting.Status.HELD,
         minutes="令和7年度現行経費調査の結果を確認した。按分方法（均等割3：人口割7）を次回協議会に諮ることとした。")
     members = meeting_members(meeting=study)
     services.attendance_record(meeting=study, rows=[
@@ -41,6 +41,8 @@ def seed_meetings(*, consortium: Consortium) -> None:
                                attendees="情報担当課長" if index % 6 else "")
         for index, body in enumerate(members)])
     services.agenda_item_add(meeting=study, title="令和7年度現行経費調査の結果", presenter="事務局")
+    # Approved once its record is complete: from then on the record stays as it is.
+    services.meeting_save(consortium=consortium, meeting=study, status=Meeting.Status.MINUTES_APPROVED)
 
     council = services.meeting_save(
         consortium=consortium, kind=Meeting.Kind.COUNCIL, title="第2回 協議会", starts_at=_at(-20, 10),

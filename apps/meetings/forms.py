@@ -6,6 +6,9 @@ from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Posi
 from apps.meetings.services import AttendanceRow
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+# The per-member tables write each field out bare (no crispy): Bootstrap's small controls.
+ROW_MENU = {"class": "form-select form-select-sm"}
+ROW_TEXT = {"class": "form-control form-control-sm"}
 
 
 class MeetingForm(forms.ModelForm):
@@ -22,6 +25,21 @@ class AgendaItemForm(forms.Form):
     presenter = forms.CharField(label=_("presenter"), max_length=100, required=False)
     document = forms.FileField(label=_("document"), required=False,
                                help_text=_("PDF or office document, up to 20 MB."))
+
+
+class AgendaItemChangeForm(AgendaItemForm):
+    """An agenda item corrected: a new document replaces the attached one, or the
+    attached one is removed."""
+
+    remove_document = forms.BooleanField(label=_("remove the attached document"), required=False)
+
+    def __init__(self, *args, item, **kwargs):
+        super().__init__(*args, initial={"title": item.title, "presenter": item.presenter}, **kwargs)
+        if item.document:
+            self.fields["document"].help_text = _("Attached: %(name)s. A new file replaces it.") % {
+                "name": item.document_name}
+        else:
+            del self.fields["remove_document"]
 
 
 class PerMemberForm(forms.Form):
@@ -50,10 +68,10 @@ class AttendanceForm(PerMemberForm):
             record = current.get(body.pk)
             self.fields[f"status_{body.pk}"] = forms.ChoiceField(
                 label=_("Attendance"), choices=choices, required=False, initial=record.status if record else "",
-                widget=FastSelect)  # one menu per member: hundreds on a large council's page
+                widget=FastSelect(attrs=ROW_MENU))  # one menu per member: hundreds on a large council's page
             self.fields[f"attendees_{body.pk}"] = forms.CharField(
                 label=_("Attendees"), max_length=300, required=False, initial=record.attendees if record else "",
-                widget=FastTextInput)
+                widget=FastTextInput(attrs=ROW_TEXT))
 
     def attendance_rows(self) -> list[AttendanceRow]:
         return [AttendanceRow(body_id=body.pk, status=self.cleaned_data[f"status_{body.pk}"],
@@ -65,11 +83,14 @@ class DecisionForm(PerMemberForm):
     text = forms.CharField(label=_("decision"), widget=forms.Textarea(attrs={"rows": 3}))
     outcome = forms.ChoiceField(label=_("outcome"), choices=Decision.Outcome.choices)
 
-    def __init__(self, *args, members, **kwargs):
+    def __init__(self, *args, members, current: dict[int, str] | None = None, **kwargs):
+        """``current``: the positions recorded so far, by body, when a decision is corrected."""
         super().__init__(*args, members=members, **kwargs)
+        current = current or {}
         for body in members:
             self.fields[f"stance_{body.pk}"] = forms.ChoiceField(
-                label=_("Position"), choices=[("", "—"), *Position.Stance.choices], required=False, widget=FastSelect)
+                label=_("Position"), choices=[("", "—"), *Position.Stance.choices], required=False,
+                initial=current.get(body.pk, ""), widget=FastSelect(attrs=ROW_MENU))
 
     def positions(self) -> dict[int, str]:
         return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}

@@ -7,6 +7,8 @@ stood, not only the outcome.
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -56,6 +58,12 @@ class Meeting(AuditScoped, TimeStampedModel):
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]
 
+    @property
+    def record_is_open(self) -> bool:
+        """Its agenda, attendance, decisions and action items may change: not once the
+        minutes are approved (apps.meetings.services)."""
+        return self.status != self.Status.MINUTES_APPROVED
+
 
 class MeetingPart(AuditScoped, models.Model):
     """Anything recorded under a meeting belongs to the meeting's consortium."""
@@ -68,7 +76,10 @@ class MeetingPart(AuditScoped, models.Model):
 
 
 def material_path(item: AgendaItem, filename: str) -> str:
-    return f"meetings/{item.meeting_id}/{filename}"
+    # A folder of its own for each upload, so the file keeps the name it was uploaded
+    # with: Django would otherwise add a random suffix («資料1_xppd8EA.pdf») whenever the
+    # name is taken — a second 資料1.pdf, or a replacement before the old one is deleted.
+    return f"meetings/{item.meeting_id}/{secrets.token_hex(4)}/{filename}"
 
 
 class AgendaItem(MeetingPart):

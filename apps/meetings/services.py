@@ -1,5 +1,11 @@
 """Writes for meetings. Each validates before it saves, and a set of rows (attendance,
-positions) is written whole or not at all."""
+positions) is written whole or not at all.
+
+Once a meeting's minutes are approved, its record — agenda, attendance, decisions with
+each member's position, action items — is what the council approved, and stays as it is
+(ticking an action off excepted: that happens after the meeting). To correct it, the
+secretariat sets the meeting back to "held" first, which the audit trail records.
+"""
 
 from __future__ import annotations
 
@@ -33,6 +39,22 @@ def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fi
     return meeting
 
 
+def _require_open_record(meeting: Meeting | int) -> None:
+    meeting_id = meeting if isinstance(meeting, int) else meeting.pk
+    # Read from the database, not from the object: the page that posted may be stale.
+    if Meeting.objects.filter(pk=meeting_id, status=Meeting.Status.MINUTES_APPROVED).exists():
+        raise ValidationError(_("The minutes of this meeting are approved, so its record can no longer change. "
+                                "To correct it, set the meeting's status back to “Held” first."))
+
+
+def _delete_file_after_commit(field_file) -> None:
+    """A material removed or replaced goes from the storage too — it may be the wrong
+    file, uploaded by mistake — but only once the change is committed."""
+    if field_file:
+        storage, name = field_file.storage, field_file.name
+        transaction.on_commit(lambda: storage.delete(name))
+
+
 def material_check(document: UploadedFile | None) -> None:
     """Meeting materials: office documents and PDFs of a sensible size, nothing else."""
     if not document:
@@ -49,6 +71,7 @@ def material_check(document: UploadedFile | None) -> None:
 @transaction.atomic
 def agenda_item_add(*, meeting: Meeting, title: str, presenter: str = "",
                     document: UploadedFile | None = None) -> AgendaItem:
+    _require_open_record(meeting)
     material_check(document)
     last = Meeting.objects.select_for_update().filter(pk=meeting.pk).aggregate(n=Max("agenda__number"))["n"]
     item = AgendaItem(meeting=meeting, number=(last or 0) + 1, title=title, presenter=presenter)
@@ -56,6 +79,56 @@ def agenda_item_add(*, meeting: Meeting, title: str, presenter: str = "",
         item.document.save(document.name, document, save=False)
     item.save()
     return item
+
+
+@transaction.atomic
+def agenda_item_change(*, item: AgendaItem, title: str, presenter: str = "",
+                       document: UploadedFile | None = None, remove_document: bool = False) -> AgendaItem:
+    """Correct an agenda item; a new document replaces the old one."""
+    _require_open_record(item.meeting_id)
+    material_check(document)
+    item.title, item.presenter = title, presenter
+    if document or remove_document:
+        _delete_file_after_commit(item.document)
+        item.document = None
+    if document:
+        item.document.save(document.name, document, save=False)
+    item.full_clean()
+    item.save()
+    return item
+
+
+@transaction.atomic
+def agenda_item_delete(*, item: AgendaItem) -> None:
+    """Remove an agenda item; the items after it move up, so the agenda stays numbered
+    1, 2, 3…"""
+    _require_open_record(item.meeting_id)
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()
+    _delete_file_after_commit(item.document)
+    item.delete()
+    # One row at a time, in order: a single UPDATE could trip the (meeting, number)
+    # constraint half way on PostgreSQL, which checks it row by row.
+    for later in AgendaItem.objects.filter(meeting_id=item.meeting_id, number__gt=item.number).order_by("number"):
+        later.number -= 1
+        later.save(update_fields=["number"])
+
+
+@transaction.atomic
+def agenda_item_move_up(*, item: AgendaItem) -> None:
+    """Swap an agenda item with the one before it (the first stays first)."""
+    _require_open_record(item.meeting_id)
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()
+    before = (AgendaItem.objects.filter(meeting_id=item.meeting_id, number__lt=item.number)
+              .order_by("-number").first())
+    if before is None:
+        return
+    number, before_number = item.number, before.number
+    item.number = 0  # free its number for a moment: the pair is unique in the meeting
+    item.save(update_fields=["number"])
+    before.number = number
+    before.save(update_fields=["number"])
+    item.number = before_number
+    item.save(update_fields=["number"])
 
 
 def _members_only(meeting: Meeting, body_ids) -> None:
@@ -76,6 +149,7 @@ class AttendanceRow:
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow]) -> int:
     """Replace the meeting's attendance with ``rows`` (blank status rows are dropped)."""
+    _require_open_record(meeting)
     _members_only(meeting, [row.body_id for row in rows])
     kept = [row for row in rows if row.status]
     Attendance.objects.filter(meeting=meeting).exclude(body_id__in=[row.body_id for row in kept]).delete()
@@ -88,6 +162,7 @@ def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow]) -> int:
 @transaction.atomic
 def decision_record(*, meeting: Meeting, text: str, outcome: str, positions: dict[int, str]) -> Decision:
     """A decision with each member body's position (bodies without one are left out)."""
+    _require_open_record(meeting)
     _members_only(meeting, positions)
     decision = Decision(meeting=meeting, text=text, outcome=outcome)
     decision.full_clean()
@@ -98,14 +173,63 @@ def decision_record(*, meeting: Meeting, text: str, outcome: str, positions: dic
     return decision
 
 
+@transaction.atomic
+def decision_change(*, decision: Decision, text: str, outcome: str, positions: dict[int, str]) -> Decision:
+    """Correct a decision and the members' positions on it; a member whose position is
+    now blank loses the one recorded (each change is in the audit trail)."""
+    _require_open_record(decision.meeting_id)
+    _members_only(decision.meeting, positions)
+    decision.text, decision.outcome = text, outcome
+    decision.full_clean()
+    decision.save()
+    wanted = {body_id: stance for body_id, stance in positions.items() if stance}
+    for position in decision.positions.all():
+        stance = wanted.pop(position.body_id, "")
+        if not stance:
+            position.delete()  # one by one, so that the audit trail names each
+        elif stance != position.stance:
+            position.stance = stance
+            position.save(update_fields=["stance"])
+    for body_id, stance in wanted.items():
+        Position.objects.create(decision=decision, body_id=body_id, stance=stance)
+    return decision
+
+
+@transaction.atomic
+def decision_delete(*, decision: Decision) -> None:
+    _require_open_record(decision.meeting_id)
+    # The positions first, each while its decision still exists: the audit trail reads
+    # a position's consortium through its decision.
+    for position in decision.positions.select_related("decision__meeting"):
+        position.delete()
+    decision.delete()
+
+
 def action_add(*, meeting: Meeting, text: str, owner: MemberBody | None = None,
                due_on: datetime.date | None = None) -> ActionItem:
+    _require_open_record(meeting)
     if owner is not None:
         _members_only(meeting, [owner.pk])
     action = ActionItem(meeting=meeting, text=text, owner=owner, due_on=due_on)
     action.full_clean()
     action.save()
     return action
+
+
+def action_change(*, action: ActionItem, text: str, owner: MemberBody | None = None,
+                  due_on: datetime.date | None = None) -> ActionItem:
+    _require_open_record(action.meeting_id)
+    if owner is not None:
+        _members_only(action.meeting, [owner.pk])
+    action.text, action.owner, action.due_on = text, owner, due_on
+    action.full_clean()
+    action.save()
+    return action
+
+
+def action_delete(*, action: ActionItem) -> None:
+    _require_open_record(action.meeting_id)
+    action.delete()
 
 
 def action_complete(*, action: ActionItem, on: datetime.date | None = None) -> ActionItem:

@@ -14,6 +14,13 @@ urlpatterns = [
     path("meetings/<int:pk>/decisions/new/", views.decision_add, name="decision_add"),
     path("meetings/<int:pk>/actions/new/", views.action_add, name="action_add"),
     path("meetings/<int:pk>/notify/", views.meeting_notify, name="meeting_notify"),
+    path("agenda/<int:pk>/edit/", views.agenda_edit, name="agenda_edit"),
+    path("agenda/<int:pk>/delete/", views.agenda_delete, name="agenda_delete"),
+    path("agenda/<int:pk>/up/", views.agenda_move_up, name="agenda_move_up"),
     path("agenda/<int:pk>/document/", views.agenda_document, name="agenda_document"),
+    path("decisions/<int:pk>/edit/", views.decision_edit, name="decision_edit"),
+    path("decisions/<int:pk>/delete/", views.decision_delete, name="decision_delete"),
+    path("actions/<int:pk>/edit/", views.action_edit, name="action_edit"),
+    path("actions/<int:pk>/delete/", views.action_delete, name="action_delete"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
 ]

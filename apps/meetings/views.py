@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import access_for
 from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
-from apps.meetings.forms import ActionItemForm, AgendaItemForm, AttendanceForm, DecisionForm, MeetingForm
+from apps.meetings.forms import (ActionItemForm, AgendaItemChangeForm, AgendaItemForm, AttendanceForm, DecisionForm,
+                                 MeetingForm)
 from apps.meetings.feed_tokens import feed_token, feed_user
 from apps.meetings.ical import meetings_calendar
-from apps.meetings.models import ActionItem, AgendaItem, Meeting
+from apps.meetings.models import ActionItem, AgendaItem, Decision, Meeting
 from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
@@ -28,6 +29,27 @@ def _meeting_for(request, pk, *, manage: bool = False, whole: bool = False) -> M
     if manage and not access_for(request.user).manages(meeting.consortium_id):
         raise PermissionDenied
     return meeting
+
+
+def _part_for(request, model, pk):
+    """An agenda item, decision or action item of a meeting the user may read (else 404),
+    which only the meeting's secretariat may change (else 403)."""
+    visible = Meeting.objects.for_user(request.user).values("pk")
+    part = get_object_or_404(model.objects.select_related("meeting__consortium").filter(meeting__in=visible), pk=pk)
+    if not access_for(request.user).manages(part.meeting.consortium_id):
+        raise PermissionDenied
+    return part
+
+
+def _attempt_then_back(request, meeting_id: int, change, done: str):
+    """A one-button change (delete, move): its refusal becomes a message on the meeting's page."""
+    try:
+        change()
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("meeting_detail", pk=meeting_id)
 
 
 def meeting_list(request, slug):
@@ -56,9 +78,10 @@ def meeting_create(request, slug):
 
 def meeting_detail(request, pk):
     meeting = _meeting_for(request, pk, whole=True)
+    may_manage = access_for(request.user).manages(meeting.consortium_id)
     return render(request, "meetings/meeting_detail.html", {
-        "meeting": meeting, "consortium": meeting.consortium,
-        "may_manage": access_for(request.user).manages(meeting.consortium_id),
+        "meeting": meeting, "consortium": meeting.consortium, "may_manage": may_manage,
+        "may_change": may_manage and meeting.record_is_open,
     })
 
 
@@ -90,6 +113,28 @@ def agenda_add(request, pk):
         save=lambda form: services.agenda_item_add(meeting=meeting, **form.cleaned_data))
 
 
+def agenda_edit(request, pk):
+    item = _part_for(request, AgendaItem, pk)
+    return _meeting_form_page(
+        request, item.meeting, AgendaItemChangeForm(request.POST or None, request.FILES or None, item=item),
+        heading=_("Agenda item %(number)d") % {"number": item.number}, multipart=True,
+        save=lambda form: services.agenda_item_change(item=item, **form.cleaned_data))
+
+
+@require_POST
+def agenda_delete(request, pk):
+    item = _part_for(request, AgendaItem, pk)
+    return _attempt_then_back(request, item.meeting_id, lambda: services.agenda_item_delete(item=item),
+                              _("Agenda item removed; the items after it moved up."))
+
+
+@require_POST
+def agenda_move_up(request, pk):
+    item = _part_for(request, AgendaItem, pk)
+    return _attempt_then_back(request, item.meeting_id, lambda: services.agenda_item_move_up(item=item),
+                              _("Agenda item moved up."))
+
+
 def agenda_document(request, pk):
     visible = Meeting.objects.for_user(request.user).values("pk")
     item = get_object_or_404(AgendaItem.objects.filter(meeting__in=visible), pk=pk)
@@ -118,6 +163,26 @@ def decision_add(request, pk):
                                                    outcome=form.cleaned_data["outcome"], positions=form.positions()))
 
 
+def decision_edit(request, pk):
+    decision = _part_for(request, Decision, pk)
+    meeting = decision.meeting
+    form = DecisionForm(request.POST or None, members=selectors.meeting_members(meeting=meeting),
+                        current=dict(decision.positions.values_list("body_id", "stance")),
+                        initial={"text": decision.text, "outcome": decision.outcome})
+    return _meeting_form_page(
+        request, meeting, form, template="meetings/per_member_form.html", heading=_("Correct a decision"),
+        columns=[_("Position")], leading_fields=["text", "outcome"],
+        save=lambda form: services.decision_change(decision=decision, text=form.cleaned_data["text"],
+                                                   outcome=form.cleaned_data["outcome"], positions=form.positions()))
+
+
+@require_POST
+def decision_delete(request, pk):
+    decision = _part_for(request, Decision, pk)
+    return _attempt_then_back(request, decision.meeting_id, lambda: services.decision_delete(decision=decision),
+                              _("Decision removed."))
+
+
 def action_add(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
     return _meeting_form_page(
@@ -126,12 +191,25 @@ def action_add(request, pk):
         save=lambda form: services.action_add(meeting=meeting, **form.cleaned_data))
 
 
+def action_edit(request, pk):
+    action = _part_for(request, ActionItem, pk)
+    meeting = action.meeting
+    form = ActionItemForm(request.POST or None, instance=action, members=selectors.meeting_members(meeting=meeting))
+    return _meeting_form_page(
+        request, meeting, form, heading=_("Correct an action item"),
+        save=lambda form: services.action_change(action=action, **form.cleaned_data))
+
+
+@require_POST
+def action_delete(request, pk):
+    action = _part_for(request, ActionItem, pk)
+    return _attempt_then_back(request, action.meeting_id, lambda: services.action_delete(action=action),
+                              _("Action item removed."))
+
+
 @require_POST
 def action_done(request, pk):
-    visible = Meeting.objects.for_user(request.user).values("pk")
-    action = get_object_or_404(ActionItem.objects.select_related("meeting").filter(meeting__in=visible), pk=pk)
-    if not access_for(request.user).manages(action.meeting.consortium_id):
-        raise PermissionDenied
+    action = _part_for(request, ActionItem, pk)
     services.action_complete(action=action)
     return redirect("meeting_detail", pk=action.meeting_id)
 

@@ -68,14 +68,15 @@ def customisation_in(w, *, body):
 
 
 def meeting_in(w, slug):
-    """A meeting of consortium ``slug`` with one agenda document and one action, made
-    on first use."""
+    """A meeting of consortium ``slug`` with one agenda document, one decision and one
+    action, made on first use."""
     key = f"meeting_{slug}"
     if key not in w:
         consortium = Consortium.objects.get(slug=slug)
         meeting = meetings.meeting_save(consortium=consortium, title=f"第1回 {slug}", starts_at=timezone.now())
         meetings.agenda_item_add(meeting=meeting, title="経費比較", document=SimpleUploadedFile("資料1.pdf", b"%PDF-1.4"))
         meetings.action_add(meeting=meeting, text="回答を提出")
+        meetings.decision_record(meeting=meeting, text="按分案を了承する", outcome="agreed", positions={})
         w[key] = meeting
     return w[key]
 
@@ -206,6 +207,13 @@ EXPECTED = {
     "action_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "meeting_notify": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "agenda_document": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, CONSORTIUM_READ),
+    "agenda_edit": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, MANAGE_PAGE),
+    "agenda_delete": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, POST_ONLY),
+    "agenda_move_up": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, POST_ONLY),
+    "decision_edit": (lambda w: {"pk": meeting_in(w, "a").decisions.get().pk}, MANAGE_PAGE),
+    "decision_delete": (lambda w: {"pk": meeting_in(w, "a").decisions.get().pk}, POST_ONLY),
+    "action_edit": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, MANAGE_PAGE),
+    "action_delete": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
     "action_done": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
     # Procurement is the secretariat's work: observers read it, members never reach it.
     "procurement_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
@@ -252,6 +260,9 @@ EXTRA_CASES = {
     "minutes_pdf (other consortium)": ("minutes_pdf", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
         "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),
+    "decision_edit (other consortium)": (
+        "decision_edit", lambda w: {"pk": meeting_in(w, "b").decisions.get().pk},
+        rule(secretariat_a=404, secretariat_b=200, staff_x=404, staff_y=404, mayor_x=404, observer_a=404)),
     "survey_round_detail (another consortium's round)": (
         "survey_round_detail",
         lambda w: {"slug": "a", "round_id": SurveyRoundFactory(consortium=w["z"].participations.get().consortium,
