@@ -50,6 +50,8 @@ class RfiRoundForm(forms.ModelForm):
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invited"].queryset = vendors
+        if self.instance.pk:
+            self.fields["invited"].initial = list(self.instance.invited.values_list("pk", flat=True))
 
 
 class RfiResponseForm(forms.Form):
@@ -60,6 +62,11 @@ class RfiResponseForm(forms.Form):
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = vendors
+
+
+class RfiResponseChangeForm(forms.Form):
+    received_on = forms.DateField(label=_("received on"), widget=DATE)
+    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 class GridForm(forms.Form):

@@ -84,19 +84,52 @@ def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: da
     return case
 
 
+def _quote_years_check(first_fiscal_year: int, last_fiscal_year: int) -> None:
+    if last_fiscal_year - first_fiscal_year + 1 > MAX_QUOTE_YEARS:
+        raise ValidationError({"last_fiscal_year": _("Quotes can be asked for at most %(years)d fiscal years.")
+                               % {"years": MAX_QUOTE_YEARS}})
+
+
 @transaction.atomic
 def rfi_round_create(*, case: ProcurementCase, title: str, issued_on: datetime.date, due_on: datetime.date,
                      first_fiscal_year: int, last_fiscal_year: int, cost_fiscal_year: int,
                      invited: list[Vendor]) -> RfiRound:
     """The case's next numbered RFI round, sent to ``invited``."""
-    if last_fiscal_year - first_fiscal_year + 1 > MAX_QUOTE_YEARS:
-        raise ValidationError({"last_fiscal_year": _("Quotes can be asked for at most %(years)d fiscal years.")
-                               % {"years": MAX_QUOTE_YEARS}})
+    _quote_years_check(first_fiscal_year, last_fiscal_year)
     case = ProcurementCase.objects.select_for_update().get(pk=case.pk)
     last = case.rfi_rounds.aggregate(n=Max("number"))["n"]
     rfi_round = _saved(RfiRound(case=case, number=(last or 0) + 1, title=title, issued_on=issued_on, due_on=due_on,
                                 first_fiscal_year=first_fiscal_year, last_fiscal_year=last_fiscal_year,
                                 cost_fiscal_year=cost_fiscal_year))
+    rfi_round.invited.set(invited)
+    return rfi_round
+
+
+@transaction.atomic
+def rfi_round_update(*, rfi_round: RfiRound, title: str, issued_on: datetime.date, due_on: datetime.date,
+                     first_fiscal_year: int, last_fiscal_year: int, cost_fiscal_year: int,
+                     invited: list[Vendor]) -> RfiRound:
+    """Correct a round or extend it: a later deadline, another vendor asked, other years.
+    What the answers already received depend on stays: a vendor that has responded
+    stays invited, and a year it quoted stays in the round."""
+    _quote_years_check(first_fiscal_year, last_fiscal_year)
+    rfi_round = RfiRound.objects.select_for_update().get(pk=rfi_round.pk)
+    responded = {response.vendor for response in rfi_round.responses.select_related("vendor")}
+    dropped = sorted(vendor.name for vendor in responded - set(invited))
+    if dropped:
+        raise ValidationError({"invited": _("%(vendors)s already responded, so they stay invited.")
+                               % {"vendors": "、".join(dropped)}})
+    quoted_years = set(IndicativeQuote.objects.filter(response__rfi_round=rfi_round)
+                       .values_list("fiscal_year", flat=True))
+    outside = sorted(year for year in quoted_years if not first_fiscal_year <= year <= last_fiscal_year)
+    if outside:
+        raise ValidationError({"first_fiscal_year" if outside[0] < first_fiscal_year else "last_fiscal_year": _(
+            "Quotes are recorded for fiscal years %(years)s: keep them in the round, or clear those quotes first.")
+            % {"years": ", ".join(str(year) for year in outside)}})
+    rfi_round.title, rfi_round.issued_on, rfi_round.due_on = title, issued_on, due_on
+    rfi_round.first_fiscal_year, rfi_round.last_fiscal_year = first_fiscal_year, last_fiscal_year
+    rfi_round.cost_fiscal_year = cost_fiscal_year
+    _saved(rfi_round)
     rfi_round.invited.set(invited)
     return rfi_round
 
@@ -109,6 +142,21 @@ def rfi_response_record(*, rfi_round: RfiRound, vendor: Vendor, received_on: dat
     if RfiResponse.objects.filter(rfi_round=rfi_round, vendor=vendor).exists():
         raise ValidationError({"vendor": _("%(vendor)s has already responded.") % {"vendor": vendor}})
     return _saved(RfiResponse(rfi_round=rfi_round, vendor=vendor, received_on=received_on, summary=summary))
+
+
+def rfi_response_update(*, response: RfiResponse, received_on: datetime.date, summary: str = "") -> RfiResponse:
+    """Correct when a response arrived and its summary (the vendor is what it is: a
+    response recorded under the wrong vendor is removed and recorded again)."""
+    response.received_on, response.summary = received_on, summary
+    return _saved(response)
+
+
+@transaction.atomic
+def rfi_response_delete(*, response: RfiResponse) -> None:
+    """Remove a response and its quotes, each removal in the audit trail."""
+    for quote in response.quotes.select_related("response__rfi_round__case"):
+        quote.delete()
+    response.delete()
 
 
 @transaction.atomic

@@ -14,8 +14,8 @@ from apps.core.formatting import fiscal_year as fiscal_year_label
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
 from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalForm,
-                                    ProposalPriceForm, RfiResponseForm, RfiRoundForm, SelectionForm, StageForm,
-                                    VendorForm)
+                                    ProposalPriceForm, RfiResponseChangeForm, RfiResponseForm, RfiRoundForm,
+                                    SelectionForm, StageForm, VendorForm)
 from apps.procurement.models import (SCORING_CLOSED, Criterion, Evaluation, ProcurementCase, Proposal, RfiResponse,
                                      RfiRound, Vendor)
 from apps.procurement.scoring import PRICE_FORMULA
@@ -172,6 +172,16 @@ def rfi_create(request, pk):
         done=lambda rfi_round: reverse("rfi_detail", args=[rfi_round.pk]))
 
 
+def rfi_edit(request, pk):
+    rfi_round = _round_for(request, pk, manage=True)
+    form = RfiRoundForm(request.POST or None, instance=rfi_round, vendors=selectors.vendors_for(user=request.user))
+    return _form_page(
+        request, form, heading=_("Correct or extend the RFI round"), consortium=rfi_round.case.consortium,
+        back=reverse("rfi_detail", args=[pk]), back_label=str(rfi_round),
+        save=lambda: services.rfi_round_update(rfi_round=rfi_round, **form.cleaned_data),
+        done=lambda rfi_round: reverse("rfi_detail", args=[rfi_round.pk]))
+
+
 def rfi_detail(request, pk):
     rfi_round = _round_for(request, pk)
     try:
@@ -195,9 +205,34 @@ def rfi_response_create(request, pk):
         done=lambda response: reverse("quote_entry", args=[response.pk]))
 
 
+def _response_for(request, pk) -> RfiResponse:
+    return _in_scope(request, RfiResponse.objects.select_related("vendor", "rfi_round__case__consortium"), pk,
+                     manage=True)
+
+
+def rfi_response_edit(request, pk):
+    response = _response_for(request, pk)
+    form = RfiResponseChangeForm(request.POST or None,
+                                 initial={"received_on": response.received_on, "summary": response.summary})
+    return _form_page(
+        request, form, heading=_("Response of %(vendor)s") % {"vendor": response.vendor},
+        consortium=response.rfi_round.case.consortium,
+        back=reverse("rfi_detail", args=[response.rfi_round_id]), back_label=str(response.rfi_round),
+        save=lambda: services.rfi_response_update(response=response, **form.cleaned_data),
+        done=lambda response: reverse("rfi_detail", args=[response.rfi_round_id]))
+
+
+@require_POST
+def rfi_response_delete(request, pk):
+    response = _response_for(request, pk)
+    if _attempt(request, lambda: services.rfi_response_delete(response=response)):
+        messages.success(request, _("The response of %(vendor)s and its quotes were removed.")
+                         % {"vendor": response.vendor})
+    return redirect("rfi_detail", pk=response.rfi_round_id)
+
+
 def quote_entry(request, pk):
-    response = _in_scope(request, RfiResponse.objects.select_related("vendor", "rfi_round__case__consortium"), pk,
-                         manage=True)
+    response = _response_for(request, pk)
     rfi_round = response.rfi_round
     consortium = rfi_round.case.consortium
     form = GridForm(request.POST or None, current=selectors.response_quotes(response=response),

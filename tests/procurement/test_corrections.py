@@ -1,13 +1,17 @@
-"""Correcting what was entered by mistake: vendors, criteria and proposals, without
-touching a score an evaluator has already given."""
+"""Correcting what was entered by mistake: vendors, RFI rounds and responses, criteria and
+proposals, without touching a score an evaluator has already given or a quote received."""
+
+import datetime
+import re
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.procurement import services
-from apps.procurement.models import Criterion, Proposal
-from tests.procurement.conftest import corporate_number, score_all
+from apps.procurement.models import Criterion, IndicativeQuote, Proposal, RfiResponse, RfiRound
+from tests.procurement.conftest import corporate_number, respond, rfi_round_in, score_all
 
 pytestmark = pytest.mark.django_db
 
@@ -118,3 +122,73 @@ def test_observers_and_other_councils_cannot_remove_or_reprice(client, world, ev
         assert client.post(reverse("proposal_edit", args=[proposal.pk]), {"price": "1"}).status_code == status
     assert Criterion.objects.filter(pk=criterion.pk).exists()
     assert Proposal.objects.get(pk=proposal.pk).price == 100_000_000
+
+
+@pytest.fixture
+def rfi_round(world, case):
+    return rfi_round_in(case, [world["demo"], world["kaku"]])  # fiscal years 2026 and 2027
+
+
+def rfi_form(rfi_round, **changes):
+    data = {"title": rfi_round.title, "issued_on": rfi_round.issued_on.isoformat(),
+            "due_on": rfi_round.due_on.isoformat(), "first_fiscal_year": rfi_round.first_fiscal_year,
+            "last_fiscal_year": rfi_round.last_fiscal_year, "cost_fiscal_year": rfi_round.cost_fiscal_year,
+            "invited": [vendor.pk for vendor in rfi_round.invited.all()]}
+    return {**data, **changes}
+
+
+def test_the_secretariat_extends_an_rfi_round_and_asks_another_vendor(client, world, case):
+    rfi_round = services.rfi_round_create(
+        case=case, title="第1回 情報提供依頼", issued_on=datetime.date(2025, 6, 1), due_on=datetime.date(2025, 7, 1),
+        first_fiscal_year=2026, last_fiscal_year=2026, cost_fiscal_year=2025, invited=[world["demo"]])
+    client.force_login(world["secretariat"])
+    url = reverse("rfi_edit", args=[rfi_round.pk])
+    page = client.get(url).content.decode()
+    assert 'value="2025-07-01"' in page
+    ticked = {int(value) for value in re.findall(r'<input[^>]*name="invited" value="(\d+)"[^>]*checked>', page)}
+    assert ticked == {world["demo"].pk}
+    response = client.post(url, rfi_form(rfi_round, due_on="2025-07-15", last_fiscal_year=2027,
+                                         invited=[world["demo"].pk, world["kaku"].pk]))
+    assert response["Location"] == reverse("rfi_detail", args=[rfi_round.pk])
+    rfi_round.refresh_from_db()
+    assert rfi_round.due_on == datetime.date(2025, 7, 15) and rfi_round.fiscal_years == [2026, 2027]
+    assert set(rfi_round.invited.values_list("name", flat=True)) == {"デモクラウド株式会社", "架空情報システム株式会社"}
+    assert rfi_round.number == 1  # still the case's first round
+
+
+def test_a_round_keeps_the_vendors_that_responded_and_the_years_they_quoted(client, world, rfi_round):
+    respond(rfi_round, world["demo"], {"resident_registry": 30_000_000}, fiscal_year=2027)
+    client.force_login(world["secretariat"])
+    url = reverse("rfi_edit", args=[rfi_round.pk])
+    dropped = client.post(url, rfi_form(rfi_round, invited=[world["kaku"].pk]))
+    assert "デモクラウド株式会社" in dropped.context["form"].errors["invited"][0]
+    shrunk = client.post(url, rfi_form(rfi_round, last_fiscal_year=2026))
+    assert "2027" in shrunk.context["form"].errors["last_fiscal_year"][0]
+    before_due = client.post(url, rfi_form(rfi_round, due_on="2025-05-01"))
+    assert before_due.status_code == 200
+    rfi_round.refresh_from_db()
+    assert rfi_round.fiscal_years == [2026, 2027] and rfi_round.due_on == datetime.date(2025, 7, 1)
+    assert set(rfi_round.invited.values_list("name", flat=True)) == {"デモクラウド株式会社", "架空情報システム株式会社"}
+
+
+def test_a_response_is_corrected_or_removed_with_its_quotes(client, world, rfi_round):
+    response = respond(rfi_round, world["demo"], {"resident_registry": 30_000_000, "family_register": 12_000_000})
+    client.force_login(world["secretariat"])
+    client.post(reverse("rfi_response_edit", args=[response.pk]), {"received_on": "2025-06-25",
+                                                                   "summary": "標準準拠、20業務対応"})
+    response.refresh_from_db()
+    assert (response.received_on, response.summary) == (datetime.date(2025, 6, 25), "標準準拠、20業務対応")
+    client.post(reverse("rfi_response_delete", args=[response.pk]))
+    assert not RfiResponse.objects.exists() and not IndicativeQuote.objects.exists()
+    assert LogEntry.objects.get_for_model(IndicativeQuote).filter(action=LogEntry.Action.DELETE).count() == 2
+    # The vendor may now be recorded again, under the right round.
+    respond(rfi_round, world["demo"], {"resident_registry": 29_000_000})
+
+
+def test_only_the_secretariat_corrects_a_round_or_a_response(client, world, rfi_round):
+    response = respond(rfi_round, world["demo"], {"resident_registry": 30_000_000})
+    for user, status in ((world["observer"], 403), (world["staff_x"], 403), (world["secretariat_b"], 404)):
+        client.force_login(user)
+        assert client.post(reverse("rfi_response_delete", args=[response.pk])).status_code == status
+        assert client.post(reverse("rfi_edit", args=[rfi_round.pk]), rfi_form(rfi_round, title="x")).status_code == status
+    assert RfiResponse.objects.exists() and RfiRound.objects.get().title == "第1回 情報提供依頼"
