@@ -5,6 +5,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
@@ -41,15 +42,32 @@ def _part_for(request, model, pk):
     return part
 
 
-def _attempt_then_back(request, meeting_id: int, change, done: str):
-    """A one-button change (delete, move): its refusal becomes a message on the meeting's page."""
+# The one-button changes to a meeting's record (POST): the part changed, the service,
+# and what to say once it is done.
+ONE_BUTTON_CHANGES = {
+    "agenda_delete": (AgendaItem, lambda item: services.agenda_item_delete(item=item),
+                      gettext_lazy("Agenda item removed; the items after it moved up.")),
+    "agenda_move_up": (AgendaItem, lambda item: services.agenda_item_move_up(item=item),
+                       gettext_lazy("Agenda item moved up.")),
+    "decision_delete": (Decision, lambda decision: services.decision_delete(decision=decision),
+                        gettext_lazy("Decision removed.")),
+    "action_delete": (ActionItem, lambda action: services.action_delete(action=action),
+                      gettext_lazy("Action item removed.")),
+}
+
+
+@require_POST
+def meeting_part_change(request, pk, change):
+    """A refusal (the minutes are approved) becomes a message on the meeting's page."""
+    model, service, done = ONE_BUTTON_CHANGES[change]
+    part = _part_for(request, model, pk)
     try:
-        change()
+        service(part)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, done)
-    return redirect("meeting_detail", pk=meeting_id)
+    return redirect("meeting_detail", pk=part.meeting_id)
 
 
 def meeting_list(request, slug):
@@ -121,20 +139,6 @@ def agenda_edit(request, pk):
         save=lambda form: services.agenda_item_change(item=item, **form.cleaned_data))
 
 
-@require_POST
-def agenda_delete(request, pk):
-    item = _part_for(request, AgendaItem, pk)
-    return _attempt_then_back(request, item.meeting_id, lambda: services.agenda_item_delete(item=item),
-                              _("Agenda item removed; the items after it moved up."))
-
-
-@require_POST
-def agenda_move_up(request, pk):
-    item = _part_for(request, AgendaItem, pk)
-    return _attempt_then_back(request, item.meeting_id, lambda: services.agenda_item_move_up(item=item),
-                              _("Agenda item moved up."))
-
-
 def agenda_document(request, pk):
     visible = Meeting.objects.for_user(request.user).values("pk")
     item = get_object_or_404(AgendaItem.objects.filter(meeting__in=visible), pk=pk)
@@ -176,13 +180,6 @@ def decision_edit(request, pk):
                                                    outcome=form.cleaned_data["outcome"], positions=form.positions()))
 
 
-@require_POST
-def decision_delete(request, pk):
-    decision = _part_for(request, Decision, pk)
-    return _attempt_then_back(request, decision.meeting_id, lambda: services.decision_delete(decision=decision),
-                              _("Decision removed."))
-
-
 def action_add(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
     return _meeting_form_page(
@@ -198,13 +195,6 @@ def action_edit(request, pk):
     return _meeting_form_page(
         request, meeting, form, heading=_("Correct an action item"),
         save=lambda form: services.action_change(action=action, **form.cleaned_data))
-
-
-@require_POST
-def action_delete(request, pk):
-    action = _part_for(request, ActionItem, pk)
-    return _attempt_then_back(request, action.meeting_id, lambda: services.action_delete(action=action),
-                              _("Action item removed."))
 
 
 @require_POST
