@@ -148,11 +148,13 @@ class AttendanceRow:
 
 @transaction.atomic
 def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow]) -> int:
-    """Replace the meeting's attendance with ``rows`` (blank status rows are dropped)."""
+    """Record the attendance of the members in ``rows``; a blank status clears a member's.
+    Members not in ``rows`` keep what was recorded: a member that withdrew after the
+    meeting is no longer offered on the form, but it attended."""
     _require_open_record(meeting)
     _members_only(meeting, [row.body_id for row in rows])
     kept = [row for row in rows if row.status]
-    Attendance.objects.filter(meeting=meeting).exclude(body_id__in=[row.body_id for row in kept]).delete()
+    Attendance.objects.filter(meeting=meeting, body_id__in=[row.body_id for row in rows if not row.status]).delete()
     for row in kept:
         Attendance.objects.update_or_create(meeting=meeting, body_id=row.body_id,
                                             defaults={"status": row.status, "attendees": row.attendees})
@@ -175,15 +177,17 @@ def decision_record(*, meeting: Meeting, text: str, outcome: str, positions: dic
 
 @transaction.atomic
 def decision_change(*, decision: Decision, text: str, outcome: str, positions: dict[int, str]) -> Decision:
-    """Correct a decision and the members' positions on it; a member whose position is
-    now blank loses the one recorded (each change is in the audit trail)."""
+    """Correct a decision and the positions of the members in ``positions``; a blank one
+    clears the member's. Members not in ``positions`` keep theirs (a member that has
+    withdrawn since is not offered on the form, but it took part). Each change is in the
+    audit trail."""
     _require_open_record(decision.meeting_id)
     _members_only(decision.meeting, positions)
     decision.text, decision.outcome = text, outcome
     decision.full_clean()
     decision.save()
     wanted = {body_id: stance for body_id, stance in positions.items() if stance}
-    for position in decision.positions.all():
+    for position in decision.positions.filter(body_id__in=list(positions)):
         stance = wanted.pop(position.body_id, "")
         if not stance:
             position.delete()  # one by one, so that the audit trail names each

@@ -15,6 +15,8 @@ from django.utils import timezone
 from apps.accounts.models import Role
 from apps.meetings import services
 from apps.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Position
+from apps.members.models import ParticipationStatus
+from apps.members.services import participation_set_status
 from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +225,22 @@ def test_a_material_keeps_the_name_it_was_uploaded_with_even_when_the_name_is_ta
     replaced = services.agenda_item_change(item=first, title="経費調査", document=SimpleUploadedFile("資料1.pdf", PDF))
     assert [item.document_name for item in (first, second, replaced)] == ["資料1.pdf"] * 3
     assert len({second.document.name, replaced.document.name}) == 2
+
+
+def test_a_member_that_withdrew_since_keeps_its_attendance_and_position_when_the_record_is_corrected(client, world):
+    meeting, ogose = world["meeting"], world["ogose"]
+    services.attendance_record(meeting=meeting, rows=[
+        services.AttendanceRow(body_id=body.pk, status="present") for body in (world["ina"], world["miyoshi"], ogose)])
+    participation_set_status(participation=ogose.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=timezone.localdate())
+    client.force_login(world["secretariat"])
+    page = client.get(reverse("decision_edit", args=[world["decision"].pk])).content.decode()
+    assert f"stance_{ogose.pk}" not in page  # no longer offered
+    client.post(reverse("decision_edit", args=[world["decision"].pk]), {
+        "text": "按分案を了承する", "outcome": "agreed", f"stance_{world['ina'].pk}": "agree",
+        f"stance_{world['miyoshi'].pk}": ""})
+    client.post(reverse("attendance_edit", args=[meeting.pk]), {
+        f"status_{world['ina'].pk}": "absent", f"status_{world['miyoshi'].pk}": ""})
+    assert dict(world["decision"].positions.values_list("body__name", "stance")) == {"伊奈町": "agree",
+                                                                                    "越生町": "abstain"}
+    assert dict(meeting.attendance.values_list("body__name", "status")) == {"伊奈町": "absent", "越生町": "present"}
