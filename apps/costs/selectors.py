@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import (
+    BigIntegerField,
     BooleanField,
     Count,
     ExpressionWrapper,
@@ -42,19 +43,33 @@ def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Par
             # left out of the ranks, not as a town that pays nothing.
             reported=ExpressionWrapper(Q(year_cost__total__isnull=False), output_field=BooleanField()),
         )
-        .annotate(cost_per_resident=F("total_cost") / NullIf(F("population"), 0))
+        .annotate(cost_per_resident=per_resident(F("total_cost"), F("population")))
     )
+
+
+def per_resident(cost, population):
+    """Yen per resident, rounded half up to the yen: ⌊(2·cost + population) ÷ (2·population)⌋
+    in whole numbers, which PostgreSQL and SQLite compute alike (plain integer division
+    cut 4,692.86 to 4,692, and ranked near-ties as equal). None without a population."""
+    return ExpressionWrapper((cost * 2 + population) / NullIf(population * 2, 0), output_field=BigIntegerField())
+
+
+def rounded_per_resident(cost: int, population: int) -> int | None:
+    """The same in Python, for totals."""
+    return (cost * 2 + population) // (population * 2) if population else None
 
 
 @dataclass(frozen=True)
 class ComparisonTotals:
     members: int
-    population: int
+    population: int           # of every member shown
     total_cost: int
+    reported_population: int  # of the members that reported the year's cost
 
     @property
     def cost_per_resident(self) -> int | None:
-        return self.total_cost // self.population if self.population else None
+        """Over the members that reported: a member yet to report adds residents, not cost."""
+        return rounded_per_resident(self.total_cost, self.reported_population)
 
 
 @dataclass(frozen=True)
@@ -78,6 +93,7 @@ def comparison_stats(rows: QuerySet[Participation]) -> ComparisonStats:
         members=len(values),
         population=sum(population or 0 for population, _t, _c, _r in values),
         total_cost=sum(total for _p, total, _c, _r in values),
+        reported_population=sum(population or 0 for population, _t, _c, reported in values if reported),
     )
     return ComparisonStats(ranks=ranks, totals=totals)
 
@@ -87,24 +103,27 @@ def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
     # Spelled out rather than Sum("total_cost"): aggregating over an annotation's alias
     # is not portable (SQLite reads the quoted alias as a string).
     sums = rows.aggregate(
-        members=Count("pk"), population=Sum("body__population"), total_cost=Sum("year_cost__total")
+        members=Count("pk"), population=Sum("body__population"), total_cost=Sum("year_cost__total"),
+        reported_population=Sum("body__population", filter=Q(year_cost__total__isnull=False)),
     )
     return ComparisonTotals(members=sums["members"], population=sums["population"] or 0,
-                            total_cost=sums["total_cost"] or 0)
+                            total_cost=sums["total_cost"] or 0, reported_population=sums["reported_population"] or 0)
 
 
 @dataclass(frozen=True)
 class ComparisonYears:
     shown: list[int]      # newest first
-    default: int | None   # the newest reviewed year, else the newest
+    default: int | None   # the newest locked year, else the newest
 
 
 def comparison_years(*, consortium: Consortium, with_open: bool) -> ComparisonYears:
-    """The years the comparison offers. Members get only years whose survey is closed or
-    locked: while a survey is open, another town's figures are its unfinished draft. The
-    page opens at the newest reviewed year for everyone (an open year is mostly blank)."""
+    """The years the comparison offers. Members get only the years the secretariat has
+    locked: while a survey is open another town's figures are its unfinished draft, and
+    while it is closed the secretariat is still reviewing them (a town's copied but never
+    submitted figures among them). The page opens at the newest locked year for everyone
+    (an open year is mostly blank)."""
     rounds = SurveyRound.objects.filter(consortium=consortium).values_list("fiscal_year", "status")
-    reviewed = sorted((year for year, status in rounds if status != SurveyRound.Status.OPEN), reverse=True)
+    reviewed = sorted((year for year, status in rounds if status == SurveyRound.Status.LOCKED), reverse=True)
     shown = sorted((year for year, _status in rounds), reverse=True) if with_open else reviewed
     return ComparisonYears(shown=shown, default=(reviewed or shown or [None])[0])
 

@@ -41,10 +41,13 @@ def _year_param(request) -> int | None:
 
 def _comparison_year(request, consortium) -> tuple[list[int], int]:
     """The years the user may compare and the one asked for (404 for any other)."""
-    years = selectors.comparison_years(consortium=consortium, with_open=access_for(request.user).oversees(consortium.pk))
+    oversees = access_for(request.user).oversees(consortium.pk)
+    years = selectors.comparison_years(consortium=consortium, with_open=oversees)
     year = _year_param(request) or years.default
     if year is None:
-        raise Http404(_("No fiscal year has been surveyed yet."))
+        raise Http404(_("No fiscal year has been surveyed yet.") if oversees else
+                      _("The secretariat has not locked any fiscal year's figures yet: the comparison shows a year "
+                        "once its figures are reviewed and locked."))
     if year not in years.shown:
         raise Http404(_("There is no comparison for this fiscal year."))
     return years.shown, year

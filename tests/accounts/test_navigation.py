@@ -23,7 +23,7 @@ def tabs(client, user, consortium) -> list[str]:
 @pytest.mark.parametrize("published", [False, True])
 def test_every_tab_opens_for_the_user_it_is_shown_to(client, published):
     consortium = ConsortiumFactory(slug="saitama", comparison_published=published)
-    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status=SurveyRound.Status.CLOSED)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status=SurveyRound.Status.LOCKED)
     body = member_of(consortium, cost=1_000_000)
     users = {
         "secretariat": user_with_role(Role.SECRETARIAT, consortium=consortium),

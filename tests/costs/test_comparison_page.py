@@ -10,6 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from apps.accounts.models import Role
+from apps.costs import selectors
 from apps.costs.models import SurveyRound
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 
@@ -84,7 +85,7 @@ def test_xlsx_export_opens_with_the_same_rows(client, consortium):
 
 
 def test_members_see_the_comparison_only_once_published(client, consortium):
-    consortium.survey_rounds.update(status=SurveyRound.Status.CLOSED)
+    consortium.survey_rounds.update(status=SurveyRound.Status.LOCKED)
     body = member_of(consortium, cost=1_000_000)
     client.force_login(user_with_role(Role.STAFF, body=body))
     url = reverse("cost_comparison", args=["saitama"])
@@ -120,6 +121,39 @@ def test_members_compare_only_reviewed_years_never_another_towns_draft(client, c
     response = client.get(url)
     assert response.context["years"] == [2026, 2025] and response.context["year"] == 2025
     assert client.get(url, {"fy": 2026}).context["totals"].total_cost == 5_000_000
+
+
+def test_a_closed_year_is_still_under_review_and_not_shown_to_members(client, consortium):
+    """Closed: the members can no longer change their figures, but the secretariat has not
+    reviewed them yet — a town's copied, never submitted figures among them."""
+    consortium.survey_rounds.update(status=SurveyRound.Status.LOCKED)
+    consortium.comparison_published = True
+    consortium.save()
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2026, status=SurveyRound.Status.CLOSED)
+    own = member_of(consortium, name="伊奈町", cost=1_000_000)
+    member_of(consortium, name="三芳町", cost=2_000_000, fiscal_year=2026)
+    client.force_login(user_with_role(Role.STAFF, body=own))
+    response = client.get(reverse("cost_comparison", args=["saitama"]))
+    assert response.context["years"] == [2025]
+    assert client.get(reverse("cost_comparison", args=["saitama"]), {"fy": 2026}).status_code == 404
+    SurveyRound.objects.filter(fiscal_year=2026).update(status=SurveyRound.Status.LOCKED)
+    assert client.get(reverse("cost_comparison", args=["saitama"])).context["years"] == [2026, 2025]
+
+
+def test_cost_per_resident_is_rounded_and_the_total_counts_only_the_members_that_reported(client, consortium):
+    consortium.survey_rounds.update(status=SurveyRound.Status.LOCKED)
+    member_of(consortium, name="鳩山町", cost=65_700_000, population=14_000)  # 4,692.86 yen
+    member_of(consortium, name="嵐山町", cost=66_760_200, population=18_000)  # 3,708.9 yen
+    member_of(consortium, name="未回答町", population=50_000, cost=None)
+    rows = selectors.comparison_rows(consortium=consortium, fiscal_year=2025)
+    assert dict(rows.values_list("body__name", "cost_per_resident")) == {"鳩山町": 4_693, "嵐山町": 3_709,
+                                                                          "未回答町": 0}
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("cost_comparison", args=["saitama"]))
+    assert ">4,693<" in response.content.decode()
+    totals = response.context["totals"]
+    assert totals.population == 82_000
+    assert totals.cost_per_resident == round((65_700_000 + 66_760_200) / 32_000)  # 4,139, not 1,615
 
 
 def test_a_member_is_told_when_no_year_has_been_reviewed_yet(client, consortium):

@@ -30,8 +30,8 @@ def settings_post(client, form, data):
 
 def test_publishing_shows_the_comparison_to_the_members_and_withdrawing_hides_it_again(client, council):
     body = member_of(council, cost=1_000_000)
-    # The comparison has a reviewed year to show members.
-    SurveyRoundFactory(consortium=council, fiscal_year=2025, status=SurveyRound.Status.CLOSED)
+    # The comparison has a reviewed (locked) year to show members.
+    SurveyRoundFactory(consortium=council, fiscal_year=2025, status=SurveyRound.Status.LOCKED)
     staff = user_with_role(Role.STAFF, body=body)
     comparison = reverse("cost_comparison", args=["saitama"])
     settings_post(client, "publish", {"published": "on"})
