@@ -22,3 +22,8 @@ urlpatterns = [
     path("", include("apps.reports.urls")),
     path("", include("apps.portal.urls")),
 ]
+
+# Pages of ours, in the user's language, with the menu and the reason when we gave one
+# (500.html is a template of its own: it must render when nothing else does).
+handler403 = "apps.core.views.permission_denied"
+handler404 = "apps.core.views.page_not_found"

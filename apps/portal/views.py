@@ -12,8 +12,13 @@ from apps.portal.selectors import body_published_shares, body_reports, council_a
 
 
 def consortium_list(request):
-    """The councils the user may see, as a table of shared projects."""
-    return render(request, "portal/consortium_list.html", {"rows": council_table(user=request.user)})
+    """The councils the user may see, as a table of shared projects. A council's name leads
+    to its dashboard for those who oversee it, and to its meetings for its members (the
+    dashboard is the secretariat's)."""
+    rows = council_table(user=request.user)
+    access = access_for(request.user)
+    overseen = {row.consortium.pk for row in rows if access.oversees(row.consortium.pk)}
+    return render(request, "portal/consortium_list.html", {"rows": rows, "overseen": overseen})
 
 
 def consortium_dashboard(request, slug):
