@@ -35,19 +35,29 @@ def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:
     return populations
 
 
-def current_costs(body_ids, fiscal_year: int, business_system_ids: set[int]) -> dict[int, int]:
-    """Each body's current cost in the plan's scope (its business systems, or all)."""
+def current_costs(body_ids, fiscal_year: int, business_system_ids: set[int] | None) -> dict[int, int]:
+    """Each body's current cost in the plan's scope (its business systems, or all: None)."""
     records = CostRecord.objects.filter(body_id__in=body_ids, fiscal_year=fiscal_year)
     if business_system_ids:
         records = records.filter(business_system_id__in=business_system_ids)
     return dict(records.values("body_id").annotate(total=Sum("amount")).values_list("body_id", "total"))
 
 
+def plan_scope(pools) -> set[int] | None:
+    """The business systems whose current cost the plan's shares are compared with: the
+    pools' systems together, or all of them (None) as soon as one pool names none — that
+    pool pays for everything, so a member's whole cost is what it replaces."""
+    systems = [{system.pk for system in pool.business_systems.all()} for pool in pools]
+    if not systems or any(not pool_systems for pool_systems in systems):
+        return None
+    return set().union(*systems)
+
+
 def plan_engine_input(plan: AllocationPlan) -> engine.Plan:
     members = list(plan.members.select_related("body").order_by("body__code"))
     pools = list(plan.pools.prefetch_related("bodies", "business_systems"))
     body_ids = [member.body_id for member in members]
-    scope = {system.pk for pool in pools for system in pool.business_systems.all()}
+    scope = plan_scope(pools)
     populations = populations_on(body_ids, plan.population_basis_date)
     costs = current_costs(body_ids, plan.cost_fiscal_year, scope)
     return engine.Plan(

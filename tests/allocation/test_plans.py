@@ -15,7 +15,7 @@ from apps.allocation import services
 from apps.allocation.models import AllocationPlan, FrozenPlanError, Pool, Scenario
 from apps.allocation.selectors import published_shares
 from apps.members.services import population_record
-from tests.factories import ConsortiumFactory, add_cost, member_of, user_with_role
+from tests.factories import ConsortiumFactory, add_cost, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +46,24 @@ def test_engine_input_takes_population_on_the_basis_date_and_costs_of_the_year(p
     ina = next(member for member in inputs.members if member.code == body.code)
     assert ina.population == 40000
     assert ina.current_cost == 100_000_000
+
+
+def test_a_pool_for_every_system_beside_one_for_a_single_system_compares_the_whole_cost(plan):
+    """A pool without business systems pays for everything: a smaller pool for one system
+    beside it does not narrow the comparison to that system (a member's whole cost
+    showed as its cost for that one system alone, and savings of −158 %)."""
+    ina = plan.members.get(body__name="伊奈町").body
+    family = business_system("family_register")  # the plan's members' other costs are resident registry's
+    add_cost(ina, 3_000_000, business_system=family)
+    small = Pool.objects.create(plan=plan, name="小規模", amount=1_000_000, equal_ratio=Decimal("1"),
+                                population_ratio=Decimal("0"))
+    small.business_systems.set([family])
+    small.bodies.set([ina])
+    costs = {member.code: member.current_cost for member in services.plan_engine_input(plan).members}
+    assert costs[ina.code] == 103_000_000
+    plan.pools.get(name="基幹系").business_systems.set([family])
+    costs = {member.code: member.current_cost for member in services.plan_engine_input(plan).members}
+    assert costs[ina.code] == 3_000_000  # both pools name the one system: that is the scope
 
 
 def test_shares_add_up_to_the_pool_and_respect_the_guarantee(plan):
