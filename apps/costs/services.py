@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
+from apps.core.formatting import fiscal_year_on_screen
 from apps.core.mail import japanese_message
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.costs.selectors import catalogue_for, survey_round_members
@@ -185,13 +186,33 @@ def cost_summaries_refresh(*, body_ids, fiscal_years) -> int:
     return len(totals)
 
 
+@transaction.atomic
 def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: str, by,
                         note: str = "") -> SurveyResponse:
     """Move a body's response: submit (staff), accept or return for changes (secretariat),
-    with the secretariat's ``note`` saying why when it returns one."""
-    response, _created = SurveyResponse.objects.get_or_create(survey_round=survey_round, body=body)
+    with the secretariat's ``note`` saying why when it returns one.
+
+    Each move only from where it makes sense, whatever page posted it (a stale tab, a
+    second click): a town submits figures it has, while the round is open and the answer
+    is still being filled in; an accepted answer goes back only when the secretariat
+    returns it."""
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.status == SurveyRound.Status.LOCKED:
         raise ValidationError(_("The survey round is locked."))
+    response = SurveyResponse.objects.filter(survey_round=survey_round, body=body).first()
+    current = response.status if response else SurveyResponse.Status.EDITING
+    if status == SurveyResponse.Status.SUBMITTED:
+        if survey_round.status != SurveyRound.Status.OPEN:
+            raise ValidationError(_("The survey is closed to members: ask the secretariat to reopen it."))
+        if current != SurveyResponse.Status.EDITING:
+            raise ValidationError(_("Your answer is already %(status)s.")
+                                  % {"status": SurveyResponse.Status(current).label})
+        if not CostRecord.objects.filter(body=body, fiscal_year=survey_round.fiscal_year).exists():
+            raise ValidationError(_("Enter your figures for %(year)s before submitting them for review.")
+                                  % {"year": fiscal_year_on_screen(survey_round.fiscal_year, "era")})
+    elif status == current:
+        raise ValidationError(_("The answer is already %(status)s.") % {"status": SurveyResponse.Status(current).label})
+    response = response or SurveyResponse(survey_round=survey_round, body=body)
     response.status = status
     if status == SurveyResponse.Status.SUBMITTED:
         response.submitted_at, response.submitted_by = timezone.now(), by

@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
@@ -139,6 +140,14 @@ def body_costs(request, code):
     })
 
 
+SURVEY_MOVED = {
+    SurveyResponse.Status.SUBMITTED: gettext_lazy(
+        "Submitted for review: the secretariat has been told. Your figures can change again only if it returns them."),
+    SurveyResponse.Status.ACCEPTED: gettext_lazy("Accepted: the member has been told."),
+    SurveyResponse.Status.EDITING: gettext_lazy("Returned for changes: the member has been told, with your note."),
+}
+
+
 def survey_response(request, code, round_id):
     """Staff submit their body's survey; the secretariat accepts it or returns it."""
     if request.method != "POST":
@@ -161,6 +170,7 @@ def survey_response(request, code, round_id):
         messages.error(request, " ".join(error.messages))
     body_page = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
     if response is not None:
+        messages.success(request, SURVEY_MOVED[status])
         # The secretariat is sent to review it; the town, to its figures.
         to_review = reverse("survey_round_detail", args=[survey_round.consortium.slug, survey_round.pk])
         services.survey_response_notify(response=response, url=request.build_absolute_uri(

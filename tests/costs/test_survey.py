@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Role
+from apps.costs import services
 from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, add_cost, business_system, member_of, user_with_role
 
@@ -44,15 +45,42 @@ def test_a_negative_amount_is_refused_and_nothing_saved(client, setup):
 
 def test_after_submitting_staff_can_no_longer_edit_until_returned(client, setup):
     consortium, survey_round, body = setup
+    add_cost(body, 1_000_000)
     staff = user_with_role(Role.STAFF, body=body)
     client.force_login(staff)
-    client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "submit"})
+    response = client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "submit"},
+                           follow=True)
     assert SurveyResponse.objects.get(body=body).status == SurveyResponse.Status.SUBMITTED
+    assert "事務局に通知しました" in response.content.decode()
     assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 403
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "return"})
     client.force_login(staff)
     assert client.get(reverse("body_costs_edit", args=[body.code, 2025])).status_code == 200
+
+
+def test_a_submission_is_refused_unless_the_round_is_open_the_answer_being_filled_in_and_has_figures(client, setup):
+    """A stale tab's «submit» undid the secretariat's acceptance, a closed round took a
+    submission, and an answer with no figure at all went to the secretariat."""
+    consortium, survey_round, body = setup
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    submit = reverse("survey_response", args=[body.code, survey_round.pk])
+
+    page = client.post(submit, {"action": "submit"}, follow=True).content.decode()
+    assert "提出する前に" in page and not SurveyResponse.objects.exists()  # nothing half-written
+
+    add_cost(body, 1_000_000)
+    client.post(submit, {"action": "submit"})
+    services.survey_response_set(survey_round=survey_round, body=body, status=SurveyResponse.Status.ACCEPTED,
+                                 by=user_with_role(Role.SECRETARIAT, consortium=consortium))
+    page = client.post(submit, {"action": "submit"}, follow=True).content.decode()
+    assert SurveyResponse.objects.get(body=body).status == SurveyResponse.Status.ACCEPTED and "既に「受理済み」" in page
+
+    services.survey_response_set(survey_round=survey_round, body=body, status=SurveyResponse.Status.EDITING,
+                                 by=None, note="人口の年度を確認してください")
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.CLOSED)
+    page = client.post(submit, {"action": "submit"}, follow=True).content.decode()
+    assert SurveyResponse.objects.get(body=body).status == SurveyResponse.Status.EDITING and "受付の再開" in page
 
 
 def test_staff_cannot_accept_their_own_survey(client, setup):
