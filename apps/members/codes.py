@@ -14,7 +14,9 @@ def check_digit(first_five: str) -> int:
 
 
 def is_valid_code(code: str) -> bool:
-    return len(code) == 6 and code.isdigit() and check_digit(code[:5]) == int(code[5])
+    # ASCII digits only: str.isdigit() and int() take full-width «１１２１９４» too, which
+    # then made a second, unreachable spelling of a code. Forms normalise what is typed.
+    return len(code) == 6 and code.isascii() and code.isdigit() and check_digit(code[:5]) == int(code[5])
 
 
 # The prefectures whose codes start with 0 (JIS X 0401). Excel reads a code typed or saved

@@ -2,6 +2,7 @@
 its participation, its population and its ownership profile."""
 
 import datetime
+import unicodedata
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -98,7 +99,8 @@ class MemberAddForm(forms.Form):
     NEW_BODY_FIELDS = ("name", "kind", "prefecture")
 
     def clean_code(self):
-        code = self.cleaned_data["code"].strip()
+        # «１１２１９４» typed with a Japanese input method is 112194.
+        code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
         if not is_valid_code(code):
             raise forms.ValidationError(_("Not a valid local government code (its check digit is wrong)."))
         return code

@@ -10,7 +10,7 @@ def test_real_local_government_codes_are_valid(code):
     assert is_valid_code(code)
 
 
-@pytest.mark.parametrize("code", ["113017", "11301", "1130188", "11301a", "", "113019"])
+@pytest.mark.parametrize("code", ["113017", "11301", "1130188", "11301a", "", "113019", "１１３０１８"])
 def test_wrong_check_digit_or_shape_is_refused(code):
     assert not is_valid_code(code)
 

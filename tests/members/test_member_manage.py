@@ -106,6 +106,14 @@ def test_a_new_body_joins_with_its_details_and_a_known_one_by_its_code_alone(cli
     assert "既に" in " ".join(again.context["form"].errors["code"])
 
 
+def test_a_code_typed_in_full_width_digits_is_stored_in_ascii(client, council):
+    response = client.post(reverse("member_add", args=["saitama"]), {
+        "code": "１１２１９４", "name": "上尾市", "kind": "city", "prefecture": "埼玉県", "status": "invited",
+        "on": "2025-06-01"})
+    assert response.url == reverse("member_manage", args=["saitama", "112194"])
+    assert MemberBody.objects.get(name="上尾市").code == "112194"
+
+
 def test_a_wrong_check_digit_or_a_new_body_without_details_is_named(client, council):
     url = reverse("member_add", args=["saitama"])
     wrong = client.post(url, {"code": "113019", "status": "invited", "on": "2025-06-01"})
