@@ -29,9 +29,21 @@ MATERIAL_TYPES = {".pdf", ".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".c
 
 
 def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fields) -> Meeting:
+    """Create or change a meeting. Approved minutes stay as approved: changing anything
+    while the status stays «minutes approved» is refused (set it back to «held» in the
+    same save to correct them, which the audit trail records)."""
     meeting = meeting or Meeting(consortium=consortium)
+    stored = Meeting.objects.filter(pk=meeting.pk).first() if meeting.pk else None
     for name, value in fields.items():
         setattr(meeting, name, value)
+    approved = Meeting.Status.MINUTES_APPROVED
+    if stored and stored.status == approved and meeting.status == approved and any(
+            getattr(stored, name) != getattr(meeting, name) for name in fields):
+        raise ValidationError({"status": _("The minutes are approved and stay as approved. To correct the meeting, "
+                                           "set its status back to “Held” as you save the correction.")})
+    if meeting.status != Meeting.Status.PLANNED and meeting.starts_at > timezone.now():
+        raise ValidationError({"status": _("The meeting has not started yet: it can be held, and its minutes "
+                                           "approved, only once it has.")})
     if meeting.ends_at and meeting.ends_at <= meeting.starts_at:
         raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
     meeting.full_clean()

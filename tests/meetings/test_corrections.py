@@ -244,3 +244,25 @@ def test_a_member_that_withdrew_since_keeps_its_attendance_and_position_when_the
     assert dict(world["decision"].positions.values_list("body__name", "stance")) == {"伊奈町": "agree",
                                                                                     "越生町": "abstain"}
     assert dict(meeting.attendance.values_list("body__name", "status")) == {"伊奈町": "absent", "越生町": "present"}
+
+
+def test_approved_minutes_are_not_rewritten_unless_the_meeting_is_set_back_to_held(client, world):
+    meeting = world["meeting"]
+    services.meeting_save(consortium=world["a"], meeting=meeting, minutes="按分案を了承した。",
+                          status=Meeting.Status.MINUTES_APPROVED)
+    client.force_login(world["secretariat"])
+    form = {"kind": "council", "title": meeting.title, "starts_at": timezone.localtime(meeting.starts_at)
+            .strftime("%Y-%m-%dT%H:%M"), "status": "minutes_approved", "minutes": "書き換えた議事録"}
+    refused = client.post(reverse("meeting_edit", args=[meeting.pk]), form)
+    assert refused.status_code == 200 and "開催済み" in refused.content.decode()
+    assert Meeting.objects.get().minutes == "按分案を了承した。"
+    assert client.post(reverse("meeting_edit", args=[meeting.pk]), {**form, "status": "held"}).status_code == 302
+    assert Meeting.objects.get().minutes == "書き換えた議事録"
+
+
+def test_a_meeting_ahead_cannot_be_held_or_its_minutes_approved(world):
+    for status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
+        with pytest.raises(ValidationError, match="status"):
+            services.meeting_save(consortium=world["a"], title="第9回", status=status,
+                                  starts_at=timezone.now() + datetime.timedelta(days=3))
+    assert not Meeting.objects.filter(title="第9回").exists()
