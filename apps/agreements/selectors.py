@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet, Sum
 
 from apps.agreements.models import Agreement, Contract, Customisation, Signature
-from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
+from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation, consortia_of
 
 
 def agreements_for(*, user, consortium: Consortium) -> QuerySet[Agreement]:
@@ -33,10 +33,11 @@ def pending_signatures(*, body: MemberBody) -> QuerySet[Signature]:
 
 
 def members_to_sign(*, consortium_id: int) -> QuerySet[MemberBody]:
-    """The bodies a version sent for review now would ask to sign: every member of the
-    consortium that has not withdrawn, in code order."""
-    staying = Participation.objects.filter(consortium_id=consortium_id).exclude(status=ParticipationStatus.WITHDRAWN)
-    return MemberBody.objects.filter(pk__in=staying.values("body_id")).order_by("code")
+    """The bodies a version sent for review now would ask to sign: the council's members
+    (joined, declared or live), in code order — not a body only invited or still in the
+    study group, which the agreement's article on members does not name."""
+    members = Participation.objects.filter(consortium_id=consortium_id, status__in=COUNCIL_STATUSES)
+    return MemberBody.objects.filter(pk__in=members.values("body_id")).order_by("code")
 
 
 @dataclass(frozen=True)

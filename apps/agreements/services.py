@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, RoleAssignment
 from apps.agreements import outline, selectors
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
+from apps.core.templatetags.consortium_format import jdate
 from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
@@ -111,6 +112,12 @@ def signature_record(*, signature: Signature, signed_on: datetime.date, signed_b
                     _("Signatures are recorded only while the agreement is under review."))
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("A signature cannot be dated in the future.")})
+    amended = (Agreement.objects.filter(superseded_by__pk=signature.agreement_id)
+               .values_list("version", "concluded_on").first())
+    if amended and amended[1] and signed_on < amended[1]:
+        raise ValidationError({"signed_on": _(
+            "This version amends version %(version)d, concluded on %(on)s: it cannot be signed before that day.")
+            % {"version": amended[0], "on": jdate(amended[1], "era")}})
     signature.signed_on = signed_on
     signature.signed_by_name = signed_by_name
     signature.save(update_fields=["signed_on", "signed_by_name", "updated_at"])

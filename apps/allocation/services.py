@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.costs.models import CostRecord
-from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
+from apps.members.models import COUNCIL_STATUSES, Consortium, PopulationRecord
 
-# Bodies that take part in an allocation by default: those still on the path to going live.
-ALLOCATED_STATUSES = (ParticipationStatus.COUNCIL, ParticipationStatus.DECLARED, ParticipationStatus.LIVE)
+# Bodies that take part in an allocation by default: the council's members.
+ALLOCATED_STATUSES = COUNCIL_STATUSES
 
 
 def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:

@@ -153,6 +153,11 @@ class ParticipationStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
+# The members of the council proper: those that have joined it and not withdrawn. They
+# share the bill (apps.allocation) and sign the agreement (apps.agreements); a body only
+# invited, or still in the study group, does neither.
+COUNCIL_STATUSES = (ParticipationStatus.COUNCIL, ParticipationStatus.DECLARED, ParticipationStatus.LIVE)
+
 # The path a body normally walks; withdrawal can happen from any step.
 STATUS_ORDER = [
     ParticipationStatus.INVITED,

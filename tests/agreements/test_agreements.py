@@ -12,7 +12,8 @@ from apps.accounts.models import Role
 from apps.agreements import selectors, services
 from apps.agreements.models import Agreement, Article, FrozenAgreementError, Signature
 from tests.agreements.conftest import draft_with_articles, sign_all
-from tests.factories import user_with_role
+from apps.members.models import Participation, ParticipationStatus
+from tests.factories import member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -27,6 +28,25 @@ def test_submitting_for_review_awaits_one_signature_per_member_that_has_not_with
     assert under_review.is_under_review
     assert set(under_review.signatures.values_list("body__name", flat=True)) == {"伊奈町", "三芳町"}
     assert not under_review.signatures.filter(signed_on__isnull=False).exists()
+
+
+def test_only_the_councils_members_are_asked_to_sign_not_a_body_invited_or_in_the_study_group(consortium, ina):
+    invited = member_of(consortium, name="上尾市")
+    studying = member_of(consortium, name="三芳町")
+    Participation.objects.filter(body=invited).update(status=ParticipationStatus.INVITED)
+    Participation.objects.filter(body=studying).update(status=ParticipationStatus.STUDY_GROUP)
+    agreement = services.agreement_submit_for_review(agreement=draft_with_articles(consortium))
+    assert list(agreement.signatures.values_list("body__name", flat=True)) == ["伊奈町"]
+
+
+def test_an_amendment_cannot_be_signed_before_the_version_it_amends_was_concluded(concluded, ina):
+    amendment = services.agreement_amend(agreement=concluded)
+    amendment = services.agreement_submit_for_review(agreement=amendment)
+    signature = amendment.signatures.get(body=ina)
+    with pytest.raises(ValidationError, match="signed_on"):
+        services.signature_record(signature=signature, signed_on=concluded.concluded_on - datetime.timedelta(days=1))
+    services.signature_record(signature=signature, signed_on=concluded.concluded_on)
+    assert amendment.signatures.get(body=ina).signed_on == concluded.concluded_on
 
 
 def test_an_agreement_without_articles_cannot_be_sent_for_review(consortium, ina):
