@@ -12,5 +12,7 @@ class AllocationConfig(AppConfig):
 
         from apps.allocation.models import AllocationPlan, Pool, PlanMember, Scenario
 
-        for model in (AllocationPlan, Pool, PlanMember, Scenario,):
+        for model in (AllocationPlan, PlanMember, Scenario):
             auditlog.register(model)
+        # Which members and business systems a pool covers changes who pays what.
+        auditlog.register(Pool, m2m_fields={"bodies", "business_systems"})

@@ -10,6 +10,7 @@ import datetime
 from dataclasses import replace
 from decimal import Decimal
 
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
@@ -155,10 +156,14 @@ def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
         engine_version=engine.ENGINE_VERSION, frozen_inputs=engine.plan_to_json(inputs),
         frozen_results=engine.result_to_json(result), updated_at=timezone.now(),
     )
-    return AllocationPlan.objects.get(pk=locked.pk)
+    published = AllocationPlan.objects.get(pk=locked.pk)
+    # The update bypasses the signals the audit trail listens to: the entry is written here.
+    LogEntry.objects.log_create(published, action=LogEntry.Action.UPDATE, changes={
+        "status": [AllocationPlan.Status.DRAFT.value, AllocationPlan.Status.PUBLISHED.value],
+        "published_by": ["None", str(by.pk) if by else "None"], "engine_version": ["", engine.ENGINE_VERSION]})
+    return published
 
 
-@transaction.atomic
 @transaction.atomic
 def plan_revise(*, plan: AllocationPlan) -> tuple[AllocationPlan, bool]:
     """A new draft copying a published plan, which it will supersede; ``(draft, made)``.

@@ -5,6 +5,7 @@ import json
 from decimal import Decimal
 
 import pytest
+from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.db import transaction
@@ -80,6 +81,20 @@ def test_publishing_freezes_inputs_results_version_and_who(plan):
     assert published.frozen_results["total"] == 90_000_000
     assert {m["code"] for m in published.frozen_inputs["members"]} == set(plan.members.values_list("body__code", flat=True))
     assert sum(share.share for share in published_shares(published).values()) == 90_000_000
+
+
+def test_publishing_and_a_pools_members_and_systems_are_in_the_audit_trail(plan):
+    user = user_with_role(Role.SECRETARIAT, consortium=plan.consortium)
+    pool = plan.pools.get()
+    pool.bodies.set([plan.members.first().body])
+    pool.business_systems.set([business_system("resident_registry")])  # where the members' costs are
+    services.plan_publish(plan=plan, by=user)
+    pool_changes = LogEntry.objects.get_for_object(pool).values_list("changes", flat=True)
+    assert any("bodies" in str(changes) for changes in pool_changes)
+    assert any("business_systems" in str(changes) for changes in pool_changes)
+    publishing = LogEntry.objects.get_for_object(plan).latest("timestamp")
+    assert publishing.changes_dict["status"] == ["draft", "published"]
+    assert publishing.additional_data["consortia"] == f"|{plan.consortium_id}|"
 
 
 def test_a_published_plan_cannot_change_in_any_way(plan):
