@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django import forms
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.allocation.models import AllocationPlan, Pool, Scenario
@@ -45,8 +45,14 @@ class PoolForm(RatiosAddUp, forms.ModelForm):
 
 # A pool per business system or group of them at most (Nara shared systems by groups);
 # a tampered form count beyond is refused, not built.
-PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, extra=1, can_delete=True,
-                                    max_num=40, absolute_max=40, validate_max=True)
+class BasePoolFormSet(BaseInlineFormSet):
+    def get_unique_error_message(self, unique_check):
+        # Django's says «name の重複したデータを修正してください»: the field's code name.
+        return _("Two pools have the same name: give each pool its own.")
+
+
+PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, formset=BasePoolFormSet, extra=1,
+                                    can_delete=True, max_num=40, absolute_max=40, validate_max=True)
 
 
 class ScenarioForm(RatiosAddUp, forms.ModelForm):

@@ -131,6 +131,9 @@ class PlanMember(PlanPart):
         verbose_name_plural = _("plan members")
         constraints = [models.UniqueConstraint(fields=["plan", "body"], name="one_plan_member")]
 
+    def __str__(self) -> str:  # the audit trail's name for it (members are added in bulk, unlogged)
+        return f"{self.plan} — {self.body.name}"
+
 
 class Pool(PlanPart):
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="pools")

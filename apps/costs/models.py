@@ -148,5 +148,8 @@ class SurveyResponse(AuditScoped, TimeStampedModel):
         verbose_name_plural = _("survey responses")
         constraints = [models.UniqueConstraint(fields=["survey_round", "body"], name="one_response_per_round")]
 
+    def __str__(self) -> str:  # the audit trail's name for it
+        return f"{self.body.name} {self.survey_round.fiscal_year}"
+
     def audit_consortium_ids(self) -> list[int]:
         return [self.survey_round.consortium_id]

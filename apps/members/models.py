@@ -282,5 +282,8 @@ class OwnershipProfile(AuditScoped, TimeStampedModel):
         verbose_name_plural = _("ownership profiles")
         constraints = [models.UniqueConstraint(fields=["participation", "asset"], name="one_holding_per_asset")]
 
+    def __str__(self) -> str:  # the audit trail's name for it («伊奈町 データセンター»)
+        return f"{self.participation.body.name} {self.get_asset_display()}"
+
     def audit_consortium_ids(self) -> list[int]:
         return [self.participation.consortium_id]

@@ -16,8 +16,6 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-PRICE_FORMULA = "price_points_max × lowest_price / price"
-
 
 def technical_score(evaluator_sums: list[int]) -> Fraction:
     return Fraction(sum(evaluator_sums), len(evaluator_sums)) if evaluator_sums else Fraction(0)

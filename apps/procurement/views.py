@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
@@ -18,7 +19,10 @@ from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, Gri
                                     SelectionForm, StageForm, VendorForm)
 from apps.procurement.models import (SCORING_CLOSED, Criterion, Evaluation, ProcurementCase, Proposal, RfiResponse,
                                      RfiRound, Vendor)
-from apps.procurement.scoring import PRICE_FORMULA
+
+
+# The price score as apps.procurement.scoring computes it, in words for the evaluation page.
+PRICE_FORMULA = gettext_lazy("the price points' maximum × the lowest price ÷ the proposal's price")
 
 
 def _in_scope(request, queryset, pk, *, manage: bool = False):

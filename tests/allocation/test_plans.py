@@ -244,3 +244,16 @@ def test_allocate_command_refuses_bad_plans_with_status_2_writing_nothing(tmp_pa
     assert exit_info.value.code == 2
     assert "基幹系" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_two_pools_of_one_name_are_refused_in_words(client, plan):
+    existing = plan.pools.get()
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    pool = {"name": "基幹系", "amount": "1000", "equal_ratio": "0.3", "population_ratio": "0.7"}
+    response = client.post(reverse("plan_pools", args=[plan.pk]), {
+        "pools-TOTAL_FORMS": "2", "pools-INITIAL_FORMS": "1", "pools-MIN_NUM_FORMS": "0", "pools-MAX_NUM_FORMS": "40",
+        "pools-0-id": existing.pk, "pools-0-plan": plan.pk, **{f"pools-0-{k}": v for k, v in pool.items()},
+        "pools-1-plan": plan.pk, **{f"pools-1-{k}": v for k, v in pool.items()}})
+    page = response.content.decode()
+    assert response.status_code == 200 and "同じ名前の按分対象経費" in page and "name の重複" not in page
+    assert plan.pools.count() == 1

@@ -132,3 +132,10 @@ def test_the_member_list_and_the_body_page_link_to_the_member_page_for_the_secre
     assert client.get(manage).status_code == 403
     client.force_login(user_with_role(Role.STAFF, body=ina))
     assert manage not in client.get(reverse("body_detail", args=[ina.code])).content.decode()
+
+
+def test_the_audit_trail_names_an_ownership_profile_by_its_member_and_asset(client, council):
+    ina = member_of(council, name="伊奈町")
+    post(client, ina, "ownership", {"printer_before": "owned", "printer_after": "service"})
+    entry = LogEntry.objects.filter(content_type__model="ownershipprofile").latest("timestamp")
+    assert entry.object_repr.startswith("伊奈町 ") and "object (" not in entry.object_repr

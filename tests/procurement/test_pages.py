@@ -93,3 +93,9 @@ def test_the_case_page_links_its_rfi_rounds_and_evaluation(client, world, case, 
     html = client.get(reverse("procurement_detail", args=[case.pk])).content.decode()
     assert reverse("rfi_detail", args=[case.rfi_rounds.get().pk]) in html
     assert reverse("evaluation_detail", args=[awarded.pk]) in html and "デモクラウド株式会社" in html
+
+
+def test_the_evaluation_page_states_the_price_formula_in_words(client, world, evaluation):
+    client.force_login(world["evaluator_1"])
+    page = client.get(reverse("evaluation_detail", args=[evaluation.pk])).content.decode()
+    assert "価格点の満点 × 最低提案価格 ÷ 当該提案価格" in page and "price_points_max" not in page
