@@ -92,7 +92,17 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
         totals["share"] = published_total(plan)
         totals["saving"] = sum(r.share.saving or 0 for r in rows if r.share)
     _amount_columns(rows, totals, options)
-    charted = sorted(rows, key=lambda r: -(r.per_resident or 0))[:CHART_LIMIT]
+    if plan:
+        # The plan's members alone: the council's total also counts members the plan
+        # gives no share (withdrawn, or not yet in the council), so its current cost less
+        # the shares is not the saving. On this line it is.
+        in_plan = [r for r in rows if r.share]
+        current = sum(r.current_cost for r in in_plan)
+        totals["plan_members"] = len(in_plan)
+        totals["shown_plan_current_cost"] = sum(r.shown["current_cost"] for r in in_plan)
+        totals["plan_saving_ratio"] = Decimal(totals["saving"]) / current if current else None
+    # Only members that reported a cost are charted: one that has not is no town paying 0 yen.
+    charted = sorted((r for r in rows if r.reported), key=lambda r: -(r.per_resident or 0))[:CHART_LIMIT]
     top = max([r.per_resident or 0 for r in charted] + [1])
     chart = [{"name": r.name, "value": r.per_resident or 0, "width": (r.per_resident or 0) / top * 100}
              for r in charted]

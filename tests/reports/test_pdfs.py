@@ -42,6 +42,22 @@ def test_the_comparison_names_every_member_and_its_totals_equal_the_plans(counci
     assert len(PdfReader(io.BytesIO(content)).pages) >= 2  # cover page, then the table
 
 
+def test_the_plans_line_adds_up_when_the_council_counts_members_the_plan_gives_no_share(council):
+    """A member outside the plan (withdrawn, or joined after it) is in the council's total
+    but not in the shares: current cost − shares = saving holds on the plan's own line."""
+    member_of(council["consortium"], name="毛呂山町", population=30000, cost=70_000_000)
+    member_of(council["consortium"], name="上尾市", population=20000)  # no cost reported
+    context = side_by_side_context(consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+                                   options=Options())
+    totals = context["totals"]
+    assert totals["plan_members"] == len(council["bodies"])
+    assert totals["shown_plan_current_cost"] - totals["shown_share"] == totals["shown_saving"]
+    assert totals["shown_current_cost"] == totals["shown_plan_current_cost"] + 70_000_000
+    assert "上尾市" not in [bar["name"] for bar in context["chart"]]  # no «0 円» bar for a member yet to report
+    text = digits(text_of(render(council, Kind.SIDE_BY_SIDE)))
+    assert f"うち按分対象（{len(council['bodies'])}団体）{totals['shown_plan_current_cost']:,}" in text
+
+
 def test_the_comparison_is_landscape_and_reads_one_member_per_line(council):
     """Code, name, population and cost side by side on one line, even for one of the
     longest names of a Japanese municipality; in portrait a name broke after each character."""
