@@ -20,12 +20,18 @@ ENGINE_VERSION = "1.0.0"
 
 
 class AllocationError(ValueError):
-    """A refused plan: ``subject`` names the pool or member, ``field`` the input."""
+    """A refused plan: ``subject`` names the pool or member, ``field`` the input. The
+    refusals a plan made in the web app can meet also carry a ``reason`` and its
+    ``params``, from which the app writes the refusal in the user's language (the message
+    itself is for the command line)."""
 
-    def __init__(self, message: str, *, subject: str = "plan", field: str = ""):
+    def __init__(self, message: str, *, subject: str = "plan", field: str = "", reason: str = "",
+                 params: dict | None = None):
         super().__init__(message)
         self.subject = subject
         self.field = field
+        self.reason = reason
+        self.params = params or {}
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,8 @@ def _validate(plan: Plan) -> dict[str, Member]:
         if member.code in members:
             raise AllocationError(f"{subject}: code appears twice", subject=subject, field="code")
         if member.population is None:
-            raise AllocationError(f"{subject}: population is missing", subject=subject, field="population")
+            raise AllocationError(f"{subject}: population is missing", subject=subject, field="population",
+                                  reason="population_missing", params={"code": member.code})
         if not _is_whole(member.population) or member.population < 0:
             raise AllocationError(f"{subject}: population must be a whole number of 0 or more, "
                                   f"not {member.population!r}", subject=subject, field="population")
@@ -116,10 +123,12 @@ def _validate(plan: Plan) -> dict[str, Member]:
         if pool.members is None:
             population = sum(member.population for member in members.values())
             if not members:
-                raise AllocationError(f"{subject}: the pool has no members", subject=subject, field="members")
+                raise AllocationError(f"{subject}: the pool has no members", subject=subject, field="members",
+                                      reason="pool_empty", params={"pool": pool.name})
         else:
             if not pool.members:
-                raise AllocationError(f"{subject}: the pool has no members", subject=subject, field="members")
+                raise AllocationError(f"{subject}: the pool has no members", subject=subject, field="members",
+                                      reason="pool_empty", params={"pool": pool.name})
             unknown = [code for code in pool.members if code not in members]
             if unknown:
                 raise AllocationError(f"{subject}: member {unknown[0]} is not in the plan", subject=subject,
@@ -129,7 +138,8 @@ def _validate(plan: Plan) -> dict[str, Member]:
             population = sum(members[code].population for code in pool.members)
         if pool.population_ratio > 0 and population == 0:
             raise AllocationError(f"{subject}: population_ratio is above zero but its members' populations "
-                                  f"add up to zero", subject=subject, field="population_ratio")
+                                  f"add up to zero", subject=subject, field="population_ratio",
+                                  reason="pool_no_population", params={"pool": pool.name})
     if plan.guarantee is not None:
         g = plan.guarantee
         if not isinstance(g, Decimal) or not g.is_finite() or g < 0 or g > 1:
@@ -229,17 +239,18 @@ def _guarantee(guarantee, members, codes, base, exact_parts, total):
             raise AllocationError(
                 f"member {code}: current_cost is unknown, so the member cannot be guaranteed "
                 f"(leave it out of the guarantee with \"guaranteed\": false)",
-                subject=f"member {code}", field="current_cost")
+                subject=f"member {code}", field="current_cost", reason="cost_unknown", params={"code": code})
     keep = Fraction(1) - Fraction(guarantee)  # cap = floor((1 − g) · current cost)
     caps = {code: keep.numerator * members[code].current_cost // keep.denominator for code in guaranteed}
     unlimited = any(not members[code].guaranteed for code in participants)
     if not unlimited and sum(caps.values()) < total:
         shortfall = total - sum(caps.values())
+        largest = _largest_feasible_guarantee(members, guaranteed, total)
         raise AllocationError(
             f"the guarantee of {guarantee} cannot be met: the members' caps fall short of the total "
-            f"{total} yen by {shortfall} yen; the largest guarantee that could be met is "
-            f"{_largest_feasible_guarantee(members, guaranteed, total)}",
-            field="guarantee")
+            f"{total} yen by {shortfall} yen; the largest guarantee that could be met is {largest}",
+            field="guarantee", reason="guarantee_unmet",
+            params={"guarantee": guarantee, "total": total, "shortfall": shortfall, "largest": largest})
 
     if all(base[code] <= caps[code] for code in guaranteed):
         return dict(base), caps, set()

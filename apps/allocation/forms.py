@@ -5,6 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.allocation.models import AllocationPlan, Pool, Scenario
+from apps.core.widgets import FastCheckboxInput
 from apps.costs.selectors import catalogue_for
 
 
@@ -68,5 +69,26 @@ ScenarioFormSet = inlineformset_factory(AllocationPlan, Scenario, form=ScenarioF
 class PreviewForm(forms.Form):
     """What the live preview may vary without saving the plan."""
 
-    guarantee = forms.DecimalField(required=False, min_value=0, max_value=1, decimal_places=4)
-    equal_ratio = forms.DecimalField(required=False, min_value=0, max_value=1, decimal_places=4)
+    guarantee = forms.DecimalField(label=_("Try a guarantee"), required=False, min_value=0, max_value=1,
+                                   decimal_places=4)
+    equal_ratio = forms.DecimalField(label=_("Try an equal ratio"), required=False, min_value=0, max_value=1,
+                                     decimal_places=4)
+
+
+class GuaranteesForm(forms.Form):
+    """A tick per member of the plan: guaranteed the minimum saving or not."""
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.members = members
+        for member in members:
+            self.fields[f"guaranteed_{member.body_id}"] = forms.BooleanField(
+                label=member.body.name, required=False, initial=member.guaranteed,
+                widget=FastCheckboxInput(attrs={"class": "form-check-input"}))
+
+    def rows(self):
+        """(plan member, its bound tick) for the table."""
+        return [(member, self[f"guaranteed_{member.body_id}"]) for member in self.members]
+
+    def guaranteed_body_ids(self) -> set[int]:
+        return {member.body_id for member in self.members if self.cleaned_data[f"guaranteed_{member.body_id}"]}

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
+from apps.allocation.refusals import refusal_text
 from apps.costs.models import CostRecord
 from apps.members.models import COUNCIL_STATUSES, Consortium, PopulationRecord
 
@@ -108,15 +109,33 @@ def plan_result(plan: AllocationPlan) -> dict:
     return engine.result_to_json(engine.allocate(plan_engine_input(plan)))
 
 
+@transaction.atomic
+def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) -> int:
+    """Which members of a draft plan the minimum saving is guaranteed to (allocation.md:
+    a member without a current cost cannot be, and a council may leave others out).
+    Each change is saved on its own, so that the audit trail names the member."""
+    if AllocationPlan.objects.select_for_update().get(pk=plan.pk).is_published:
+        raise ValidationError(_("A published plan cannot be changed."))
+    changed = 0
+    for member in plan.members.select_related("body"):
+        wanted = member.body_id in guaranteed_body_ids
+        if member.guaranteed != wanted:
+            member.guaranteed = wanted
+            member.save(update_fields=["guaranteed"])
+            changed += 1
+    return changed
+
+
 def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, str | None]]:
-    """Each scenario's result, or the engine's refusal message for it."""
+    """Each scenario's result, or the engine's refusal of it in the user's words."""
     base = plan_engine_input(plan)
+    names = {member.code: member.name for member in base.members}
     results = []
     for scenario in plan.scenarios.all():
         try:
             results.append((scenario, engine.result_to_json(engine.allocate(scenario_input(base, scenario))), None))
         except engine.AllocationError as error:
-            results.append((scenario, None, str(error)))
+            results.append((scenario, None, refusal_text(error, names)))
     return results
 
 

@@ -9,9 +9,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import access_for
 from apps.allocation import engine, selectors, services
 from apps.allocation.charts import savings_chart
-from apps.allocation.forms import PlanForm, PoolFormSet, PreviewForm, ScenarioFormSet
+from apps.allocation.forms import GuaranteesForm, PlanForm, PoolFormSet, PreviewForm, ScenarioFormSet
 from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
+from apps.allocation.refusals import refusal_text
 from apps.members.views import consortium_for
 
 
@@ -54,7 +55,7 @@ def _computed(plan, engine_input=None):
         result = (engine.result_to_json(engine.allocate(engine_input)) if engine_input is not None
                   else services.plan_result(plan))
     except engine.AllocationError as error:
-        return {"error": str(error)}
+        return {"error": refusal_text(error, selectors.member_names(plan))}
     rows = result_rows(result, selectors.member_names(plan))
     return {"result": result, "rows": rows, "chart": savings_chart(rows)}
 
@@ -75,14 +76,18 @@ def plan_preview(request, pk):
     """The result under a guarantee or equal ratio typed but not saved (htmx partial)."""
     plan = _plan_for(request, pk, manage=True)
     form = PreviewForm(request.GET)
+    if not form.is_valid():
+        # Said, not ignored: the saved plan's result under a figure typed wrong would read
+        # as the answer to that figure.
+        problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
+        return render(request, "allocation/_result.html", {"plan": plan, "input_error": " ".join(problems)})
     engine_input = services.plan_engine_input(plan)
-    if form.is_valid():
-        if form.cleaned_data["guarantee"] is not None:
-            engine_input = replace(engine_input, guarantee=form.cleaned_data["guarantee"])
-        equal = form.cleaned_data["equal_ratio"]
-        if equal is not None:
-            engine_input = replace(engine_input, pools=tuple(
-                replace(pool, equal_ratio=equal, population_ratio=1 - equal) for pool in engine_input.pools))
+    if form.cleaned_data["guarantee"] is not None:
+        engine_input = replace(engine_input, guarantee=form.cleaned_data["guarantee"])
+    equal = form.cleaned_data["equal_ratio"]
+    if equal is not None:
+        engine_input = replace(engine_input, pools=tuple(
+            replace(pool, equal_ratio=equal, population_ratio=1 - equal) for pool in engine_input.pools))
     return render(request, "allocation/_result.html", {"plan": plan, **_computed(plan, engine_input)})
 
 
@@ -93,6 +98,25 @@ def plan_edit(request, pk):
         form.save()
         return redirect("plan_detail", pk=plan.pk)
     return render(request, "allocation/plan_form.html", {"consortium": plan.consortium, "form": form, "plan": plan})
+
+
+def plan_guarantees(request, pk):
+    """Which members the minimum saving is guaranteed to, with each one's current cost:
+    a member without one cannot be guaranteed, and the engine says so."""
+    plan = _editable(request, pk)
+    members = list(plan.members.select_related("body").order_by("body__code"))
+    form = GuaranteesForm(request.POST or None, members=members)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.plan_guarantees_set(plan=plan, guaranteed_body_ids=form.guaranteed_body_ids())
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("plan_detail", pk=plan.pk)
+    costs = {member.code: member.current_cost for member in services.plan_engine_input(plan).members}
+    return render(request, "allocation/plan_guarantees.html", {
+        "plan": plan, "consortium": plan.consortium, "form": form,
+        "rows": [(member, costs.get(member.body.code), tick) for member, tick in form.rows()]})
 
 
 def plan_pools(request, pk):
@@ -127,7 +151,8 @@ def plan_publish(request, pk):
     try:
         services.plan_publish(plan=plan, by=request.user)
     except engine.AllocationError as error:
-        messages.error(request, _("The plan cannot be published: %(reason)s") % {"reason": error})
+        messages.error(request, _("The plan cannot be published: %(reason)s")
+                       % {"reason": refusal_text(error, selectors.member_names(plan))})
     else:
         messages.success(request, _("Published. The plan is now frozen and visible to members."))
     return redirect("plan_detail", pk=plan.pk)

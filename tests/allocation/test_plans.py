@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.allocation import services
-from apps.allocation.models import AllocationPlan, FrozenPlanError, Pool, Scenario
+from apps.allocation.models import AllocationPlan, FrozenPlanError, PlanMember, Pool, Scenario
 from apps.allocation.selectors import published_shares
 from apps.members.services import population_record
 from tests.factories import ConsortiumFactory, add_cost, business_system, member_of, user_with_role
@@ -202,7 +202,7 @@ def test_secretariat_publishes_from_the_page_and_cannot_edit_afterwards(client, 
 def test_live_preview_recomputes_without_saving(client, plan):
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
     response = client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0.5"})
-    assert "fall short" in response.context["error"] and "0.4000" in response.context["error"]
+    assert "15,000,000 円が不足" in response.context["error"] and "最大 40.00%" in response.context["error"]
     assert AllocationPlan.objects.get(pk=plan.pk).guarantee == Decimal("0.10")
 
 
@@ -257,3 +257,38 @@ def test_two_pools_of_one_name_are_refused_in_words(client, plan):
     page = response.content.decode()
     assert response.status_code == 200 and "同じ名前の按分対象経費" in page and "name の重複" not in page
     assert plan.pools.count() == 1
+
+
+def test_a_member_without_a_cost_is_named_and_can_be_left_out_of_the_guarantee(client, plan):
+    """The engine refused in English, by code, pointing at a JSON key («"guaranteed":
+    false») no page offered; the page names the member and the secretariat unticks it."""
+    newcomer = member_of(plan.consortium, name="上尾市", population=20000)  # joined; no cost reported
+    PlanMember.objects.create(plan=plan, body=newcomer)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "上尾市" in page and "保証" in page and "guaranteed" not in page
+    guarantee_page = client.get(reverse("plan_guarantees", args=[plan.pk])).content.decode()
+    assert "報告なし" in guarantee_page
+    ticked = {f"guaranteed_{member.body_id}": "on" for member in plan.members.exclude(body=newcomer)}
+    assert client.post(reverse("plan_guarantees", args=[plan.pk]), ticked).status_code == 302
+    assert not plan.members.get(body=newcomer).guaranteed and plan.members.filter(guaranteed=True).count() == 3
+    result = services.plan_result(plan)
+    assert sum(member["share"] for member in result["members"]) == 90_000_000
+    assert LogEntry.objects.get_for_model(PlanMember).filter(action=LogEntry.Action.UPDATE).count() == 1
+
+
+def test_an_unmeetable_guarantee_is_explained_in_percent_and_yen(client, plan):
+    plan.guarantee = Decimal("0.6")
+    plan.save()
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "60.0%" in page and "90,000,000" in page and "cannot be met" not in page
+
+
+@pytest.mark.parametrize("typed", [{"guarantee": "abc"}, {"equal_ratio": "1.5"}, {"guarantee": "-0.1"},
+                                   {"equal_ratio": "0.333333"}])
+def test_a_preview_of_a_figure_typed_wrong_says_so_instead_of_showing_the_saved_plan(client, plan, typed):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    response = client.get(reverse("plan_preview", args=[plan.pk]), typed)
+    page = response.content.decode()
+    assert "試算できません" in page and "伊奈町" not in page  # no result rows
