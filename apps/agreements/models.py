@@ -249,6 +249,15 @@ class Contract(AuditScoped, TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.title} — {self.body or _('all members')}"
 
+    def clean(self):
+        super().clean()
+        # A term shorter than a year may cost less than a year's rate; a longer one cannot.
+        if (self.starts_on and self.ends_on and self.annual_amount is not None and self.total_amount is not None
+                and self.ends_on - self.starts_on >= datetime.timedelta(days=365)
+                and self.total_amount < self.annual_amount):
+            raise ValidationError({"total_amount": _(
+                "The total over a term of a year or more cannot be less than the annual amount.")})
+
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]
 

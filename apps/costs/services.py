@@ -80,11 +80,18 @@ def survey_round_ensure(*, consortium, fiscal_year: int, status: str = SurveyRou
     return survey_round
 
 
+def _deadline_ahead(deadline: datetime.date | None) -> None:
+    """A deadline already past would be e-mailed to the members as one to meet."""
+    if deadline is not None and deadline < timezone.localdate():
+        raise ValidationError({"deadline": _("The deadline has already passed: give a day from today on.")})
+
+
 def survey_round_open(*, consortium: Consortium, fiscal_year: int, deadline: datetime.date | None) -> SurveyRound:
     """The secretariat opens a year's survey; one per consortium and year."""
+    _deadline_ahead(deadline)
     if SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).exists():
-        raise ValidationError(_("The %(year)s survey already exists; open it from the list.")
-                              % {"year": fiscal_year})
+        raise ValidationError({"fiscal_year": _("The %(year)s survey already exists; open it from the list.")
+                                              % {"year": fiscal_year}})
     return SurveyRound.objects.create(consortium=consortium, fiscal_year=fiscal_year, deadline=deadline)
 
 
@@ -111,6 +118,7 @@ def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
 def survey_round_deadline_set(*, survey_round: SurveyRound, deadline: datetime.date | None) -> SurveyRound:
     if survey_round.status == SurveyRound.Status.LOCKED:
         raise ValidationError(_("The survey round is locked."))
+    _deadline_ahead(deadline)
     survey_round.deadline = deadline
     survey_round.save(update_fields=["deadline", "updated_at"])
     return survey_round

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import access_for
+from apps.core.forms import add_service_errors
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
 from apps.costs.models import SurveyResponse
@@ -34,7 +35,7 @@ def survey_rounds(request, slug):
         try:
             survey_round = services.survey_round_open(consortium=consortium, **form.cleaned_data)
         except ValidationError as error:
-            form.add_error("fiscal_year", error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The survey is open: the members can enter their figures now."))
             return redirect("survey_round_detail", slug=slug, round_id=survey_round.pk)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from apps.accounts.models import Role, User
 from apps.accounts.services import role_grant, user_ensure
@@ -121,7 +122,9 @@ def seed_demo() -> list[DemoAccount]:
         for year in DEMO_YEARS:
             _answered_in_full(survey_round_ensure(consortium=consortium, fiscal_year=year,
                                                   status=SurveyRound.Status.LOCKED))
-        survey_round_ensure(consortium=consortium, fiscal_year=2026, deadline=datetime.date(2026, 12, 25))
+        # The open survey's deadline a few weeks ahead of the day of seeding, as the meetings' dates are.
+        survey_round_ensure(consortium=consortium, fiscal_year=2026,
+                            deadline=timezone.localdate() + datetime.timedelta(days=18))
         consortium.business_systems.set(BusinessSystem.objects.filter(standardised=True))
     _invent_costs(list(bodies.values()))
     _accounts(consortia, bodies)

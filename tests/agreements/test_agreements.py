@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.agreements import selectors, services
-from apps.agreements.models import Agreement, Article, FrozenAgreementError, Signature
+from apps.agreements.models import Agreement, Article, Contract, FrozenAgreementError, Signature
 from tests.agreements.conftest import draft_with_articles, sign_all
 from apps.members.models import Participation, ParticipationStatus
 from tests.factories import member_of, user_with_role
@@ -317,3 +317,16 @@ def test_a_first_draft_can_start_from_the_standard_articles_naming_the_council(c
     client.post(reverse("article_edit", args=[article.pk]),
                 {"number": "6", "heading": "有効期間", "text": "締結の日から令和13年3月31日までとする。"})
     assert agreement.articles.get(number=6).text == "締結の日から令和13年3月31日までとする。"
+
+
+def test_a_contracts_total_over_a_year_or_more_is_not_less_than_its_annual_amount(client, consortium, ina):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    contract = {"body": ina.pk, "vendor": "デモクラウド株式会社", "title": "基幹系システム利用契約", "service_type": "saas",
+                "starts_on": "2026-04-01", "ends_on": "2031-03-31", "annual_amount": "1000", "total_amount": "10",
+                "notice_days": "180", "sla-TOTAL_FORMS": "0", "sla-INITIAL_FORMS": "0", "sla-MIN_NUM_FORMS": "0",
+                "sla-MAX_NUM_FORMS": "1000"}
+    refused = client.post(reverse("contract_create", args=[consortium.slug]), contract)
+    assert refused.status_code == 200 and "年額を下回る" in refused.content.decode()
+    assert not Contract.objects.exists()
+    short = {**contract, "ends_on": "2026-09-30", "total_amount": "500"}  # half a year at half the annual rate
+    assert client.post(reverse("contract_create", args=[consortium.slug]), short).status_code == 302

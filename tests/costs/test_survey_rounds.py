@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.costs.checks import site_url_set
@@ -31,7 +32,15 @@ def council(client):
     return consortium
 
 
-def open_round(client, consortium, year=2026, deadline="2026-06-30"):
+def days_ahead(days: int) -> datetime.date:
+    """Deadlines are days ahead of today (one already past is refused)."""
+    return timezone.localdate() + datetime.timedelta(days=days)
+
+
+DEADLINE = days_ahead(60)
+
+
+def open_round(client, consortium, year=2026, deadline=DEADLINE.isoformat()):
     return client.post(reverse("survey_rounds", args=[consortium.slug]), {"fiscal_year": year, "deadline": deadline})
 
 
@@ -56,7 +65,7 @@ def test_the_secretariat_opens_a_year_once(client, council):
     survey_round = SurveyRound.objects.get(consortium=council)
     assert response.url == reverse("survey_round_detail", args=["saitama", survey_round.pk])
     assert (survey_round.fiscal_year, survey_round.status, survey_round.deadline) == (
-        2026, SurveyRound.Status.OPEN, datetime.date(2026, 6, 30))
+        2026, SurveyRound.Status.OPEN, DEADLINE)
     again = open_round(client, council)
     assert again.status_code == 200 and "既にあります" in again.content.decode()
     assert SurveyRound.objects.count() == 1
@@ -163,13 +172,25 @@ def test_closing_stops_the_members_locking_stops_everyone_and_reopening_lets_the
 def test_the_deadline_can_change_until_the_year_is_locked(client, council):
     open_round(client, council)
     survey_round = SurveyRound.objects.get()
-    act(client, survey_round, "deadline", deadline="2026-07-15")
+    act(client, survey_round, "deadline", deadline=days_ahead(75).isoformat())
     survey_round.refresh_from_db()
-    assert survey_round.deadline == datetime.date(2026, 7, 15)
+    assert survey_round.deadline == days_ahead(75)
     act(client, survey_round, "lock")
-    act(client, survey_round, "deadline", deadline="2026-08-01")
+    act(client, survey_round, "deadline", deadline=days_ahead(90).isoformat())
     survey_round.refresh_from_db()
-    assert survey_round.deadline == datetime.date(2026, 7, 15)
+    assert survey_round.deadline == days_ahead(75)
+
+
+def test_a_deadline_already_past_is_refused_by_name(client, council):
+    yesterday = days_ahead(-1).isoformat()
+    refused = open_round(client, council, deadline=yesterday)
+    assert refused.status_code == 200 and "期限" in str(refused.context["form"].errors["deadline"])
+    assert not SurveyRound.objects.exists()
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    page = act(client, survey_round, "deadline", deadline=yesterday)
+    survey_round.refresh_from_db()
+    assert survey_round.deadline == DEADLINE
 
 
 def test_a_reminder_goes_to_the_staff_of_each_member_still_to_answer_one_message_each(client, council):
@@ -185,7 +206,7 @@ def test_a_reminder_goes_to_the_staff_of_each_member_still_to_answer_one_message
     act(client, survey_round, "remind")
     [message] = mail.outbox
     assert message.to == [staff.email] and not message.bcc
-    assert "伊奈町" in message.body and "令和8年度" in message.subject and "2026年6月30日" in message.subject
+    assert "伊奈町" in message.body and "令和8年度" in message.subject and f"{DEADLINE.year}年{DEADLINE.month}月{DEADLINE.day}日" in message.subject
     assert f"/bodies/{waiting.code}/costs/?fy=2026" in message.body
     survey_round.refresh_from_db()
     assert survey_round.reminded_at is not None
