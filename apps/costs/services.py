@@ -129,6 +129,7 @@ class Reminder:
     bodies: int
     addresses: int
     error: str = ""
+    unreachable: tuple[str, ...] = ()  # members still to answer with no staff address: not reminded
 
 
 def survey_round_remind(*, survey_round: SurveyRound, body_url, now: datetime.datetime | None = None) -> Reminder:
@@ -144,6 +145,7 @@ def survey_round_remind(*, survey_round: SurveyRound, body_url, now: datetime.da
                            .exclude(user__email="").values_list("body_id", "user__email").order_by("user__email")):
         addresses.setdefault(body_id, []).append(email)
     messages = []
+    unreachable = tuple(body.name for body in waiting if body.pk not in addresses)
     for body in waiting:
         if body.pk not in addresses:
             continue
@@ -151,13 +153,14 @@ def survey_round_remind(*, survey_round: SurveyRound, body_url, now: datetime.da
                    "url": body_url(body)}
         messages.append(japanese_message("survey_reminder", context, to=addresses[body.pk]))
     if not messages:
-        return Reminder(0, 0, _("No member still to answer has a staff user with an e-mail address."))
+        return Reminder(0, 0, _("No member still to answer has a staff user with an e-mail address."),
+                        unreachable=unreachable)
     try:
         get_connection().send_messages(messages)
     except OSError as error:
         return Reminder(0, 0, str(error))
     SurveyRound.objects.filter(pk=survey_round.pk).update(reminded_at=now or timezone.now())
-    return Reminder(bodies=len(messages), addresses=sum(len(m.to) for m in messages))
+    return Reminder(bodies=len(messages), addresses=sum(len(m.to) for m in messages), unreachable=unreachable)
 
 
 def cost_summaries_refresh(*, body_ids, fiscal_years) -> int:

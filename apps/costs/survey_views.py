@@ -96,3 +96,7 @@ def _remind(request, survey_round) -> None:
     else:
         messages.success(request, _("Reminder sent to the staff of %(bodies)d members (%(addresses)d addresses).")
                          % {"bodies": reminder.bodies, "addresses": reminder.addresses})
+    if reminder.unreachable:
+        # Said by name: these towns were not reminded, and need a call or a staff account.
+        messages.warning(request, _("Not reminded, for want of a staff user with an e-mail address: %(members)s.")
+                         % {"members": "、".join(reminder.unreachable)})

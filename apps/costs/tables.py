@@ -17,7 +17,8 @@ class ComparisonTable(tables.Table):
     population = tables.Column(verbose_name=_("Population"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     total_cost = tables.Column(verbose_name=_("Current cost"), attrs={"td": {"class": "num"}, "th": {"class": "num"}})
     cost_per_resident = tables.Column(
-        verbose_name=_("Cost per resident"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
+        # Always in yen, also when the amounts are in 千円: said in the heading.
+        verbose_name=_("Cost per resident (yen)"), attrs={"td": {"class": "num"}, "th": {"class": "num"}}
     )
     main_vendor = tables.Column(verbose_name=_("Main vendor"))
 

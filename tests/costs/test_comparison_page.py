@@ -209,3 +209,11 @@ def test_a_member_without_figures_for_the_year_is_not_reported_not_free(client, 
                                        .content.decode("utf-8-sig"))))
     [miyoshi] = [row for row in rows if row[2] == "三芳町"]
     assert (miyoshi[0], miyoshi[5], miyoshi[6]) == ("", "", "")
+
+
+def test_in_thousand_yen_the_cost_per_resident_still_says_yen(client, consortium):
+    member_of(consortium, name="東秩父村", population=3000, cost=32_320_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    page = client.get(reverse("cost_comparison", args=["saitama"]), {"unit": "thousand"}).content.decode()
+    assert "住民一人当たり経費（円）" in page and "（住民一人当たり経費は円）" in page
+    assert ">32,320<" in page and ">10,773<" in page  # 千円 beside yen per resident
