@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
+from apps.core.formatting import fiscal_year
 from apps.members.models import Consortium, MemberBody, consortia_of
 
 
@@ -103,6 +104,16 @@ class Report(models.Model):
     def __str__(self) -> str:
         subject = self.body or self.consortium
         return f"{self.get_kind_display()} — {subject} ({self.fiscal_year})"
+
+    @property
+    def download_name(self) -> str:
+        """What the file is called on the user's disk and in the mayor's mail: the
+        document's Japanese title, whom it is for, the year («首長向け説明資料_伊奈町_令和7年度.pdf»).
+        The archive stores it under an ASCII name of its own (``file_name``)."""
+        year = fiscal_year(self.fiscal_year, self.params.get("calendar", "western"))
+        if self.kind == Kind.BRIEFING:
+            return f"首長向け説明資料_{self.body.name}_{year}.pdf"
+        return f"経費比較表_{self.consortium.name}_{year}.pdf"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -218,7 +218,7 @@ def briefing_send(*, report: Report, by, download_url: str) -> Delivery:
                "link": download_url, "summary": briefing_summary(report)}
     message = japanese_message("briefing", context, html=True, to=[report.body.mayor_email])
     if attach:
-        message.attach(f"{report.body.code}-briefing.pdf", report_content(report), "application/pdf")
+        message.attach(report.download_name, report_content(report), "application/pdf")
     delivery = Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link",
                         sent_by=by)
     try:

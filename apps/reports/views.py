@@ -137,7 +137,7 @@ def report_download(request, pk):
     LogEntry.objects.log_create(report, action=LogEntry.Action.ACCESS, force_log=True,
                                 additional_data={"consortia": f"|{report.consortium_id}|"})
     response = HttpResponse(services.report_content(report), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{report.file_name}"'
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report.download_name)
     return response
 
 

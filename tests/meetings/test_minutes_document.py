@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.meetings import selectors, services
@@ -77,7 +78,11 @@ def test_the_minutes_are_in_the_japanese_font_and_open_in_the_browser(client, co
     assert fonts and all(re.match(r"/[A-Z]{6}\+BIZ-UDGothic", name) for name in fonts), fonts
 
 
-def test_the_meeting_page_offers_the_minutes(client, council):
+def test_the_meeting_page_offers_the_minutes_once_the_meeting_is_held(client, council):
     client.force_login(user_with_role(Role.STAFF, body=council["ina"]))
     page = client.get(reverse("meeting_detail", args=[council["meeting"].pk])).content.decode()
     assert reverse("minutes_pdf", args=[council["meeting"].pk]) in page
+    ahead = services.meeting_save(consortium=council["consortium"], title="第3回 協議会",
+                                  starts_at=timezone.now() + datetime.timedelta(days=20))
+    page = client.get(reverse("meeting_detail", args=[ahead.pk])).content.decode()
+    assert reverse("minutes_pdf", args=[ahead.pk]) not in page  # no empty 議事録 of a meeting not yet held

@@ -3,6 +3,7 @@
 import io
 import threading
 import zipfile
+from urllib.parse import unquote
 
 import pytest
 from celery.exceptions import Retry
@@ -117,6 +118,9 @@ def test_downloads_follow_the_roles(client, council):
     client.force_login(council["secretariat"])
     response = client.get(reverse("report_download", args=[other_report.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # Saved under its Japanese title, whom it is for and the year, as the other printed documents are.
+    saved_as = unquote(response["Content-Disposition"].split("''", 1)[1])
+    assert saved_as == f"首長向け説明資料_{other.name}_2025年度.pdf"
 
 
 def test_the_mayor_gets_the_briefing_by_email_and_the_sending_is_recorded(client, council):
@@ -126,6 +130,7 @@ def test_the_mayor_gets_the_briefing_by_email_and_the_sending_is_recorded(client
     message = mail.outbox[0]
     assert message.to == [council["bodies"][0].mayor_email]
     assert message.attachments[0][2] == "application/pdf" and message.alternatives
+    assert message.attachments[0][0] == f"首長向け説明資料_{council['bodies'][0].name}_2025年度.pdf"
     assert Delivery.objects.get().ok
     # The key figures are in the message itself, exactly the published plan's.
     share = published_shares(council["plan"])[council["bodies"][0].code]
