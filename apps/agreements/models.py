@@ -80,7 +80,7 @@ class Agreement(AuditScoped, TimeStampedModel):
         constraints = [models.UniqueConstraint(fields=["consortium", "version"], name="one_agreement_version")]
 
     def __str__(self) -> str:
-        return f"{self.title} ({self.version})"
+        return _("%(title)s (version %(version)d)") % {"title": self.title, "version": self.version}
 
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]
