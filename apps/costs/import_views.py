@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.costs import importers, permissions, upload_stash
+from apps.costs import importers, permissions, selectors, upload_stash
 from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
 from apps.members.views import consortium_for
 
@@ -56,14 +56,24 @@ def body_costs_upload(request, code, year):
                                                                      unit=params["unit"]),
         apply=lambda parsed, params: importers.apply_costs(parsed, fiscal_year=year),
         context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS},
-        done_url=f"{reverse('body_costs', args=[body.code])}?fy={year}")
+        done_url=f"{reverse('body_costs', args=[body.code])}?fy={year}",
+        summarise=lambda parsed, params: _year_check(parsed, body=body, year=year))
 
 
-def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = ""):
+def _year_check(parsed, *, body, year) -> dict:
+    """What the preview shows before the town confirms: the year's total as the file would
+    leave it, beside the year before's, questioned when it is ten times more or less — a
+    sheet in 円 uploaded as 千円 (or the reverse) made 69,580,000 円 into 69,580,000,000 円."""
+    totals = importers.year_totals_after(parsed, body=body, fiscal_year=year)
+    return {"year_totals": totals, "implausible": selectors.implausible_change(totals.after, totals.year_before)}
+
+
+def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = "",
+                summarise=None):
     """One upload page: a posted file is read and every error shown (nothing written); a
     clean file is kept for this session under a token, and posting the token writes it.
     ``parse(data, filename, params)`` and ``apply(parsed, params)``, where params are the
-    form's other fields."""
+    form's other fields; ``summarise(parsed, params)`` adds to a clean file's preview."""
     if request.method == "POST" and "token" in request.POST:
         stashed = upload_stash.take(request, request.POST["token"])
         if stashed is None:
@@ -74,8 +84,9 @@ def upload_flow(request, *, form_class, template: str, parse, apply, context: di
             result = apply(parse(data, filename, params), params)
         except importers.ImportRefused as refused:
             return render(request, template, {**context, "report": refused.report, "form": form_class()})
-        messages.success(request, _("%(rows)d rows imported: %(created)d added, %(updated)d changed, "
-                                    "%(unchanged)d unchanged.") % vars(result))
+        messages.success(request, _("%(rows)d rows imported: of their %(figures)d figures, %(created)d added, "
+                                    "%(updated)d changed, %(unchanged)d unchanged.")
+                         % {**vars(result), "figures": result.created + result.updated + result.unchanged})
         return redirect(done_url or request.path)
     form = form_class(request.POST or None, request.FILES or None)
     context = {**context, "form": form}
@@ -91,6 +102,8 @@ def upload_flow(request, *, form_class, template: str, parse, apply, context: di
             context.update(parsed=parsed, report=parsed.report)
             if parsed.ok:
                 context["token"] = upload_stash.stash(request, data, filename=upload.name, params=params)
+                if summarise is not None:
+                    context.update(summarise(parsed, params))
     return render(request, template, context)
 
 

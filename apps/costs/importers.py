@@ -32,7 +32,7 @@ from apps.core.tabular import (
 )
 from apps.costs.selectors import catalogue_for, catalogue_for_body
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
-from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem, CostCategory, CostRecord, SurveyRound
+from apps.costs.models import WHOLE_SYSTEM_CODE, BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import is_valid_code, same_prefecture, zero_dropped
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
 from apps.members.services import participation_ensure, population_record
@@ -354,6 +354,26 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
 
 
 @transaction.atomic
+@dataclass(frozen=True)
+class YearTotals:
+    """A body's year total as an upload would leave it, beside what it is and the year before's."""
+    after: int
+    now: int | None
+    year_before: int | None
+
+
+def year_totals_after(parsed: ParsedRows, *, body: MemberBody, fiscal_year: int) -> YearTotals:
+    """The file's figures replace the same business system and category; the rest stay."""
+    figures = {(record.business_system_id, record.category): record.amount
+               for record in CostRecord.objects.filter(body=body, fiscal_year=fiscal_year)}
+    now = sum(figures.values()) if figures else None
+    for row in parsed.rows:
+        for category, amount in row.amounts.items():
+            figures[row.system_id, category] = amount
+    totals = dict(BodyYearCost.objects.filter(body=body, fiscal_year=fiscal_year - 1).values_list("fiscal_year", "total"))
+    return YearTotals(after=sum(figures.values()), now=now, year_before=totals.get(fiscal_year - 1))
+
+
 def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium | None = None) -> ImportResult:
     """Write the rows; with ``consortium`` (the secretariat's import), a year the council
     has no survey round for gets one, closed: the year's figures are then on its pages."""

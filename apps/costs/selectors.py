@@ -227,6 +227,11 @@ def _progress(counts: dict[str, int], members: int) -> SurveyProgress:
 IMPLAUSIBLE_CHANGE = 10
 
 
+def implausible_change(total: int | None, previous_total: int | None) -> bool:
+    return bool(total and previous_total) and not (
+        previous_total / IMPLAUSIBLE_CHANGE < total < previous_total * IMPLAUSIBLE_CHANGE)
+
+
 @dataclass(frozen=True)
 class SurveyMember:
     participation: Participation
@@ -247,8 +252,7 @@ class SurveyMember:
 
     @property
     def implausible(self) -> bool:
-        return bool(self.total and self.previous_total) and not (
-            self.previous_total / IMPLAUSIBLE_CHANGE < self.total < self.previous_total * IMPLAUSIBLE_CHANGE)
+        return implausible_change(self.total, self.previous_total)
 
 
 def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMember], SurveyProgress]:

@@ -54,13 +54,26 @@ def test_staff_upload_their_figures_and_they_are_written_on_confirmation(client,
     assert not CostRecord.objects.exists()  # the preview writes nothing
     response = confirm(client, body, preview)
     assert response.status_code == 302 and response.url.endswith("?fy=2025")
-    assert "2 行を取り込みました（追加 3 件、変更 0 件、変更なし 0 件）" in client.get(response.url).content.decode()
+    assert "2 行を取り込みました（金額 3 件のうち、追加 3 件、変更 0 件、変更なし 0 件）" in client.get(response.url).content.decode()
     written = {(r.business_system.code, r.category): r.amount for r in CostRecord.objects.filter(body=body)}
     assert written == {("resident_registry", "software"): 1_200_000, ("resident_registry", "maintenance"): 300_000,
                        ("family_register", "software"): 800_000}
     assert body.year_costs.get(fiscal_year=2025).total == 2_300_000
     trail = LogEntry.objects.get_for_objects(CostRecord.objects.all())
     assert trail.count() == 3 and {entry.actor for entry in trail} == {town["staff"]}
+
+
+def test_the_preview_gives_the_years_total_and_questions_one_ten_times_the_year_befores(client, town):
+    """A sheet in 円 uploaded as 千円 made 69,580,000 円 into 69,580,000,000 円 unremarked."""
+    body = town["body"]
+    add_cost(body, 69_580_000, fiscal_year=2024)
+    add_cost(body, 1_000_000, fiscal_year=2025, business_system=business_system("family_register"))
+    sheet = "業務,ソフトウェア,事業者\n住民基本台帳,69580000,架空システム\n".encode("cp932")
+    wrong = upload(client, body, sheet, unit="thousand").content.decode()
+    assert "69,581,000,000 円になります" in wrong and "現在の合計は 1,000,000 円" in wrong
+    assert "前年度は 69,580,000 円" in wrong and "単位（円・千円）" in wrong
+    right = upload(client, body, sheet, unit="yen").content.decode()
+    assert "70,580,000 円になります" in right and "単位（円・千円）" not in right
 
 
 def test_a_row_for_another_body_is_named_and_nothing_is_written(client, town):
