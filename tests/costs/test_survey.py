@@ -134,3 +134,17 @@ def test_a_year_that_is_not_digits_is_no_page(client, setup):
     for year in ("-1", "R7", "２０２５", "2025.0"):
         assert client.get(reverse("body_costs", args=[body.code]), {"fy": year}).status_code == 404, year
     assert client.get(reverse("body_costs", args=[body.code]), {"fy": "2025"}).status_code == 200
+
+
+def test_a_year_still_surveyed_is_marked_not_final_and_submitting_asks_first(client, setup):
+    consortium, survey_round, body = setup
+    add_cost(body, 1_000_000)  # the open year, 2025
+    add_cost(body, 900_000, fiscal_year=2024)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2024, status=SurveyRound.Status.LOCKED)
+    client.force_login(user_with_role(Role.MAYOR, body=body))
+    page = client.get(reverse("body_detail", args=[body.code])).content.decode()
+    rows = page.split("令和7年度</a>")[1].split("</tr>")[0], page.split("令和6年度</a>")[1].split("</tr>")[0]
+    assert "確定前" in rows[0] and "確定前" not in rows[1]
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    costs = client.get(reverse("body_costs", args=[body.code]), {"fy": 2025}).content.decode()
+    assert 'value="submit" data-confirm="この数値を事務局に確認依頼として送信しますか' in costs
