@@ -6,6 +6,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.formatting import japanese_date
@@ -48,6 +49,13 @@ def participation_set_status(
 
 def participation_go_live_set(*, participation: Participation, planned: datetime.date | None,
                               actual: datetime.date | None) -> Participation:
+    """The planned go-live any time; the actual one only for a member that is live, and
+    not a day still ahead (a council member showed as gone live in 2019)."""
+    if actual is not None and participation.status != ParticipationStatus.LIVE:
+        raise ValidationError({"actual_go_live": _(
+            "Only a live member has gone live: set its status to «live» with the day, which records the date.")})
+    if actual is not None and actual > timezone.localdate():
+        raise ValidationError({"actual_go_live": _("A member cannot have gone live on a day still ahead.")})
     participation.planned_go_live, participation.actual_go_live = planned, actual
     participation.save(update_fields=["planned_go_live", "actual_go_live", "updated_at"])
     return participation

@@ -6,9 +6,11 @@ import datetime
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.members.models import MemberBody, Participation, ParticipationStatus
+from apps.members.services import participation_set_status
 from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -139,3 +141,19 @@ def test_the_audit_trail_names_an_ownership_profile_by_its_member_and_asset(clie
     post(client, ina, "ownership", {"printer_before": "owned", "printer_after": "service"})
     entry = LogEntry.objects.filter(content_type__model="ownershipprofile").latest("timestamp")
     assert entry.object_repr.startswith("伊奈町 ") and "object (" not in entry.object_repr
+
+
+def test_only_a_live_member_has_an_actual_go_live_and_not_a_day_ahead(client, council):
+    ina = member_of(council, name="伊奈町")
+    participation = ina.participations.get()
+    url = reverse("member_manage", args=["saitama", ina.code])
+    refused = client.post(url, {"form": "go_live", "go_live-actual_go_live": "2019-04-01"})
+    assert "actual_go_live" in refused.context["forms"]["go_live"].errors
+    participation.refresh_from_db()
+    assert participation.actual_go_live is None
+    participation_set_status(participation=participation, status=ParticipationStatus.LIVE,
+                             on=datetime.date(2026, 4, 1))
+    ahead = (timezone.localdate() + datetime.timedelta(days=30)).isoformat()
+    refused = client.post(url, {"form": "go_live", "go_live-actual_go_live": ahead})
+    assert "actual_go_live" in refused.context["forms"]["go_live"].errors
+    assert client.post(url, {"form": "go_live", "go_live-actual_go_live": "2026-04-02"}).status_code == 302
