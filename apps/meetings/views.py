@@ -15,7 +15,7 @@ from apps.meetings.forms import (ActionItemForm, AgendaItemChangeForm, AgendaIte
                                  MeetingForm)
 from apps.meetings.feed_tokens import feed_token, feed_user
 from apps.meetings.ical import meetings_calendar
-from apps.meetings.models import ActionItem, AgendaItem, Decision, Meeting
+from apps.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Position
 from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
@@ -157,14 +157,28 @@ def attendance_edit(request, pk):
         save=lambda form: services.attendance_record(meeting=meeting, rows=form.attendance_rows()))
 
 
+def _decision_page(request, meeting: Meeting, form: DecisionForm, *, heading: str, record):
+    """A decision's form, new or corrected, saved through ``record(text=, outcome=,
+    positions=)``. «Agreed» over a member's objection is saved, but questioned: a
+    voluntary council decides by consensus, so it is more often a slip of the menu."""
+
+    def save(form):
+        record(text=form.cleaned_data["text"], outcome=form.cleaned_data["outcome"], positions=form.positions())
+        objecting = [body.name for body in form.members if form.positions()[body.pk] == Position.Stance.OBJECT]
+        if form.cleaned_data["outcome"] == Decision.Outcome.AGREED and objecting:
+            messages.warning(request, _("Recorded as agreed although %(members)s objected: correct the outcome or "
+                                        "the positions if that is not what was decided.")
+                             % {"members": "、".join(objecting)})
+
+    return _meeting_form_page(request, meeting, form, template="meetings/per_member_form.html", heading=heading,
+                              columns=[_("Position")], leading_fields=["text", "outcome"], save=save)
+
+
 def decision_add(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
-    return _meeting_form_page(
-        request, meeting, DecisionForm(request.POST or None, members=selectors.meeting_members(meeting=meeting)),
-        template="meetings/per_member_form.html", heading=_("Record a decision"), columns=[_("Position")],
-        leading_fields=["text", "outcome"],
-        save=lambda form: services.decision_record(meeting=meeting, text=form.cleaned_data["text"],
-                                                   outcome=form.cleaned_data["outcome"], positions=form.positions()))
+    form = DecisionForm(request.POST or None, members=selectors.meeting_members(meeting=meeting))
+    return _decision_page(request, meeting, form, heading=_("Record a decision"),
+                          record=lambda **fields: services.decision_record(meeting=meeting, **fields))
 
 
 def decision_edit(request, pk):
@@ -173,11 +187,8 @@ def decision_edit(request, pk):
     form = DecisionForm(request.POST or None, members=selectors.meeting_members(meeting=meeting),
                         current=dict(decision.positions.values_list("body_id", "stance")),
                         initial={"text": decision.text, "outcome": decision.outcome})
-    return _meeting_form_page(
-        request, meeting, form, template="meetings/per_member_form.html", heading=_("Correct a decision"),
-        columns=[_("Position")], leading_fields=["text", "outcome"],
-        save=lambda form: services.decision_change(decision=decision, text=form.cleaned_data["text"],
-                                                   outcome=form.cleaned_data["outcome"], positions=form.positions()))
+    return _decision_page(request, meeting, form, heading=_("Correct a decision"),
+                          record=lambda **fields: services.decision_change(decision=decision, **fields))
 
 
 def action_add(request, pk):

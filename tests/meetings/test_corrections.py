@@ -266,3 +266,16 @@ def test_a_meeting_ahead_cannot_be_held_or_its_minutes_approved(world):
             services.meeting_save(consortium=world["a"], title="第9回", status=status,
                                   starts_at=timezone.now() + datetime.timedelta(days=3))
     assert not Meeting.objects.filter(title="第9回").exists()
+
+
+def test_agreed_over_an_objection_is_saved_but_questioned(client, world):
+    meeting, ina, miyoshi = world["meeting"], world["ina"], world["miyoshi"]
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("decision_add", args=[meeting.pk]), {
+        "text": "稼働時期を了承する", "outcome": "agreed", f"stance_{ina.pk}": "agree",
+        f"stance_{miyoshi.pk}": "object"}, follow=True)
+    assert meeting.decisions.filter(text="稼働時期を了承する").exists()
+    assert "三芳町" in response.content.decode() and "反対" in response.content.decode()
+    quiet = client.post(reverse("decision_add", args=[meeting.pk]), {
+        "text": "次回日程を了承する", "outcome": "agreed", f"stance_{ina.pk}": "agree"}, follow=True)
+    assert "にもかかわらず" not in quiet.content.decode()
