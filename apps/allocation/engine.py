@@ -234,12 +234,14 @@ def _guarantee(guarantee, members, codes, base, exact_parts, total):
     participants = [code for code in codes if exact[code] > 0]
 
     guaranteed = [code for code in participants if members[code].guaranteed]
-    for code in codes:
-        if members[code].guaranteed and members[code].current_cost is None:
-            raise AllocationError(
-                f"member {code}: current_cost is unknown, so the member cannot be guaranteed "
-                f"(leave it out of the guarantee with \"guaranteed\": false)",
-                subject=f"member {code}", field="current_cost", reason="cost_unknown", params={"code": code})
+    unknown = [code for code in codes if members[code].guaranteed and members[code].current_cost is None]
+    if unknown:  # every one named at once: a council fixes them in one go
+        raise AllocationError(
+            f"member {unknown[0]}: current_cost is unknown, so the member cannot be guaranteed "
+            f"(leave it out of the guarantee with \"guaranteed\": false)"
+            + (f"; so are {', '.join(unknown[1:])}" if unknown[1:] else ""),
+            subject=f"member {unknown[0]}", field="current_cost", reason="cost_unknown",
+            params={"code": unknown[0], "codes": unknown})
     keep = Fraction(1) - Fraction(guarantee)  # cap = floor((1 − g) · current cost)
     caps = {code: keep.numerator * members[code].current_cost // keep.denominator for code in guaranteed}
     unlimited = any(not members[code].guaranteed for code in participants)

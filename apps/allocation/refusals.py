@@ -20,9 +20,10 @@ def refusal_text(error: AllocationError, names: dict[str, str]) -> str:
         return _("%(member)s has no population recorded on or before the plan's population basis date: "
                  "record it on the member's page, or move the basis date.") % {"member": member}
     if error.reason == "cost_unknown":
+        members = "、".join(names.get(code, code) for code in params.get("codes", [params.get("code")]))
         return _("%(member)s has no current cost for the plan's cost year, so its saving cannot be guaranteed: "
                  "enter its costs, or leave it out of the guarantee under «Guarantee» on the plan's page.") % {
-            "member": member}
+            "member": members}
     if error.reason == "guarantee_unmet":
         return _("A guaranteed saving of %(guarantee)s cannot be met: with every guaranteed member paying at most "
                  "its cap, %(shortfall)s yen of the %(total)s yen would be left unpaid. The largest saving that "

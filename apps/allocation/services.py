@@ -116,6 +116,13 @@ def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) 
     Each change is saved on its own, so that the audit trail names the member."""
     if AllocationPlan.objects.select_for_update().get(pk=plan.pk).is_published:
         raise ValidationError(_("A published plan cannot be changed."))
+    without_cost = [member for member in plan_engine_input(plan).members if member.current_cost is None]
+    names = {member.code: member.name for member in without_cost}
+    ticked_without = [names[member.body.code] for member in plan.members.select_related("body").order_by("body__code")
+                      if member.body_id in guaranteed_body_ids and member.body.code in names]
+    if ticked_without:
+        raise ValidationError(_("These members have no current cost for the plan's cost year, so their saving "
+                                "cannot be guaranteed: %(members)s.") % {"members": "、".join(ticked_without)})
     changed = 0
     for member in plan.members.select_related("body"):
         wanted = member.body_id in guaranteed_body_ids

@@ -68,6 +68,9 @@ def plan_detail(request, pk):
         "pools": plan.pools.prefetch_related("business_systems", "bodies"),
         "may_manage": access_for(request.user).manages(plan.consortium_id),
         "preview_form": PreviewForm(),
+        # Named where the guarantee is stated: «every member» would not be true.
+        "left_out": list(plan.members.filter(guaranteed=False).order_by("body__code").values_list("body__name",
+                                                                                                 flat=True)),
         **_computed(plan),
     })
 

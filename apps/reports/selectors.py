@@ -218,6 +218,9 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
                           row_height=briefing_chart_row(len(charted)))
     inputs = published_inputs(plan) if plan else None
     current = own.current_cost if own else None
+    # Members the council left out of the minimum-saving guarantee (one without a current
+    # cost cannot be in it): said by name, and to such a member's mayor plainly.
+    left_out = [member for member in inputs.members if not member.guaranteed] if inputs else []
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
         "share": own, "current_cost": current,
@@ -230,6 +233,8 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         # By code: two towns of one name in different prefectures are two bars.
         "chart_limited": len(charted) < len(shares), "highlight": body.code,
         "pools": inputs.pools if inputs else (), "guarantee": plan.guarantee if plan else None,
+        "guaranteed": all(member.code != body.code for member in left_out),
+        "left_out": [names.get(member.code, member.name) for member in left_out],
         # The town's own share worked out pool by pool, and what the guarantee changed.
         "basis": share_basis(plan, body.code, inputs=inputs) if plan and own else [],
         "adjustment_size": abs(own.adjustment) if own else 0,

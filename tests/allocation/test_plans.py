@@ -292,3 +292,51 @@ def test_a_preview_of_a_figure_typed_wrong_says_so_instead_of_showing_the_saved_
     response = client.get(reverse("plan_preview", args=[plan.pk]), typed)
     page = response.content.decode()
     assert "試算できません" in page and "伊奈町" not in page  # no result rows
+
+
+def test_the_guarantee_page_refuses_ticks_on_members_without_a_cost_naming_them_all(client, plan):
+    newcomers = [member_of(plan.consortium, name=name, population=20000) for name in ("上尾市", "桶川市")]
+    for body in newcomers:
+        PlanMember.objects.create(plan=plan, body=body)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "上尾市、桶川市" in page  # the engine's refusal names both at once
+    everyone = {f"guaranteed_{member.body_id}": "on" for member in plan.members.all()}
+    refused = client.post(reverse("plan_guarantees", args=[plan.pk]), everyone).content.decode()
+    assert "上尾市、桶川市" in refused and plan.members.filter(guaranteed=False).count() == 0
+
+
+def test_a_plan_and_a_briefing_say_who_is_left_out_of_the_guarantee(client, plan):
+    """Both said «every member is guaranteed» with a member left out; that member's mayor
+    read that the town was guaranteed a saving it was not."""
+    ina = plan.members.get(body__name="伊奈町")
+    services.plan_guarantees_set(plan=plan, guaranteed_body_ids=set(
+        plan.members.exclude(pk=ina.pk).values_list("body_id", flat=True)))
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "伊奈町を除くすべての構成団体" in page
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    from apps.reports.selectors import Options, briefing_context
+    context = briefing_context(consortium=plan.consortium, body=ina.body, plan=published, fiscal_year=2025,
+                               options=Options())
+    assert context["left_out"] == ["伊奈町"] and not context["guaranteed"]
+    from apps.reports import services as reports
+    from apps.reports.models import Kind
+    from tests.pdf_reading import text_of
+    text = "".join(text_of(reports.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=2025,
+                                              plan=published, body=ina.body, options=Options())).split())
+    assert "構成団体（伊奈町を除く）が現行経費から少なくとも" in text and "貴団体はこの最低削減保証の対象外です" in text
+
+
+def test_a_published_plan_is_superseded_only_once_its_revision_is_published(client, plan):
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=plan.consortium)
+    published = services.plan_publish(plan=plan, by=secretariat)
+    draft, _made = services.plan_revise(plan=published)
+    member = user_with_role(Role.STAFF, body=published.members.first().body)
+    for user in (secretariat, member):
+        client.force_login(user)
+        page = client.get(reverse("plan_detail", args=[published.pk])).content.decode()
+        assert "差し替え済み" not in page
+    assert reverse("plan_detail", args=[draft.pk]) not in page  # a member is never led to a draft
+    services.plan_publish(plan=draft, by=secretariat)
+    assert "差し替え済み" in client.get(reverse("plan_detail", args=[published.pk])).content.decode()
