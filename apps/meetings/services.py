@@ -264,6 +264,9 @@ class Notice:
 def meeting_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
     """E-mail the notice of a meeting to its members' mayors and users (one message,
     recipients in Bcc so no town sees another's addresses)."""
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at < timezone.now():
+        # «下記のとおり開催します» about a meeting already held misleads every member.
+        return Notice(sent=0, error=_("The notice is for a meeting still ahead: this one has begun or been held."))
     recipients = notice_recipients(meeting=meeting)
     if not recipients:
         return Notice(sent=0, error=_("No member has an e-mail address."))

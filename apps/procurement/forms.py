@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -38,6 +39,9 @@ class StageForm(forms.Form):
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
 
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
 class RfiRoundForm(forms.ModelForm):
     invited = forms.ModelMultipleChoiceField(label=_("invited vendors"), queryset=Vendor.objects.none(),
                                              widget=forms.CheckboxSelectMultiple, required=False)
@@ -50,6 +54,11 @@ class RfiRoundForm(forms.ModelForm):
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["invited"].queryset = vendors
+        # Fiscal years a council can mean: a round of years 0–5, or 40000, was taken.
+        for name in ("first_fiscal_year", "last_fiscal_year", "cost_fiscal_year"):
+            self.fields[name].min_value, self.fields[name].max_value = FIRST_YEAR, LAST_YEAR
+            self.fields[name].validators += [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
+            self.fields[name].widget.attrs.update(min=FIRST_YEAR, max=LAST_YEAR)
         if self.instance.pk:
             self.fields["invited"].initial = list(self.instance.invited.values_list("pk", flat=True))
 

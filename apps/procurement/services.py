@@ -74,6 +74,9 @@ def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: da
         raise ValidationError({"stage": _("The case is already at this stage.")})
     if stage in NEEDS_SELECTION and not Evaluation.objects.filter(case=case, selected_proposal__isnull=False).exists():
         raise ValidationError({"stage": _("Record the selected proposal before the case is awarded.")})
+    if on > timezone.localdate():
+        # A stage recorded ahead would block every later one until that day (the award too).
+        raise ValidationError({"on": _("A stage is recorded once it has begun: not on a day still ahead.")})
     last = case.stage_history.aggregate(last=Max("on"))["last"]
     if last and on < last:
         raise ValidationError({"on": _("A stage cannot start before the previous one (%(date)s).")
@@ -134,9 +137,18 @@ def rfi_round_update(*, rfi_round: RfiRound, title: str, issued_on: datetime.dat
     return rfi_round
 
 
+def _received_check(rfi_round: RfiRound, received_on: datetime.date) -> None:
+    if received_on < rfi_round.issued_on:
+        raise ValidationError({"received_on": _("A response cannot arrive before the round was issued (%(date)s).")
+                               % {"date": rfi_round.issued_on.isoformat()}})
+    if received_on > timezone.localdate():
+        raise ValidationError({"received_on": _("A response cannot be received on a day still ahead.")})
+
+
 def rfi_response_record(*, rfi_round: RfiRound, vendor: Vendor, received_on: datetime.date,
                         summary: str = "") -> RfiResponse:
     """An invited vendor's answer to the round (one per vendor)."""
+    _received_check(rfi_round, received_on)
     if not rfi_round.invited.filter(pk=vendor.pk).exists():
         raise ValidationError({"vendor": _("%(vendor)s was not invited to this round.") % {"vendor": vendor}})
     if RfiResponse.objects.filter(rfi_round=rfi_round, vendor=vendor).exists():
@@ -147,6 +159,7 @@ def rfi_response_record(*, rfi_round: RfiRound, vendor: Vendor, received_on: dat
 def rfi_response_update(*, response: RfiResponse, received_on: datetime.date, summary: str = "") -> RfiResponse:
     """Correct when a response arrived and its summary (the vendor is what it is: a
     response recorded under the wrong vendor is removed and recorded again)."""
+    _received_check(response.rfi_round, received_on)
     response.received_on, response.summary = received_on, summary
     return _saved(response)
 

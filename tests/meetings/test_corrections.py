@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -279,3 +280,13 @@ def test_agreed_over_an_objection_is_saved_but_questioned(client, world):
     quiet = client.post(reverse("decision_add", args=[meeting.pk]), {
         "text": "次回日程を了承する", "outcome": "agreed", f"stance_{ina.pk}": "agree"}, follow=True)
     assert "にもかかわらず" not in quiet.content.decode()
+
+
+def test_the_notice_goes_out_only_for_a_meeting_still_ahead(client, world):
+    held = world["meeting"]  # held yesterday
+    client.force_login(world["secretariat"])
+    page = client.get(reverse("meeting_detail", args=[held.pk])).content.decode()
+    assert reverse("meeting_notify", args=[held.pk]) not in page
+    response = client.post(reverse("meeting_notify", args=[held.pk]), follow=True)
+    assert "開催前" in response.content.decode() and not mail.outbox
+    assert Meeting.objects.get(pk=held.pk).notified_at is None

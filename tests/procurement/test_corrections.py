@@ -8,6 +8,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.procurement import services
 from apps.procurement.models import Criterion, IndicativeQuote, Proposal, RfiResponse, RfiRound
@@ -192,3 +193,18 @@ def test_only_the_secretariat_corrects_a_round_or_a_response(client, world, rfi_
         assert client.post(reverse("rfi_response_delete", args=[response.pk])).status_code == status
         assert client.post(reverse("rfi_edit", args=[rfi_round.pk]), rfi_form(rfi_round, title="x")).status_code == status
     assert RfiResponse.objects.exists() and RfiRound.objects.get().title == "第1回 情報提供依頼"
+
+
+def test_dates_and_years_a_council_cannot_mean_are_refused(client, world, case, rfi_round):
+    client.force_login(world["secretariat"])
+    ahead = (timezone.localdate() + datetime.timedelta(days=60)).isoformat()
+    refused = client.post(reverse("procurement_stage", args=[case.pk]), {"stage": "rfp", "on": ahead})
+    assert refused.status_code == 200 and case.stage_history.filter(stage="rfp").count() == 0
+    early = client.post(reverse("rfi_response_create", args=[rfi_round.pk]), {
+        "vendor": world["demo"].pk, "received_on": "2020-01-01"})
+    assert "received_on" in early.context["form"].errors and not RfiResponse.objects.exists()
+    odd = client.post(reverse("rfi_edit", args=[rfi_round.pk]), rfi_form(rfi_round, first_fiscal_year=0,
+                                                                        last_fiscal_year=5, cost_fiscal_year=0))
+    assert {"first_fiscal_year", "last_fiscal_year", "cost_fiscal_year"} <= set(odd.context["form"].errors)
+    rfi_round.refresh_from_db()
+    assert rfi_round.fiscal_years == [2026, 2027]
