@@ -61,10 +61,13 @@ def current_costs(*, consortium: Consortium, fiscal_year: int) -> int:
 
 @dataclass(frozen=True)
 class Saving:
-    """A quoted amount against the current costs it would replace."""
+    """A quoted amount against the current costs it would replace. ``partial``: the quote
+    covers only some business systems, and ``baseline`` only theirs."""
 
     total: int
     baseline: int
+    partial: bool = False
+    systems: int = 0
 
     @property
     def amount(self) -> int:
@@ -93,7 +96,7 @@ class QuoteComparison:
     baseline: int                             # the members' current costs of cost_fiscal_year
     responses: list[RfiResponse]
     rows: list[SystemRow]                     # every system quoted or with current costs
-    year_rows: list[tuple[int, list[Saving]]]  # per fiscal year, one total per response
+    year_rows: list[tuple[int, list[Saving | None]]]  # per fiscal year, one total per response (None: no quote)
 
     @property
     def shown_year_totals(self) -> list[Saving]:
@@ -120,18 +123,31 @@ def quote_comparison(*, user, rfi_round: RfiRound, consortium: Consortium,
     baseline = sum(current.values())
     current_by_pk = {system.pk: amount for system, amount in current.items()}
     systems: dict[int, BusinessSystem] = {system.pk: system for system in current}
-    totals: list[dict[int, int]] = []
+    whole = next((pk for pk, system in systems.items() if system.code == WHOLE_SYSTEM_CODE), None)
+    quoted: list[dict[int, dict[int, int]]] = []  # per response: year → business system → yen
     amounts: list[dict[int, int]] = []
     for response in responses:
-        by_year: dict[int, int] = dict.fromkeys(years, 0)
-        in_shown_year: dict[int, int] = {}
+        by_year: dict[int, dict[int, int]] = {}
         for quote in response.quotes.all():
-            by_year[quote.fiscal_year] = by_year.get(quote.fiscal_year, 0) + quote.amount
+            by_year.setdefault(quote.fiscal_year, {})[quote.business_system_id] = quote.amount
             systems.setdefault(quote.business_system_id, quote.business_system)
-            if quote.fiscal_year == shown:
-                in_shown_year[quote.business_system_id] = quote.amount
-        totals.append(by_year)
-        amounts.append(in_shown_year)
+            if quote.business_system.code == WHOLE_SYSTEM_CODE:
+                whole = quote.business_system_id
+        quoted.append(by_year)
+        amounts.append(by_year.get(shown, {}))
+
+    def year_total(cells: dict[int, int]) -> Saving | None:
+        """A vendor's year against what the members pay for the same systems: all of them
+        when it quoted for the whole, else the systems it quoted (a quote for two systems
+        of twenty read as a 97 % saving against all twenty). None: nothing quoted."""
+        if not cells:
+            return None
+        missing = [pk for pk in current_by_pk if pk != whole and pk not in cells]
+        if whole in cells or not missing:
+            return Saving(total=sum(cells.values()), baseline=baseline)
+        covered = sum(current_by_pk.get(pk, 0) for pk in cells)
+        return Saving(total=sum(cells.values()), baseline=covered, partial=True, systems=len(cells))
+
     ordered = sorted(systems.values(), key=lambda system: (system.code == WHOLE_SYSTEM_CODE, system.sort_order,
                                                             system.code))
     rows = []
@@ -142,8 +158,7 @@ def quote_comparison(*, user, rfi_round: RfiRound, consortium: Consortium,
     return QuoteComparison(
         fiscal_years=years, fiscal_year=shown, cost_fiscal_year=rfi_round.cost_fiscal_year, baseline=baseline,
         responses=responses, rows=rows,
-        year_rows=[(year, [Saving(total=by_year.get(year, 0), baseline=baseline) for by_year in totals])
-                   for year in years],
+        year_rows=[(year, [year_total(by_year.get(year, {})) for by_year in quoted]) for year in years],
     )
 
 

@@ -59,12 +59,24 @@ def test_the_comparison_totals_each_vendors_quotes_per_year_and_the_saving_again
     assert [response.vendor.name for response in comparison.responses] == [
         "サンプルソリューションズ株式会社", "デモクラウド株式会社", "架空情報システム株式会社"]
     first_year, second_year = comparison.year_rows
-    assert first_year[0] == FY and [saving.total for saving in first_year[1]] == [0, 130_000_000, 170_000_000]
+    # A vendor that quoted nothing for a year has no total for it: not a quote of 0 yen, a 100 % saving.
+    assert first_year[0] == FY and [saving and saving.total for saving in first_year[1]] == [
+        None, 130_000_000, 170_000_000]
     assert [saving.amount for saving in first_year[1][1:]] == [50_000_000, 10_000_000]
     assert first_year[1][1].ratio == Fraction(50, 180)
-    assert [saving.total for saving in second_year[1]] == [95_000_000, 0, 0]
+    assert [saving and saving.total for saving in second_year[1]] == [95_000_000, None, None]
     assert {row.system.code: [quote and quote.total for quote in row.quotes] for row in comparison.rows} == {
         "resident_registry": [None, 60_000_000, 90_000_000], "individual_resident_tax": [None, 70_000_000, 80_000_000]}
+
+
+def test_a_quote_for_some_systems_is_set_against_the_current_cost_of_those_systems_only(world, rfi_round):
+    """Two systems quoted of the members' several read as a saving of nearly everything."""
+    add_cost(world["x"], 40_000_000, business_system=business_system("family_register"))  # now 140M + 80M
+    respond(rfi_round, world["demo"], {"family_register": 30_000_000})
+    comparison = selectors.quote_comparison(user=world["secretariat"], rfi_round=rfi_round, consortium=world["a"])
+    [saving] = dict(comparison.year_rows)[FY]
+    assert (saving.total, saving.baseline, saving.partial, saving.systems) == (30_000_000, 40_000_000, True, 1)
+    assert saving.ratio == Fraction(1, 4)
 
 
 def test_each_systems_quote_is_set_against_the_members_current_cost_of_that_system(world, rfi_round):
@@ -102,6 +114,7 @@ def test_the_comparison_page_shows_totals_and_the_saving_in_yen_and_percent(clie
     page = client.get(reverse("rfi_detail", args=[rfi_round.pk])).content.decode()
     assert "130,000,000" in page and "50,000,000" in page and "27.8%" in page
     assert "180,000,000" in page
+    assert "見積なし" in page and "100.0%" not in page  # FY+1, not quoted, is no 100 % saving
 
 
 def _comparison_queries(client, user, rfi_round) -> int:
