@@ -17,6 +17,7 @@ from auditlog.models import LogEntry
 from django.core.exceptions import FieldDoesNotExist
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 # Kept by every model and shown by the entry itself (its time), or meaningless to a reader.
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at"})
@@ -73,8 +74,31 @@ def describe(entries: list[LogEntry]) -> dict[int, Described]:
             if shown[0] == shown[1] or "—" in shown and None in shown:
                 continue  # unchanged, or a blank field of a record created or deleted
             changes.append(Change(field=label or "?", before=shown[0], after=shown[1]))
+        changes += _many_to_many(entry)
         described[entry.pk] = Described(changes=changes[:SHOWN], more=max(len(changes) - SHOWN, 0))
     return described
+
+
+# auditlog records a many-to-many change («invited vendors», «members sharing») as
+# {"type": "m2m", "operation": "add" | "delete" | "clear", "objects": [names]}.
+M2M_OPERATIONS = {"add": gettext_lazy("added %(names)s"), "delete": gettext_lazy("removed %(names)s"),
+                  "clear": gettext_lazy("all removed")}
+
+
+def _many_to_many(entry: LogEntry) -> list[Change]:
+    model = entry.content_type.model_class()
+    changes = []
+    for name, value in (entry.changes_dict or {}).items():
+        if not (isinstance(value, dict) and value.get("type") == "m2m"):
+            continue
+        try:
+            label = _label(model._meta.get_field(name)) if model else name
+        except FieldDoesNotExist:
+            label = name
+        template = M2M_OPERATIONS.get(value.get("operation"), "%(names)s")
+        changes.append(Change(field=label, before=None,
+                              after=template % {"names": "、".join(value.get("objects", []))}))
+    return changes
 
 
 def _label(field) -> str | None:

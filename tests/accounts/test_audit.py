@@ -99,3 +99,24 @@ def test_the_trail_names_related_records_in_a_bounded_number_of_queries(client):
     for number in range(3, 20):
         member_of(consortium, name=f"町{number}", cost=1_000_000)
     assert page_queries() == few
+
+
+def test_a_change_of_who_shares_a_pool_reads_as_the_members_added_or_removed(client):
+    """It was a blank row: auditlog records a many-to-many change in a shape of its own."""
+    import datetime
+    from decimal import Decimal
+
+    from apps.allocation import services as allocation
+
+    consortium = ConsortiumFactory(slug="a")
+    ina, miyoshi = member_of(consortium, name="伊奈町", cost=1), member_of(consortium, name="三芳町", cost=1)
+    plan = allocation.plan_create(consortium=consortium, name="案", fiscal_year=2026, cost_fiscal_year=2025,
+                                  population_basis_date=datetime.date(2025, 6, 1),
+                                  pools=[{"name": "基幹系", "amount": 1000, "equal_ratio": Decimal("1"),
+                                          "population_ratio": Decimal("0")}])
+    pool = plan.pools.get()
+    pool.bodies.add(ina, miyoshi)
+    pool.bodies.remove(miyoshi)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    page = client.get(reverse("audit_trail")).content.decode()
+    assert "負担する構成団体: 伊奈町、三芳町を追加" in page and "負担する構成団体: 三芳町を削除" in page
