@@ -89,8 +89,11 @@ def test_a_town_uploads_its_sheet_and_the_secretariat_returns_it_with_a_note(pag
     page.click("button:has-text('取込を実行')")
     page.wait_for_url("**/bodies/113018/costs/?fy=2026")
     assert "3,210,000" in page.inner_text("main table")
-    page.click("button:has-text('確認依頼')")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    page.click("button:has-text('確認依頼')")  # asks first: the figures are then fixed until returned
     page.wait_for_load_state()
+    assert asked and "事務局が差し戻すまで" in asked[0]
 
     page.context.clear_cookies()
     log_in(page, demo, "jimukyoku")
