@@ -68,8 +68,9 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
     if case.notes:
         tender["description"] = case.notes
     if evaluation:
-        tender["awardCriteriaDetails"] = (f"Technical score (mean over evaluators of the points awarded) plus price "
-                                          f"score = {evaluation.price_points_max} × lowest price / price.")
+        # In the release's language (ja), as its other texts are.
+        tender["awardCriteriaDetails"] = (f"技術点（評価者ごとの得点の平均）と価格点の合計。"
+                                          f"価格点 ＝ {evaluation.price_points_max} × 最低提案価格 ÷ 当該提案価格。")
     release = {
         "ocid": ocid,
         "id": f"{ocid}-{changed:%Y%m%dT%H%M%S}",

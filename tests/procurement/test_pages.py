@@ -79,6 +79,8 @@ def test_the_case_exports_as_an_ocds_release_package(client, world, case, awarde
     assert roles["consortium-a"] == ["buyer", "procuringEntity"]
     assert roles[supplier_id] == ["tenderer", "supplier"]
     assert roles[f"JP-JCN-{world['kaku'].corporate_number}"] == ["tenderer"]
+    # In the release's own language: it says «language": "ja"».
+    assert release["language"] == "ja" and "最低提案価格" in release["tender"]["awardCriteriaDetails"]
 
 
 def test_a_case_still_in_the_market_survey_exports_as_planning_without_awards(client, world, case):
