@@ -384,4 +384,13 @@ def evaluation_select(request, pk):
     elif _attempt(request, lambda: services.evaluation_select(evaluation=evaluation, by=request.user,
                                                               **form.cleaned_data)):
         messages.success(request, _("Selection recorded; the case is awarded."))
+        chosen = form.cleaned_data["proposal"]
+        rank = next((result.ranked.rank for result in selectors.evaluation_results(user=request.user,
+                                                                                  evaluation=evaluation)
+                     if result.proposal.pk == chosen.pk), None)
+        if rank and rank > 1:
+            # Allowed (the reason says why), but said: a public body's choice against its own
+            # ranking is what an auditor asks about first.
+            messages.warning(request, _("The proposal selected is ranked %(rank)d, not first: the reason recorded "
+                                        "is what explains it.") % {"rank": rank})
     return redirect("evaluation_detail", pk=pk)

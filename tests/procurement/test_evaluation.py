@@ -187,6 +187,15 @@ def test_the_selection_is_recorded_with_who_when_and_why_audited_and_awards_the_
     assert f"|{world['a'].pk}|" in entry.additional_data["consortia"]
 
 
+def test_choosing_a_proposal_not_ranked_first_is_recorded_but_said(client, world, closed):
+    second = closed.proposals.get(vendor=world["demo"])  # 82.00 points, ranked 2nd
+    client.force_login(world["secretariat"])
+    page = client.post(reverse("evaluation_select", args=[closed.pk]),
+                       {"proposal": second.pk, "reason": "運用実績を重視"}, follow=True).content.decode()
+    assert Evaluation.objects.get().selected_proposal == second
+    assert "第1位ではなく第2位" in page
+
+
 def test_the_selection_waits_for_closing_and_is_recorded_only_once(world, scored):
     proposal = scored.proposals.first()
     with pytest.raises(ValidationError):
