@@ -196,7 +196,8 @@ def body_costs_copy_previous_year(request, code, year):
         messages.success(request, ngettext(
             "%(count)s figure of %(previous)s copied: correct it for %(year)s and save.",
             "%(count)s figures of %(previous)s copied: correct them for %(year)s and save.", copied)
-            % {"count": copied, "previous": fiscal_year_on_screen(year - 1), "year": fiscal_year_on_screen(year)})
+            % {"count": copied, "previous": fiscal_year_on_screen(year - 1, "era"),
+               "year": fiscal_year_on_screen(year, "era")})
     return redirect("body_costs_edit", code=body.code, year=year)
 
 

@@ -39,12 +39,12 @@ def test_staff_copy_last_years_figures_into_an_empty_year_and_are_sent_to_correc
     client.force_login(user_with_role(Role.STAFF, body=body))
     edit = reverse("body_costs_edit", args=[body.code, 2026])
     page = client.get(edit).content.decode()
-    assert "2025年度の2件から始めて" in page and reverse("body_costs_copy_previous_year", args=[body.code, 2026]) in page
+    assert "令和7年度の2件から始めて" in page and reverse("body_costs_copy_previous_year", args=[body.code, 2026]) in page
 
     response = client.post(reverse("body_costs_copy_previous_year", args=[body.code, 2026]), follow=True)
 
     assert response.redirect_chain == [(edit, 302)]
-    assert "2025年度の数値 2 件を写しました" in response.content.decode()
+    assert "令和7年度の数値 2 件を写しました" in response.content.decode()
     assert figures(body, 2026) == figures(body, 2025)  # systems, categories, amounts, vendors, contract ends
     assert body.year_costs.get(fiscal_year=2026).total == 3_800_000  # the comparison sees the year
     assert LogEntry.objects.filter(content_type__model="costrecord", action=LogEntry.Action.CREATE).count() >= 2

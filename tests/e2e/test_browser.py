@@ -115,7 +115,7 @@ def test_a_town_uploads_its_sheet_and_the_secretariat_returns_it_with_a_note(pag
 def test_a_member_officer_starts_the_new_year_from_last_years_figures(page, demo):
     log_in(page, demo, "ina-staff")
     page.goto(f"{demo}/bodies/113018/costs/2026/edit/")
-    page.get_by_role("button", name="2025年度の数値を写す").click()
+    page.get_by_role("button", name="令和7年度の数値を写す").click()
     page.wait_for_url("**/bodies/113018/costs/2026/edit/")
     assert "件を写しました" in page.inner_text(".alert-success")
     copied = page.locator("input[name$=-amount]").evaluate_all("inputs => inputs.filter(input => input.value).length")
@@ -125,7 +125,7 @@ def test_a_member_officer_starts_the_new_year_from_last_years_figures(page, demo
     page.wait_for_url("**/bodies/113018/costs/?fy=2026")
     assert any(vendor in page.inner_text("main table") for vendor in DEMO_VENDORS)  # last year's, now this year's
     page.goto(f"{demo}/bodies/113018/costs/2026/edit/")
-    assert page.get_by_role("button", name="2025年度の数値を写す").count() == 0  # offered once, to an empty year
+    assert page.get_by_role("button", name="令和7年度の数値を写す").count() == 0  # offered once, to an empty year
 
 
 # Line boxes of an element's text: a Range over its contents gives one rectangle per line.
