@@ -115,7 +115,8 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
     """Remove an agenda item; the items after it move up, so the agenda stays numbered
     1, 2, 3…"""
     _require_open_record(item.meeting_id)
-    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()  # one renumbering at a time
+    item = AgendaItem.objects.get(pk=item.pk)  # its number as it is now, under the lock
     _delete_file_after_commit(item.document)
     item.delete()
     # One row at a time, in order: a single UPDATE could trip the (meeting, number)
@@ -129,7 +130,8 @@ def agenda_item_delete(*, item: AgendaItem) -> None:
 def agenda_item_move_up(*, item: AgendaItem) -> None:
     """Swap an agenda item with the one before it (the first stays first)."""
     _require_open_record(item.meeting_id)
-    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()
+    Meeting.objects.select_for_update().filter(pk=item.meeting_id).exists()  # one renumbering at a time
+    item = AgendaItem.objects.get(pk=item.pk)  # its number as it is now, under the lock
     before = (AgendaItem.objects.filter(meeting_id=item.meeting_id, number__lt=item.number)
               .order_by("-number").first())
     if before is None:
