@@ -353,13 +353,17 @@ def parse_fiscal_year(text: str | None) -> int | None:
     return _western_year(match["era"], match["era_year"]) if match["era"] else int(match["year"])
 
 
-# Full-width ASCII (Ａ, ０, ＠) and the ideographic space, mapped to plain ASCII.
-_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+# Full-width letters and digits (Ａ, ０), and the marks of an e-mail address (＠．＿－＋),
+# mapped to plain ASCII. Not Japanese punctuation: 「伊奈町長（デモ）」 came back from an
+# exported sheet as 「伊奈町長(デモ)」, a change to every mayor on a round trip.
+_FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in (
+    *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF20, 0xFF0E, 0xFF3F, 0xFF0D, 0xFF0B)}
 
 
 def parse_text(text: str | None) -> str:
-    """Japanese kept as typed; only full-width letters and digits become ASCII, so that
-    codes and e-mail addresses typed in full width still compare equal."""
+    """Japanese kept as typed; only full-width letters, digits and an address's marks
+    become ASCII, so that codes and e-mail addresses typed in full width still compare
+    equal."""
     return (text or "").translate(_FULL_WIDTH_ASCII).strip()
 
 

@@ -84,9 +84,13 @@ def upload_flow(request, *, form_class, template: str, parse, apply, context: di
             result = apply(parse(data, filename, params), params)
         except importers.ImportRefused as refused:
             return render(request, template, {**context, "report": refused.report, "form": form_class()})
-        messages.success(request, _("%(rows)d rows imported: of their %(figures)d figures, %(created)d added, "
-                                    "%(updated)d changed, %(unchanged)d unchanged.")
-                         % {**vars(result), "figures": result.created + result.updated + result.unchanged})
+        figures = result.created + result.updated + result.unchanged
+        if figures == result.rows:  # a record a row (the members sheet)
+            done = _("%(rows)d rows imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.")
+        else:  # several amounts a row (a year's costs)
+            done = _("%(rows)d rows imported: of their %(figures)d figures, %(created)d added, %(updated)d changed, "
+                     "%(unchanged)d unchanged.")
+        messages.success(request, done % {**vars(result), "figures": figures})
         return redirect(done_url or request.path)
     form = form_class(request.POST or None, request.FILES or None)
     context = {**context, "form": form}

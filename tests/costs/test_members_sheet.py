@@ -25,7 +25,8 @@ HEADINGS = ["団体コード", "団体名", "ふりがな", "区分", "都道府
 def council():
     consortium = ConsortiumFactory(slug="saitama")
     ina = member_of(consortium, code="113018", name="伊奈町", kana="いなまち", kind="town", prefecture="埼玉県",
-                    district="北足立郡", mayor_name="伊奈 太郎", mayor_email="mayor@town.ina.example")
+                    district="北足立郡", mayor_name="伊奈町長（デモ）", mayor_email="mayor@town.ina.example")
+    # Japanese punctuation in a name: it once came back as «伊奈町長(デモ)», changing every mayor.
     # The latest record is the population the body shows: here a census count with households.
     population_record(body=ina, population=44_442, as_of=datetime.date(2025, 10, 1),
                       source=PopulationRecord.Source.CENSUS, households=19_001)
@@ -55,7 +56,7 @@ def test_the_sheet_has_the_import_columns_then_each_members_participation(client
     headings, ina, miyoshi = download(client, council, "csv")
     assert headings == HEADINGS
     assert ina == ["113018", "伊奈町", "いなまち", "町", "埼玉県", "北足立郡", "44442", "2025-10-01", "国勢調査", "19001",
-                   "伊奈 太郎", "mayor@town.ina.example", "稼働", "2026-04-01", "2026-04-01"]
+                   "伊奈町長（デモ）", "mayor@town.ina.example", "稼働", "2026-04-01", "2026-04-01"]
     assert miyoshi[:10] == ["113247", "三芳町", "みよしまち", "町", "埼玉県", "入間郡", "38000", "2025-01-01", "住民基本台帳",
                             ""]  # no households counted
 
