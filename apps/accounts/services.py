@@ -1,6 +1,8 @@
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
@@ -28,19 +30,28 @@ def role_grant(*, user: User, role: Role, consortium=None, body=None) -> RoleAss
     return assignment
 
 
+@transaction.atomic
 def user_invite(*, email: str, display_name: str, role: Role, consortium=None, body=None,
                 set_password_url) -> User:
     """Create (or reuse) the account for ``email``, grant the role, and e-mail a link
-    to choose a password. ``set_password_url(uid, token)`` builds the absolute link."""
+    to choose a password. ``set_password_url(uid, token)`` builds the absolute link.
+
+    The account is found by its address whatever its username («ina-staff» has one too):
+    a second account for the same address got round the one-body rule. Inviting a
+    deactivated account again is the secretariat letting it back in: it is reactivated,
+    else its new password would not let it log in. Nothing is written if refused."""
     email = email.strip().lower()
-    user, created = User.objects.get_or_create(
-        username=email, defaults={"email": email, "display_name": display_name},
-    )
-    if created:
-        user.set_unusable_password()
-        user.save(update_fields=["password"])
-    if role in (Role.STAFF, Role.MAYOR) and user.roles.filter(role__in=[Role.STAFF, Role.MAYOR]).exclude(body=body).exists():
+    user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk").first()
+    if (user is not None and role in (Role.STAFF, Role.MAYOR)
+            and user.roles.filter(role__in=[Role.STAFF, Role.MAYOR]).exclude(body=body).exists()):
         raise ValidationError(_("%(email)s is already bound to another member body.") % {"email": email})
+    if user is None:
+        user = User(username=email, email=email, display_name=display_name)
+        user.set_unusable_password()
+        user.save()
+    elif not user.is_active:
+        user.is_active = True
+        user.save(update_fields=["is_active"])
     role_grant(user=user, role=role, consortium=consortium, body=body)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)

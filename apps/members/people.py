@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
 from apps.core.widgets import FastSelect
-from apps.members.models import Consortium, MemberBody
+from apps.members.models import Consortium, MemberBody, ParticipationStatus
 from apps.members.views import consortium_for
 
 
@@ -26,7 +26,9 @@ class InviteForm(forms.Form):
 
     def __init__(self, *args, consortium: Consortium, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["body"].queryset = MemberBody.objects.filter(participations__consortium=consortium)
+        # Not a member that has withdrawn: its account would read the council's business.
+        self.fields["body"].queryset = MemberBody.objects.filter(participations__consortium=consortium).exclude(
+            participations__consortium=consortium, participations__status=ParticipationStatus.WITHDRAWN)
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if hasattr(field, "choices") else "form-control"
 

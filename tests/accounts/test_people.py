@@ -55,3 +55,55 @@ def test_another_consortium_cannot_deactivate(client):
     assert client.post(reverse("person_deactivate", args=["a", staff.pk])).status_code == 404
     staff.refresh_from_db()
     assert staff.is_active
+
+
+def invite(client, **fields):
+    return client.post(reverse("people", args=["a"]), {"display_name": "担当", "role": "staff", **fields})
+
+
+def set_password_from_the_last_invitation(client, password="kyoudou-cloud-2026!"):
+    link = re.search(r"https?://\S+", mail.outbox[-1].body).group(0)
+    client.logout()
+    form_page = client.get(link, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password})
+
+
+def test_inviting_a_deactivated_person_again_lets_them_back_in(client):
+    """The link arrived and set a password, but the account stayed inactive: no login."""
+    consortium = ConsortiumFactory(slug="a")
+    body = member_of(consortium, name="毛呂山町")
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    client.force_login(secretariat)
+    invite(client, email="moro@town.example", body=body.pk)
+    user = User.objects.get(email="moro@town.example")
+    client.post(reverse("person_deactivate", args=["a", user.pk]))
+    invite(client, email="moro@town.example", body=body.pk)
+    set_password_from_the_last_invitation(client)
+    response = client.post(reverse("login"), {"username": "moro@town.example", "password": "kyoudou-cloud-2026!"})
+    assert response.status_code == 302 and User.objects.get(email="moro@town.example").is_active
+
+
+def test_an_address_already_bound_to_one_town_is_not_invited_for_another_under_a_second_account(client):
+    consortium = ConsortiumFactory(slug="a")
+    ina, miyoshi = member_of(consortium, name="伊奈町"), member_of(consortium, name="三芳町")
+    existing = user_with_role(Role.STAFF, body=ina)
+    existing.email = "it@town.ina.example"
+    existing.save()
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = invite(client, email="IT@town.ina.example", role="mayor", body=miyoshi.pk)
+    assert response.status_code == 200 and "既に" in response.content.decode()
+    assert User.objects.filter(email__iexact="it@town.ina.example").count() == 1 and not mail.outbox
+
+
+def test_a_withdrawn_member_is_not_offered_for_accounts(client):
+    from apps.members.models import ParticipationStatus
+    from apps.members.services import participation_set_status
+    import datetime
+
+    consortium = ConsortiumFactory(slug="a")
+    gone = member_of(consortium, name="毛呂山町")
+    participation_set_status(participation=gone.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=datetime.date(2025, 4, 1))
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    assert invite(client, email="x@town.example", body=gone.pk).status_code == 200
+    assert not User.objects.filter(email="x@town.example").exists()
