@@ -257,6 +257,12 @@ class Contract(AuditScoped, TimeStampedModel):
                 and self.total_amount < self.annual_amount):
             raise ValidationError({"total_amount": _(
                 "The total over a term of a year or more cannot be less than the annual amount.")})
+        # Reminded before the contract even starts is no reminder (30,000 days was taken).
+        if (self.starts_on and self.ends_on and self.notice_days is not None
+                and self.notice_days > (self.ends_on - self.starts_on).days):
+            raise ValidationError({"notice_days": _(
+                "The reminder cannot come before the contract starts: at most %(days)d days before its end.")
+                % {"days": (self.ends_on - self.starts_on).days}})
 
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]

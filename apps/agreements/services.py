@@ -179,9 +179,14 @@ def _require_participant(record: Contract | Customisation) -> None:
 
 @transaction.atomic
 def contract_save(*, contract: Contract, sla_formset=None) -> Contract:
-    """Create or change a contract and, if given, its SLA items (an inline formset)."""
+    """Create or change a contract and, if given, its SLA items (an inline formset). A
+    new end or notice period is a new renewal to be reminded of: an extended contract
+    was never reminded again."""
     _require_participant(contract)
     contract.full_clean()
+    stored = Contract.objects.filter(pk=contract.pk).values("ends_on", "notice_days").first() if contract.pk else None
+    if stored and (stored["ends_on"], stored["notice_days"]) != (contract.ends_on, contract.notice_days):
+        contract.reminder_sent_on = None
     contract.save()
     if sla_formset is not None:
         sla_formset.instance = contract

@@ -141,6 +141,18 @@ def test_the_secretariat_is_reminded_once_of_each_contract_entering_its_notice_p
     assert Contract.objects.get(pk=ending.pk).reminder_sent_on == datetime.date(2026, 10, 2)
     call_command("send_renewal_reminders", "--today", "2026-10-03", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1  # once per contract
+    # Extended by a year: a new end, a new renewal to be reminded of.
+    ending = Contract.objects.get(pk=ending.pk)  # as the edit page reads it: reminded already
+    ending.ends_on = datetime.date(2028, 3, 31)
+    services.contract_save(contract=ending)
+    call_command("send_renewal_reminders", "--today", "2027-10-05", stdout=open("/dev/null", "w"))
+    assert len(mail.outbox) == 2 and ending.title in mail.outbox[1].body
+
+
+def test_a_reminder_cannot_come_before_the_contract_starts(consortium, ina):
+    with pytest.raises(ValidationError) as refusal:
+        contract(consortium, ina, notice_days=30_000)
+    assert "notice_days" in refusal.value.message_dict and not Contract.objects.exists()
 
 
 def test_the_daily_task_sends_the_reminders_of_today(consortium, ina, secretariat, monkeypatch):
