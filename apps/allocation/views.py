@@ -13,6 +13,7 @@ from apps.allocation.forms import GuaranteesForm, PlanForm, PoolFormSet, Preview
 from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
 from apps.allocation.refusals import refusal_text
+from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
 
@@ -60,6 +61,23 @@ def _computed(plan, engine_input=None):
     return {"result": result, "rows": rows, "chart": savings_chart(rows)}
 
 
+# What a town reads of the other members until the secretariat publishes the named
+# comparison: their shares (the plan is published to every member), not their current
+# costs, nor the savings and ratios that give those away.
+WITHHELD_UNTIL_COMPARISON = ("current_cost", "saving", "saving_ratio", "adjustment")
+
+
+def _as_read_by(request, plan, computed: dict) -> dict:
+    access = access_for(request.user)
+    if "rows" not in computed or access.oversees(plan.consortium_id) or plan.consortium.comparison_published:
+        return computed
+    own = MemberBody.objects.filter(pk=access.body_id).values_list("code", flat=True).first()
+    rows = [row if row["code"] == own else {**row, **dict.fromkeys(WITHHELD_UNTIL_COMPARISON)}
+            for row in computed["rows"]]
+    return {**computed, "rows": rows, "chart": savings_chart([row for row in rows if row["code"] == own]),
+            "withheld": True}
+
+
 def plan_detail(request, pk):
     plan = _plan_for(request, pk)
     return render(request, "allocation/plan_detail.html", {
@@ -71,7 +89,7 @@ def plan_detail(request, pk):
         # Named where the guarantee is stated: «every member» would not be true.
         "left_out": list(plan.members.filter(guaranteed=False).order_by("body__code").values_list("body__name",
                                                                                                  flat=True)),
-        **_computed(plan),
+        **_as_read_by(request, plan, _computed(plan)),
     })
 
 

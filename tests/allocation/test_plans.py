@@ -340,3 +340,19 @@ def test_a_published_plan_is_superseded_only_once_its_revision_is_published(clie
     assert reverse("plan_detail", args=[draft.pk]) not in page  # a member is never led to a draft
     services.plan_publish(plan=draft, by=secretariat)
     assert "差し替え済み" in client.get(reverse("plan_detail", args=[published.pk])).content.decode()
+
+
+def test_a_town_reads_the_other_members_costs_on_a_plan_only_once_the_comparison_is_published(client, plan):
+    """Every member's named current cost and saving were on the plan's page for every town,
+    while the secretariat kept the named comparison unpublished."""
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    ina = published.members.get(body__name="伊奈町").body
+    client.force_login(user_with_role(Role.MAYOR, body=ina))
+    page = client.get(reverse("plan_detail", args=[published.pk])).content.decode()
+    assert "100,000,000" in page  # its own current cost
+    assert "20,000,000" not in page and "30,000,000" not in page  # 東秩父村's and 横瀬町's
+    assert "東秩父村" in page and "公表" in page  # their shares are there; the reason for the rest is said
+    plan.consortium.comparison_published = True
+    plan.consortium.save()
+    page = client.get(reverse("plan_detail", args=[published.pk])).content.decode()
+    assert "20,000,000" in page and "30,000,000" in page
