@@ -168,7 +168,7 @@ EXPECTED = {
     "batch_detail": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
     "batch_progress": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),
     "batch_retry": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
-    "batch_zip": (lambda w: {"pk": w["batch"].pk}, MANAGE_PAGE),
+    "batch_zip": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),  # read, like each briefing in it
     "batch_send": (lambda w: {"pk": w["batch"].pk}, POST_ONLY),
     "agreement_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
     "agreement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),
