@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
 from apps.core.widgets import FastSelect
-from apps.members.models import Consortium, MemberBody, ParticipationStatus
+from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
 from apps.members.views import consortium_for
 
 
@@ -73,6 +73,33 @@ def person_deactivate(request, slug, user_id):
     row = get_object_or_404(access_rows(consortium), user_id=user_id, user__is_superuser=False)
     if row.user == request.user:
         raise PermissionDenied
-    user_deactivate(user=row.user)
-    messages.success(request, _("%(user)s can no longer log in.") % {"user": row.user})
+    elsewhere = other_councils(row.user, consortium)
+    if not elsewhere:
+        user_deactivate(user=row.user)
+        messages.success(request, _("%(user)s can no longer log in.") % {"user": row.user})
+    elif (here := RoleAssignment.objects.filter(user=row.user, consortium=consortium)).exists():
+        # A council's own roles (secretariat, observer) are this council's to take away;
+        # the account itself serves other councils too, which are not.
+        for role in here:
+            role.delete()  # one by one, for the audit trail
+        messages.success(request, _("%(user)s no longer has access to this council; the account stays for "
+                                    "%(councils)s.") % {"user": row.user, "councils": "、".join(elsewhere)})
+    else:
+        messages.error(request, _("%(user)s is a member body's account that %(councils)s also rely on: ask their "
+                                  "secretariat or the administrator.") % {"user": row.user,
+                                                                          "councils": "、".join(elsewhere)})
     return redirect("people", slug=slug)
+
+
+def other_councils(user, consortium: Consortium) -> list[str]:
+    """The councils other than ``consortium`` that the account gives access to (a body in
+    two councils, a secretariat of two): deactivating it would lock them out too, which
+    only their own secretariat or the administrator may decide."""
+    ids = set()
+    for role in user.roles.all():
+        if role.consortium_id:
+            ids.add(role.consortium_id)
+        elif role.body_id:
+            ids.update(consortia_of(role.body_id).values_list("consortium_id", flat=True))
+    ids.discard(consortium.pk)
+    return list(Consortium.objects.filter(pk__in=ids).order_by("name").values_list("name", flat=True))

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from apps.accounts.models import Role, User
-from tests.factories import ConsortiumFactory, member_of, user_with_role
+from apps.accounts.models import Role, RoleAssignment, User
+from tests.factories import ConsortiumFactory, ParticipationFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -107,3 +107,21 @@ def test_a_withdrawn_member_is_not_offered_for_accounts(client):
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     assert invite(client, email="x@town.example", body=gone.pk).status_code == 200
     assert not User.objects.filter(email="x@town.example").exists()
+
+
+def test_a_secretariat_cannot_lock_another_councils_people_out(client):
+    """A Saitama secretariat deactivated the account of the secretariat of Saitama and
+    Nara: Nara lost its secretariat."""
+    saitama, nara = ConsortiumFactory(slug="a"), ConsortiumFactory(slug="b")
+    both = user_with_role(Role.SECRETARIAT, consortium=saitama)
+    RoleAssignment.objects.create(user=both, role=Role.SECRETARIAT, consortium=nara)
+    shared_town = member_of(saitama, name="香芝市")
+    ParticipationFactory(body=shared_town, consortium=nara)
+    town_staff = user_with_role(Role.STAFF, body=shared_town)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=saitama))
+    client.post(reverse("person_deactivate", args=["a", both.pk]))
+    both.refresh_from_db()
+    assert both.is_active and list(both.roles.values_list("consortium__slug", flat=True)) == ["b"]
+    page = client.post(reverse("person_deactivate", args=["a", town_staff.pk]), follow=True).content.decode()
+    town_staff.refresh_from_db()
+    assert town_staff.is_active and town_staff.roles.exists() and "管理者" in page
