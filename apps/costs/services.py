@@ -110,6 +110,13 @@ def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
     if survey_round.status not in starts:
         raise ValidationError(_("A survey that is %(status)s cannot be moved that way.")
                               % {"status": survey_round.get_status_display()})
+    if target == SurveyRound.Status.LOCKED:
+        # Locked is final, and what members compare: not with answers still awaiting review.
+        waiting = list(survey_round.responses.filter(status=SurveyResponse.Status.SUBMITTED)
+                       .order_by("body__code").values_list("body__name", flat=True))
+        if waiting:
+            raise ValidationError(_("Accept or return the answers awaiting review before locking the year: "
+                                    "%(members)s.") % {"members": "、".join(waiting)})
     survey_round.status = target
     survey_round.save(update_fields=["status", "updated_at"])
     return survey_round
@@ -223,6 +230,10 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
                                   % {"year": fiscal_year_on_screen(survey_round.fiscal_year, "era")})
     elif status == current:
         raise ValidationError(_("The answer is already %(status)s.") % {"status": SurveyResponse.Status(current).label})
+    elif status == SurveyResponse.Status.ACCEPTED and current != SurveyResponse.Status.SUBMITTED:
+        # Accepted is what the town submitted, reviewed: not figures it never sent.
+        raise ValidationError(_("Only an answer submitted for review can be accepted; this one is %(status)s.")
+                              % {"status": SurveyResponse.Status(current).label})
     response = response or SurveyResponse(survey_round=survey_round, body=body)
     response.status = status
     if status == SurveyResponse.Status.SUBMITTED:

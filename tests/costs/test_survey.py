@@ -2,6 +2,7 @@
 returns or locks; nobody edits a locked year."""
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from apps.accounts.models import Role
@@ -148,3 +149,24 @@ def test_a_year_still_surveyed_is_marked_not_final_and_submitting_asks_first(cli
     client.force_login(user_with_role(Role.STAFF, body=body))
     costs = client.get(reverse("body_costs", args=[body.code]), {"fy": 2025}).content.decode()
     assert 'value="submit" data-confirm="この数値を事務局に確認依頼として送信しますか' in costs
+
+
+def test_the_secretariat_accepts_only_what_was_submitted_reviews_while_closed_and_locks_nothing_pending(client, setup):
+    consortium, survey_round, body = setup
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    with pytest.raises(ValidationError, match="確認依頼|submitted"):
+        services.survey_response_set(survey_round=survey_round, body=body, status=SurveyResponse.Status.ACCEPTED,
+                                     by=secretariat)
+    assert not SurveyResponse.objects.exists()
+    add_cost(body, 1_000_000)
+    services.survey_response_set(survey_round=survey_round, body=body, status=SurveyResponse.Status.SUBMITTED,
+                                 by=None)
+    services.survey_round_move(survey_round=survey_round, action="close")
+    client.force_login(secretariat)
+    page = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
+    assert 'value="accept"' in page  # closed to the towns, still reviewed
+    with pytest.raises(ValidationError, match="伊奈町"):
+        services.survey_round_move(survey_round=survey_round, action="lock")
+    client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "accept"})
+    assert SurveyResponse.objects.get().status == SurveyResponse.Status.ACCEPTED
+    services.survey_round_move(survey_round=survey_round, action="lock")
