@@ -25,9 +25,14 @@ from apps.members.models import (
 def participation_set_status(
     *, participation: Participation, status: str, on: datetime.date, note: str = ""
 ) -> StatusChange:
-    """Close the open history entry on ``on`` and open a new one with ``status``."""
+    """Close the open history entry on ``on`` and open a new one with ``status``. Not on
+    a day still ahead: the status is what a member is today (a withdrawal dated 2030 took
+    the town out of this year's survey at once)."""
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A change of status is recorded once it has happened: not on a day still "
+                                       "ahead.")})
     current = participation.history.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
@@ -116,7 +121,13 @@ def population_record(
     *, body: MemberBody, population: int, as_of: datetime.date, source: str = PopulationRecord.Source.REGISTRY,
     households: int | None = None,
 ) -> PopulationRecord:
-    record, _ = PopulationRecord.objects.update_or_create(
+    # The latest record is the population every comparison divides by: a count dated
+    # ahead, or more households than residents, would rank the town on a typing slip.
+    if as_of > timezone.localdate():
+        raise ValidationError({"as_of": _("A population is counted on a day that has come: not one still ahead.")})
+    if households is not None and households > population:
+        raise ValidationError({"households": _("There cannot be more households than residents.")})
+    record, _created = PopulationRecord.objects.update_or_create(
         body=body, as_of=as_of, source=source,
         defaults={"population": population, "households": households},
     )

@@ -157,3 +157,21 @@ def test_only_a_live_member_has_an_actual_go_live_and_not_a_day_ahead(client, co
     refused = client.post(url, {"form": "go_live", "go_live-actual_go_live": ahead})
     assert "actual_go_live" in refused.context["forms"]["go_live"].errors
     assert client.post(url, {"form": "go_live", "go_live-actual_go_live": "2026-04-02"}).status_code == 302
+
+
+def test_a_population_and_a_status_are_recorded_as_they_are_not_as_they_will_be(client, council):
+    """A count dated 2030 of 100 residents in 100,000 households became 伊奈町's population
+    in every comparison; a withdrawal dated 2030 took it out of this year's survey at once."""
+    ina = member_of(council, name="伊奈町", population=44_000)
+    url = reverse("member_manage", args=["saitama", ina.code])
+    ahead = (timezone.localdate() + datetime.timedelta(days=400)).isoformat()
+    future = client.post(url, {"form": "population", "population-population": "100", "population-as_of": ahead,
+                               "population-source": "registry"})
+    assert "as_of" in future.context["forms"]["population"].errors
+    crowded = client.post(url, {"form": "population", "population-population": "100", "population-households": "100000",
+                                "population-as_of": "2025-06-01", "population-source": "registry"})
+    assert "households" in crowded.context["forms"]["population"].errors
+    withdrawal = client.post(url, {"form": "status", "status-status": "withdrawn", "status-on": ahead})
+    assert "on" in withdrawal.context["forms"]["status"].errors
+    ina.refresh_from_db()
+    assert ina.population == 44_000 and ina.participations.get().status != ParticipationStatus.WITHDRAWN
