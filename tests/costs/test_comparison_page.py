@@ -154,6 +154,7 @@ def test_cost_per_resident_is_rounded_and_the_total_counts_only_the_members_that
     totals = response.context["totals"]
     assert totals.population == 82_000
     assert totals.cost_per_resident == round((65_700_000 + 66_760_200) / 32_000)  # 4,139, not 1,615
+    assert "経費を報告した団体の人口（32,000 人）" in response.content.decode()  # said where the row is read
 
 
 def test_a_member_is_told_when_no_year_has_been_reviewed_yet(client, consortium):
