@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.costs import importers, permissions, selectors, upload_stash
 from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
+from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
 KINDS = {
@@ -32,6 +33,7 @@ KINDS = {
             data, name, consortium=consortium, fiscal_year=params["fiscal_year"], unit=params["unit"]),
         "apply": lambda parsed, consortium, params: importers.apply_costs(parsed, fiscal_year=params["fiscal_year"],
                                                                           consortium=consortium),
+        "summarise": lambda parsed, params: _years_check(parsed, fiscal_year=params["fiscal_year"]),
     },
 }
 
@@ -43,7 +45,8 @@ def import_page(request, slug, kind):
         request, form_class=spec["form"], template="costs/import.html",
         parse=lambda data, name, params: spec["parse"](data, name, consortium, params),
         apply=lambda parsed, params: spec["apply"](parsed, consortium, params),
-        context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"]})
+        context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"]},
+        summarise=spec.get("summarise"))
 
 
 def body_costs_upload(request, code, year):
@@ -64,8 +67,20 @@ def _year_check(parsed, *, body, year) -> dict:
     """What the preview shows before the town confirms: the year's total as the file would
     leave it, beside the year before's, questioned when it is ten times more or less — a
     sheet in 円 uploaded as 千円 (or the reverse) made 69,580,000 円 into 69,580,000,000 円."""
-    totals = importers.year_totals_after(parsed, body=body, fiscal_year=year)
+    totals = importers.year_totals_after(parsed, fiscal_year=year, body_ids=[body.pk])[body.pk]
     return {"year_totals": totals, "implausible": selectors.implausible_change(totals.after, totals.year_before)}
+
+
+def _years_check(parsed, *, fiscal_year) -> dict:
+    """The secretariat's import: the members whose year total the file would make ten
+    times more or less than the year before's, by name (a file read in the wrong unit
+    turned 1,234,000 円 into 1,234 円 unremarked)."""
+    totals = importers.year_totals_after(parsed, fiscal_year=fiscal_year)
+    questioned = {body_id: total for body_id, total in totals.items()
+                  if selectors.implausible_change(total.after, total.year_before)}
+    names = dict(MemberBody.objects.filter(pk__in=questioned).values_list("pk", "name"))
+    return {"questioned": sorted(((names[body_id], total) for body_id, total in questioned.items()),
+                                 key=lambda pair: pair[0])}
 
 
 def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = "",

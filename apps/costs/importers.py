@@ -362,16 +362,24 @@ class YearTotals:
     year_before: int | None
 
 
-def year_totals_after(parsed: ParsedRows, *, body: MemberBody, fiscal_year: int) -> YearTotals:
-    """The file's figures replace the same business system and category; the rest stay."""
-    figures = {(record.business_system_id, record.category): record.amount
-               for record in CostRecord.objects.filter(body=body, fiscal_year=fiscal_year)}
-    now = sum(figures.values()) if figures else None
+def year_totals_after(parsed: ParsedRows, *, fiscal_year: int, body_ids=()) -> dict[int, YearTotals]:
+    """Each body's year total as the file would leave it (its figures replace the same
+    business system and category; the rest stay), for the bodies in the file and
+    ``body_ids``: two queries whatever their number."""
+    body_ids = set(body_ids) | {row.body_id for row in parsed.rows}
+    figures: dict[int, dict] = {body_id: {} for body_id in body_ids}
+    for body_id, system_id, category, amount in CostRecord.objects.filter(
+            body_id__in=body_ids, fiscal_year=fiscal_year).values_list("body_id", "business_system_id", "category",
+                                                                       "amount"):
+        figures[body_id][system_id, category] = amount
+    now = {body_id: sum(held.values()) for body_id, held in figures.items() if held}
     for row in parsed.rows:
         for category, amount in row.amounts.items():
-            figures[row.system_id, category] = amount
-    totals = dict(BodyYearCost.objects.filter(body=body, fiscal_year=fiscal_year - 1).values_list("fiscal_year", "total"))
-    return YearTotals(after=sum(figures.values()), now=now, year_before=totals.get(fiscal_year - 1))
+            figures[row.body_id][row.system_id, category] = amount
+    before = dict(BodyYearCost.objects.filter(body_id__in=body_ids, fiscal_year=fiscal_year - 1)
+                  .values_list("body_id", "total"))
+    return {body_id: YearTotals(after=sum(held.values()), now=now.get(body_id), year_before=before.get(body_id))
+            for body_id, held in figures.items()}
 
 
 def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium | None = None) -> ImportResult:

@@ -205,3 +205,16 @@ def test_importing_a_year_without_a_survey_registers_it_closed_and_shows_it_in_t
     assert consortium.survey_rounds.get().fiscal_year == 2023
     assert consortium.survey_rounds.get().status == "closed"
     assert client.get(reverse("cost_comparison", args=["saitama"])).context["years"] == [2023]
+
+
+def test_the_secretariats_preview_names_the_members_whose_total_would_change_tenfold(client, consortium):
+    """A file in 円 read as 千円 (or the reverse) turned 1,234,000 円 into 1,234 円 unremarked."""
+    ina = member_of(consortium, name="伊奈町", cost=1_234_000, fiscal_year=2024)
+    miyoshi = member_of(consortium, name="三芳町", cost=1_000_000, fiscal_year=2024)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    sheet = io.BytesIO(f"団体コード,業務,ソフトウェア\n{ina.code},住民基本台帳,1234\n{miyoshi.code},住民基本台帳,1100000\n"
+                       .encode())
+    sheet.name = "costs.csv"
+    page = client.post(reverse("import_costs", args=["saitama"]), {"file": sheet, "fiscal_year": 2025,
+                                                                   "unit": "yen"}).content.decode()
+    assert "伊奈町: 1,234 円（前年度 1,234,000 円）" in page and "三芳町:" not in page
