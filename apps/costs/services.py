@@ -90,8 +90,8 @@ def survey_round_open(*, consortium: Consortium, fiscal_year: int, deadline: dat
     """The secretariat opens a year's survey; one per consortium and year."""
     _deadline_ahead(deadline)
     if SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).exists():
-        raise ValidationError({"fiscal_year": _("The %(year)s survey already exists; open it from the list.")
-                                              % {"year": fiscal_year}})
+        raise ValidationError({"fiscal_year": _("The survey of %(year)s already exists; open it from the list.")
+                                              % {"year": fiscal_year_on_screen(fiscal_year, "era")}})
     return SurveyRound.objects.create(consortium=consortium, fiscal_year=fiscal_year, deadline=deadline)
 
 
