@@ -110,7 +110,7 @@ def test_each_answer_is_set_beside_the_year_before_and_a_tenfold_change_is_quest
     assert rows["三芳町"][0] == 70_000_000 and rows["三芳町"][2]  # 70,000 円: 千円 figures typed as 円
     assert rows["新規町"] == (None, None, False)
     page = detail.content.decode()
-    assert "2025年度（円）" in page and "前年度比" in page and "+10.0%" in page and "−99.9%" in page
+    assert "令和7年度（円）" in page and "前年度比" in page and "+10.0%" in page and "−99.9%" in page
     assert page.count("円と千円の取り違えはありませんか") == 1
 
 
