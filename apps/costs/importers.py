@@ -353,7 +353,6 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
     return parsed
 
 
-@transaction.atomic
 @dataclass(frozen=True)
 class YearTotals:
     """A body's year total as an upload would leave it, beside what it is and the year before's."""
@@ -382,6 +381,7 @@ def year_totals_after(parsed: ParsedRows, *, fiscal_year: int, body_ids=()) -> d
             for body_id, held in figures.items()}
 
 
+@transaction.atomic
 def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium | None = None) -> ImportResult:
     """Write the rows; with ``consortium`` (the secretariat's import), a year the council
     has no survey round for gets one, closed: the year's figures are then on its pages."""

@@ -9,6 +9,7 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from apps.accounts.models import Role
+from apps.costs.importers import apply_costs, parse_costs
 from apps.costs.models import BodyYearCost, CostRecord
 from apps.members.models import MemberBody
 from tests.factories import ConsortiumFactory, member_of, user_with_role
@@ -218,3 +219,20 @@ def test_the_secretariats_preview_names_the_members_whose_total_would_change_ten
     page = client.post(reverse("import_costs", args=["saitama"]), {"file": sheet, "fiscal_year": 2025,
                                                                    "unit": "yen"}).content.decode()
     assert "伊奈町: 1,234 円（前年度 1,234,000 円）" in page and "三芳町:" not in page
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_import_that_fails_after_writing_its_rows_leaves_nothing_behind(consortium, monkeypatch):
+    """The rows are written before the yearly summaries: a failure between them must not
+    leave figures the comparison does not count (the import ran outside a transaction)."""
+    ina = member_of(consortium)
+    parsed = parse_costs(f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,5000\n".encode(), "costs.csv",
+                         consortium=consortium, fiscal_year=2025, unit="yen")
+
+    def fail(**_kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr("apps.costs.importers.cost_summaries_refresh", fail)
+    with pytest.raises(RuntimeError):
+        apply_costs(parsed, fiscal_year=2025, consortium=consortium)
+    assert not CostRecord.objects.exists() and not consortium.survey_rounds.exists()
