@@ -219,17 +219,15 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
         raise ValidationError(_("The survey round is locked."))
     response = SurveyResponse.objects.filter(survey_round=survey_round, body=body).first()
     current = response.status if response else SurveyResponse.Status.EDITING
+    accepted_resubmitted = status == SurveyResponse.Status.SUBMITTED and current == SurveyResponse.Status.ACCEPTED
+    if status == current or accepted_resubmitted:
+        raise ValidationError(_("The answer is already %(status)s.") % {"status": SurveyResponse.Status(current).label})
     if status == SurveyResponse.Status.SUBMITTED:
         if survey_round.status != SurveyRound.Status.OPEN:
             raise ValidationError(_("The survey is closed to members: ask the secretariat to reopen it."))
-        if current != SurveyResponse.Status.EDITING:
-            raise ValidationError(_("Your answer is already %(status)s.")
-                                  % {"status": SurveyResponse.Status(current).label})
         if not CostRecord.objects.filter(body=body, fiscal_year=survey_round.fiscal_year).exists():
             raise ValidationError(_("Enter your figures for %(year)s before submitting them for review.")
                                   % {"year": fiscal_year_on_screen(survey_round.fiscal_year, "era")})
-    elif status == current:
-        raise ValidationError(_("The answer is already %(status)s.") % {"status": SurveyResponse.Status(current).label})
     elif status == SurveyResponse.Status.ACCEPTED and current != SurveyResponse.Status.SUBMITTED:
         # Accepted is what the town submitted, reviewed: not figures it never sent.
         raise ValidationError(_("Only an answer submitted for review can be accepted; this one is %(status)s.")
