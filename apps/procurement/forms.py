@@ -63,19 +63,22 @@ class RfiRoundForm(forms.ModelForm):
             self.fields["invited"].initial = list(self.instance.invited.values_list("pk", flat=True))
 
 
-class RfiResponseForm(forms.Form):
-    vendor = forms.ModelChoiceField(label=_("vendor"), queryset=Vendor.objects.none())
+class RfiResponseChangeForm(forms.Form):
+    """A response as it can be corrected: when it arrived and what it says."""
+
     received_on = forms.DateField(label=_("received on"), widget=DATE)
     summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+
+
+class RfiResponseForm(RfiResponseChangeForm):
+    """A response recorded: from which vendor, too."""
+
+    vendor = forms.ModelChoiceField(label=_("vendor"), queryset=Vendor.objects.none())
+    field_order = ["vendor", "received_on", "summary"]
 
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["vendor"].queryset = vendors
-
-
-class RfiResponseChangeForm(forms.Form):
-    received_on = forms.DateField(label=_("received on"), widget=DATE)
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
 
 
 class GridForm(forms.Form):
