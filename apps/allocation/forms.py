@@ -44,14 +44,14 @@ class PoolForm(RatiosAddUp, forms.ModelForm):
             self.fields["business_systems"].queryset = catalogue_for(consortium=plan.consortium)
 
 
-# A pool per business system or group of them at most (Nara shared systems by groups);
-# a tampered form count beyond is refused, not built.
 class BasePoolFormSet(BaseInlineFormSet):
     def get_unique_error_message(self, unique_check):
         # Django's says «name の重複したデータを修正してください»: the field's code name.
         return _("Two pools have the same name: give each pool its own.")
 
 
+# A pool per business system or group of them at most (Nara shared systems by groups);
+# a tampered form count beyond is refused, not built.
 PoolFormSet = inlineformset_factory(AllocationPlan, Pool, form=PoolForm, formset=BasePoolFormSet, extra=1,
                                     can_delete=True, max_num=40, absolute_max=40, validate_max=True)
 

@@ -109,6 +109,13 @@ def plan_result(plan: AllocationPlan) -> dict:
     return engine.result_to_json(engine.allocate(plan_engine_input(plan)))
 
 
+def plan_member_costs(plan: AllocationPlan) -> dict[int, int]:
+    """Each member's current cost in the plan's scope, by body id; a member with none
+    reported is absent. What the guarantee page shows and checks."""
+    body_ids = list(plan.members.values_list("body_id", flat=True))
+    return current_costs(body_ids, plan.cost_fiscal_year, plan_scope(plan.pools.prefetch_related("business_systems")))
+
+
 @transaction.atomic
 def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) -> int:
     """Which members of a draft plan the minimum saving is guaranteed to (allocation.md:
@@ -116,21 +123,18 @@ def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) 
     Each change is saved on its own, so that the audit trail names the member."""
     if AllocationPlan.objects.select_for_update().get(pk=plan.pk).is_published:
         raise ValidationError(_("A published plan cannot be changed."))
-    without_cost = [member for member in plan_engine_input(plan).members if member.current_cost is None]
-    names = {member.code: member.name for member in without_cost}
-    ticked_without = [names[member.body.code] for member in plan.members.select_related("body").order_by("body__code")
-                      if member.body_id in guaranteed_body_ids and member.body.code in names]
+    costs = plan_member_costs(plan)
+    members = list(plan.members.select_related("body").order_by("body__code"))
+    ticked_without = [member.body.name for member in members
+                      if member.body_id in guaranteed_body_ids and member.body_id not in costs]
     if ticked_without:
         raise ValidationError(_("These members have no current cost for the plan's cost year, so their saving "
                                 "cannot be guaranteed: %(members)s.") % {"members": "、".join(ticked_without)})
-    changed = 0
-    for member in plan.members.select_related("body"):
-        wanted = member.body_id in guaranteed_body_ids
-        if member.guaranteed != wanted:
-            member.guaranteed = wanted
-            member.save(update_fields=["guaranteed"])
-            changed += 1
-    return changed
+    changed = [member for member in members if member.guaranteed != (member.body_id in guaranteed_body_ids)]
+    for member in changed:
+        member.guaranteed = not member.guaranteed
+        member.save(update_fields=["guaranteed"])
+    return len(changed)
 
 
 def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, str | None]]:

@@ -134,10 +134,10 @@ def plan_guarantees(request, pk):
             form.add_error(None, error)
         else:
             return redirect("plan_detail", pk=plan.pk)
-    costs = {member.code: member.current_cost for member in services.plan_engine_input(plan).members}
+    costs = services.plan_member_costs(plan)
     return render(request, "allocation/plan_guarantees.html", {
         "plan": plan, "consortium": plan.consortium, "form": form,
-        "rows": [(member, costs.get(member.body.code), tick) for member, tick in form.rows()]})
+        "rows": [(member, costs.get(member.body_id), tick) for member, tick in form.rows()]})
 
 
 def plan_pools(request, pk):
