@@ -106,6 +106,14 @@ class Report(models.Model):
         return f"{self.get_kind_display()} — {subject} ({self.fiscal_year})"
 
     @property
+    def options_label(self) -> str:
+        """How its amounts and dates are written, for the lists that offer it: two
+        comparisons of one year differ only by these."""
+        unit = _("thousand yen (千円)") if self.params.get("unit") == "thousand" else _("yen (円)")
+        calendar = _("Japanese era") if self.params.get("calendar") == "era" else _("Western")
+        return f"{unit} · {calendar}"
+
+    @property
     def download_name(self) -> str:
         """What the file is called on the user's disk and in the mayor's mail: the
         document's Japanese title, whom it is for, the year («首長向け説明資料_伊奈町_令和7年度.pdf»).
