@@ -41,6 +41,11 @@ def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fi
             getattr(stored, name) != getattr(meeting, name) for name in fields):
         raise ValidationError({"status": _("The minutes are approved and stay as approved. To correct the meeting, "
                                            "set its status back to “Held” as you save the correction.")})
+    # Minutes are approved at a later meeting, of a record written after this one was
+    # held: a meeting still «planned» (or new) has no record to approve yet.
+    if meeting.status == approved and (stored is None or stored.status == Meeting.Status.PLANNED):
+        raise ValidationError({"status": _("Mark the meeting “Held” and write up its record first: minutes can be "
+                                           "approved only once the meeting has been held.")})
     if meeting.status != Meeting.Status.PLANNED and meeting.starts_at > timezone.now():
         raise ValidationError({"status": _("The meeting has not started yet: it can be held, and its minutes "
                                            "approved, only once it has.")})

@@ -261,6 +261,25 @@ def test_approved_minutes_are_not_rewritten_unless_the_meeting_is_set_back_to_he
     assert Meeting.objects.get().minutes == "書き換えた議事録"
 
 
+def test_minutes_are_approved_only_of_a_meeting_marked_held(client, world):
+    planned = services.meeting_save(consortium=world["a"], title="第4回 協議会",
+                                    starts_at=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(world["secretariat"])
+    form = {"kind": "council", "title": planned.title, "status": "minutes_approved",
+            "starts_at": timezone.localtime(planned.starts_at).strftime("%Y-%m-%dT%H:%M")}
+    refused = client.post(reverse("meeting_edit", args=[planned.pk]), form)
+    assert refused.status_code == 200 and "開催済み" in refused.content.decode()
+    planned.refresh_from_db()
+    assert planned.status == Meeting.Status.PLANNED
+    with pytest.raises(ValidationError, match="status"):
+        services.meeting_save(consortium=world["a"], title="第5回 協議会", status=Meeting.Status.MINUTES_APPROVED,
+                              starts_at=timezone.now() - datetime.timedelta(days=1))
+    assert client.post(reverse("meeting_edit", args=[planned.pk]), {**form, "status": "held"}).status_code == 302
+    assert client.post(reverse("meeting_edit", args=[planned.pk]), form).status_code == 302
+    planned.refresh_from_db()
+    assert planned.status == Meeting.Status.MINUTES_APPROVED
+
+
 def test_a_meeting_ahead_cannot_be_held_or_its_minutes_approved(world):
     for status in (Meeting.Status.HELD, Meeting.Status.MINUTES_APPROVED):
         with pytest.raises(ValidationError, match="status"):
