@@ -33,7 +33,7 @@ from apps.core.tabular import (
 from apps.costs.selectors import catalogue_for, catalogue_for_body
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyRound
-from apps.members.codes import is_valid_code, same_prefecture, zero_dropped
+from apps.members.codes import CodeProblem, code_problem, is_valid_code, same_prefecture, zero_dropped
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
 from apps.members.services import participation_ensure, population_record
 
@@ -160,6 +160,15 @@ def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], I
     return table, headers, report
 
 
+CODE_ERRORS = {
+    CodeProblem.NOT_DIGITS: lambda code: CellError("団体コードは6桁の数字です", "a local government code is 6 digits"),
+    CodeProblem.LENGTH: lambda code: CellError(f"団体コードは6桁です（{len(code)}桁）",
+                                               f"a local government code has 6 digits, not {len(code)}"),
+    CodeProblem.CHECK_DIGIT: lambda code: CellError("団体コードの検査数字（6桁目）が正しくありません",
+                                                    "the check digit (6th) of the local government code is wrong"),
+}
+
+
 def _restored(report: ImportReport, row_number: int, code: str, restored: str) -> str:
     """Read a code as the one that lost its leading 0 in Excel, and say so."""
     report.warnings.append(f"{row_number}行目: 団体コード「{code}」を「{restored}」と読みました"
@@ -188,9 +197,9 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         restored = zero_dropped(code) if code and not is_valid_code(code) else None
         if restored and same_prefecture(restored, cells.raw("prefecture")):
             code = _restored(report, row.number, code, restored)
-        if code and not is_valid_code(code):
-            cells.error("code", code, CellError("団体コードの検査数字が正しくありません",
-                                                "not a valid local government code"))
+        problem = code_problem(code) if code else None
+        if problem is not None:
+            cells.error("code", code, CODE_ERRORS[problem](code))
         elif code in seen:
             cells.error("code", code, CellError(f"{seen[code]}行目と重複しています",
                                                 f"duplicate of row {seen[code]}"))

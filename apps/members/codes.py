@@ -5,6 +5,8 @@ multiply the five digits by 6, 5, 4, 3, 2, take the sum modulo 11, subtract it f
 and keep the last digit of that (so a remainder of 0 gives 1, and 1 gives 0).
 """
 
+import enum
+
 WEIGHTS = (6, 5, 4, 3, 2)
 
 
@@ -13,10 +15,26 @@ def check_digit(first_five: str) -> int:
     return (11 - total % 11) % 10
 
 
-def is_valid_code(code: str) -> bool:
+class CodeProblem(enum.Enum):
+    """Why a code is not a local government code, most basic first: a five-digit code is
+    told it is short, not that its check digit is wrong."""
+    NOT_DIGITS = "not_digits"
+    LENGTH = "length"
+    CHECK_DIGIT = "check_digit"
+
+
+def code_problem(code: str) -> CodeProblem | None:
     # ASCII digits only: str.isdigit() and int() take full-width «１１２１９４» too, which
     # then made a second, unreachable spelling of a code. Forms normalise what is typed.
-    return len(code) == 6 and code.isascii() and code.isdigit() and check_digit(code[:5]) == int(code[5])
+    if not (code.isascii() and code.isdigit()):
+        return CodeProblem.NOT_DIGITS
+    if len(code) != 6:
+        return CodeProblem.LENGTH
+    return None if check_digit(code[:5]) == int(code[5]) else CodeProblem.CHECK_DIGIT
+
+
+def is_valid_code(code: str) -> bool:
+    return code_problem(code) is None
 
 
 # The prefectures whose codes start with 0 (JIS X 0401). Excel reads a code typed or saved

@@ -7,7 +7,6 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from apps.members.codes import is_valid_code
 from apps.members.models import (
     Asset,
     Consortium,
@@ -16,6 +15,7 @@ from apps.members.models import (
     Participation,
     ParticipationStatus,
     PopulationRecord,
+    validate_local_government_code,
 )
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -101,8 +101,7 @@ class MemberAddForm(forms.Form):
     def clean_code(self):
         # «１１２１９４» typed with a Japanese input method is 112194.
         code = "".join(unicodedata.normalize("NFKC", self.cleaned_data["code"]).split())
-        if not is_valid_code(code):
-            raise forms.ValidationError(_("Not a valid local government code (its check digit is wrong)."))
+        validate_local_government_code(code)
         return code
 
     def clean(self):

@@ -7,16 +7,22 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.core.models import AuditScoped, TimeStampedModel
-from apps.members.codes import is_valid_code
+from apps.members.codes import CodeProblem, code_problem
+
+
+CODE_PROBLEMS = {
+    CodeProblem.NOT_DIGITS: _("%(value)s is not a local government code: it is 6 digits (0–9) only."),
+    CodeProblem.LENGTH: _("%(value)s is not a local government code: it has %(length)d digits, not 6."),
+    CodeProblem.CHECK_DIGIT: _("%(value)s is not a valid local government code: its last digit, the check digit, "
+                               "does not match the first five."),
+}
 
 
 def validate_local_government_code(value: str) -> None:
-    if not is_valid_code(value):
-        raise ValidationError(
-            _("%(value)s is not a valid local government code (6 digits with a correct check digit)."),
-            params={"value": value},
-            code="invalid_code",
-        )
+    problem = code_problem(value)
+    if problem is not None:
+        raise ValidationError(CODE_PROBLEMS[problem], params={"value": value, "length": len(value)},
+                              code="invalid_code")
 
 
 class ConsortiumQuerySet(models.QuerySet):

@@ -100,7 +100,7 @@ def test_a_code_that_lost_its_leading_zero_in_excel_is_read_whole_and_said(tmp_p
     assert "warning: 2行目: 団体コード「11002」を「011002」と読みました" in capsys.readouterr().err
     with pytest.raises(SystemExit):
         run("import_bodies", tmp_path, "団体コード,団体名,都道府県\n11002,札幌市,埼玉県\n".encode())
-    assert "2行目 「団体コード」: 団体コードの検査数字が正しくありません" in capsys.readouterr().err
+    assert "2行目 「団体コード」: 団体コードは6桁です（5桁）" in capsys.readouterr().err
     # A cost row's code is restored when the council has that member.
     run("import_costs", tmp_path, "団体コード,ソフトウェア\n11002,100000\n".encode(), consortium="saitama",
         fiscal_year=2025)

@@ -119,7 +119,9 @@ def test_a_code_typed_in_full_width_digits_is_stored_in_ascii(client, council):
 def test_a_wrong_check_digit_or_a_new_body_without_details_is_named(client, council):
     url = reverse("member_add", args=["saitama"])
     wrong = client.post(url, {"code": "113019", "status": "invited", "on": "2025-06-01"})
-    assert "code" in wrong.context["form"].errors
+    assert "検査数字" in " ".join(wrong.context["form"].errors["code"])
+    short = client.post(url, {"code": "11301", "status": "invited", "on": "2025-06-01"})
+    assert "5桁" in " ".join(short.context["form"].errors["code"])
     bare = client.post(url, {"code": "113247", "status": "invited", "on": "2025-06-01"})
     assert set(bare.context["form"].errors) == {"name", "kind", "prefecture"}
     assert not MemberBody.objects.exists()
