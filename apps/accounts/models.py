@@ -14,6 +14,10 @@ from apps.core.models import TimeStampedModel
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    # Signed into the user's private calendar addresses (apps.meetings.feed_tokens): one
+    # more, and every address given out before stops working.
+    calendar_feed_generation = models.PositiveIntegerField(_("calendar address generation"), default=0,
+                                                           editable=False)
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username

@@ -13,7 +13,7 @@ from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
 from apps.meetings.forms import (ActionItemForm, AgendaItemChangeForm, AgendaItemForm, AttendanceForm, DecisionForm,
                                  MeetingForm)
-from apps.meetings.feed_tokens import feed_token, feed_user
+from apps.meetings.feed_tokens import feed_addresses_reissue, feed_token, feed_user
 from apps.meetings.ical import meetings_calendar
 from apps.meetings.models import ActionItem, AgendaItem, Decision, Meeting, Position
 from apps.members.models import Consortium
@@ -68,6 +68,15 @@ def meeting_part_change(request, pk, change):
     else:
         messages.success(request, done)
     return redirect("meeting_detail", pk=part.meeting_id)
+
+
+@require_POST
+def meetings_feed_reissue(request, slug):
+    consortium = consortium_for(request, slug, oversee=False)
+    feed_addresses_reissue(user=request.user)
+    messages.success(request, _("Your calendar address is new: the old one no longer works, here or in your "
+                                "other councils. Subscribe again with the address below."))
+    return redirect(reverse("meeting_list", args=[consortium.slug]) + "?address=new#calendar-address")
 
 
 def meeting_list(request, slug):

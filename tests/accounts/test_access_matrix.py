@@ -199,6 +199,7 @@ EXPECTED = {
     "meetings_feed": (lambda w: {"slug": "a", "token": feed_token(user=w["users"]["staff_x"],
                                                                  consortium=Consortium.objects.get(slug="a"))},
                       {role: 200 for role in ROLES}),
+    "meetings_feed_reissue": (lambda w: {"slug": "a"}, POST_ONLY),
     "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "minutes_pdf": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),

@@ -238,6 +238,19 @@ def test_the_meetings_page_offers_the_users_own_private_address(client, world):
     assert page.context["feed_url"] in page.content.decode()
 
 
+def test_a_leaked_calendar_address_is_withdrawn_by_issuing_a_new_one(client, world):
+    staff = world["ina_staff"]
+    client.force_login(staff)
+    old = client.get(reverse("meeting_list", args=["a"])).context["feed_url"]
+    response = client.post(reverse("meetings_feed_reissue", args=["a"]), follow=True)
+    new = response.context["feed_url"]
+    assert new != old and new in response.content.decode() and "以前のアドレス" in response.content.decode()
+    client.logout()
+    assert client.get(old).status_code == 404
+    assert [str(event["SUMMARY"]) for event in Calendar.from_ical(client.get(new).content).walk("VEVENT")] == [
+        "第3回 協議会"]
+
+
 def test_the_forms_that_add_to_a_meeting_do_not_read_its_attendance(client, world):
     """A council of 1,741 members read every member's attendance and position again for
     each form that adds an agenda item, an action or an edit (0.4 s apiece)."""
