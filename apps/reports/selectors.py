@@ -174,11 +174,15 @@ BRIEFING_CHART_LIMIT = 25
 
 
 def chart_peers(shares: dict[str, MemberShare], *, ranked: list[MemberShare], place: int | None,
-                limit: int) -> list[MemberShare]:
-    """Every member by code if they fit; else the ``limit`` members whose saving ratio is
+                limit: int, by_code: bool = True) -> list[MemberShare]:
+    """Every member if they fit, by code (``by_code``, for a named chart) or else by saving
+    ratio, members without one last; else the ``limit`` members whose saving ratio is
     nearest the town's, in the order of their saving ratio (the town among them)."""
     if len(shares) <= limit:
-        return sorted(shares.values(), key=lambda share: share.code)
+        if by_code:
+            return sorted(shares.values(), key=lambda share: share.code)
+        return ranked + sorted((share for share in shares.values() if share.saving_ratio is None),
+                               key=lambda share: share.code)
     if place is None:
         return ranked[:limit]
     start = min(max(place - 1 - limit // 2, 0), max(len(ranked) - limit, 0))
@@ -209,12 +213,16 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     names = dict(consortium.participations.values_list("body__code", "body__name"))
     ranked = sorted((s for s in shares.values() if s.saving_ratio is not None), key=lambda s: -s.saving_ratio)
     place = next((index for index, s in enumerate(ranked, start=1) if s.code == body.code), None)
-    charted = chart_peers(shares, ranked=ranked, place=place, limit=BRIEFING_CHART_LIMIT)
+    # Until the secretariat publishes the named comparison, a town reads the other members'
+    # shares but not their savings (apps.allocation.views._as_read_by), and neither does
+    # its mayor's briefing: the chart shows the town among unnamed bars, in order of saving.
+    named = consortium.comparison_published
+    charted = chart_peers(shares, ranked=ranked, place=place, limit=BRIEFING_CHART_LIMIT, by_code=named)
     participation = consortium.participations.filter(body=body).first()
     open_rounds = [r for r in body_survey_rounds(body=body)
                    if r.consortium_id == consortium.pk and r.status == "open"]
-    chart = savings_chart([{"name": names.get(share.code, share.code), "code": share.code,
-                            "saving_ratio": share.saving_ratio} for share in charted],
+    chart = savings_chart([{"name": names.get(share.code, share.code) if named or share.code == body.code else "",
+                            "code": share.code, "saving_ratio": share.saving_ratio} for share in charted],
                           row_height=briefing_chart_row(len(charted)))
     inputs = published_inputs(plan) if plan else None
     current = own.current_cost if own else None
@@ -229,7 +237,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
             "saving": _printed(own.saving if own else None, options),
         },
         "place": place, "members_ranked": len(ranked),
-        "chart": chart, "chart_on_paper": chart_on_paper(chart),
+        "chart": chart, "chart_on_paper": chart_on_paper(chart), "chart_named": named,
         # By code: two towns of one name in different prefectures are two bars.
         "chart_limited": len(charted) < len(shares), "highlight": body.code,
         "pools": inputs.pools if inputs else (), "guarantee": plan.guarantee if plan else None,

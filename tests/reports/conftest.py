@@ -26,3 +26,11 @@ def council(db):
                 "population_ratio": Decimal("0.7")}])
     plan = allocation.plan_publish(plan=plan, by=secretariat)
     return {"consortium": consortium, "bodies": bodies, "plan": plan, "secretariat": secretariat}
+
+
+@pytest.fixture
+def comparison_published(council):
+    """The council's named comparison published to its members: briefings name the other
+    members in their charts from then on."""
+    council["consortium"].comparison_published = True
+    council["consortium"].save(update_fields=["comparison_published"])

@@ -47,7 +47,7 @@ def test_the_words_are_the_briefing_without_its_table_and_chart_then_the_table_i
     assert '<table class="figures">' in no_chart and 'class="chart"' not in no_chart
 
 
-def test_the_text_floor_is_every_line_of_the_briefing_and_nothing_else(council):
+def test_the_text_floor_is_every_line_of_the_briefing_and_nothing_else(council, comparison_published):
     plan = council["plan"]
     body = plan.members.select_related("body").first().body
     briefing = services.render_html(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=plan.cost_fiscal_year,

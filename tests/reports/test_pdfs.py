@@ -187,7 +187,7 @@ def test_a_large_councils_briefing_charts_the_town_among_its_nearest_peers():
     assert [s.code for s in chart_peers(few, ranked=ranked, place=1, limit=10)] == ["000001", "000002"]
 
 
-def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, monkeypatch):
+def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, comparison_published, monkeypatch):
     monkeypatch.setattr("apps.reports.selectors.BRIEFING_CHART_LIMIT", 3)
     plan, body = council["plan"], council["bodies"][0]
     content = services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=2025, plan=plan,
@@ -198,7 +198,25 @@ def test_the_briefing_says_when_its_chart_shows_only_the_nearest_peers(council, 
     assert body.name in chart and sum(town.name in chart for town in council["bodies"]) == 3
 
 
-def test_the_chart_marks_the_town_itself_even_beside_a_namesake(council):
+def test_before_the_comparison_is_published_the_briefing_charts_the_town_among_unnamed_members(council):
+    """The mayor's briefing gives away no more than the town's own plan page: the other
+    members' saving ratios, which with their published shares give their current costs,
+    are drawn without their names."""
+    plan, body = council["plan"], council["bodies"][2]
+    content = services.render_pdf(kind=Kind.BRIEFING, consortium=plan.consortium, fiscal_year=2025, plan=plan,
+                                  body=body, options=Options())
+    text = text_of(content)
+    assert body.name in text and "他団体の名称は、経費比較表が構成団体に公表されるまで伏せています" in digits(text)
+    assert not any(town.name in text for town in council["bodies"] if town != body)
+    with override("ja"):
+        context = briefing_context(consortium=plan.consortium, body=body, fiscal_year=2025, plan=plan,
+                                   options=Options())
+    ratios = [float(bar["value"].rstrip("%")) for bar in context["chart"]["bars"]]
+    assert ratios == sorted(ratios, reverse=True) and len(ratios) == len(council["bodies"])
+    assert len(PdfReader(io.BytesIO(content)).pages) == 1
+
+
+def test_the_chart_marks_the_town_itself_even_beside_a_namesake(council, comparison_published):
     """Two towns of one name (美里町 is in Saitama and in Kumamoto) are two bars; one is marked."""
     plan, body, namesake = council["plan"], council["bodies"][0], council["bodies"][1]
     namesake.name = body.name
@@ -313,7 +331,7 @@ def test_a_chart_of_more_than_twenty_rows_is_packed_tighter_to_stay_about_as_tal
 def test_a_large_councils_briefing_stays_on_one_page_with_its_25_nearest_peers():
     from apps.allocation import services as allocation
 
-    consortium = ConsortiumFactory(slug="large", name="広域協議会")
+    consortium = ConsortiumFactory(slug="large", name="広域協議会", comparison_published=True)
     SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
     bodies = [member_of(consortium, name=f"第{number}町", population=5_000 + 300 * number,
                         cost=60_000_000 + 1_000_000 * number) for number in range(40)]
