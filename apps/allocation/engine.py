@@ -250,9 +250,11 @@ def _guarantee(guarantee, members, codes, base, exact_parts, total):
         largest = _largest_feasible_guarantee(members, guaranteed, total)
         raise AllocationError(
             f"the guarantee of {guarantee} cannot be met: the members' caps fall short of the total "
-            f"{total} yen by {shortfall} yen; the largest guarantee that could be met is {largest}",
+            f"{total} yen by {shortfall} yen; the largest guarantee that could be met is "
+            f"{largest if largest is not None else 'none (the members’ current costs add up to less than the total)'}",
             field="guarantee", reason="guarantee_unmet",
-            params={"guarantee": guarantee, "total": total, "shortfall": shortfall, "largest": largest})
+            params={"guarantee": guarantee, "total": total, "shortfall": shortfall, "largest": largest,
+                    "current_total": sum(members[code].current_cost for code in guaranteed)})
 
     if all(base[code] <= caps[code] for code in guaranteed):
         return dict(base), caps, set()
@@ -290,14 +292,15 @@ def _guarantee(guarantee, members, codes, base, exact_parts, total):
     return final, caps, capped
 
 
-def _largest_feasible_guarantee(members, guaranteed, total) -> str:
-    """The largest g, to 0.0001 and rounded down, whose caps still cover the total."""
+def _largest_feasible_guarantee(members, guaranteed, total) -> Decimal | None:
+    """The largest g, to 0.0001 and rounded down, whose caps still cover the total; None
+    when not even g = 0 does (the guaranteed members pay less today than the total)."""
 
     def feasible(units: int) -> bool:  # g = units / 10000
         return sum((10_000 - units) * members[code].current_cost // 10_000 for code in guaranteed) >= total
 
     if not feasible(0):
-        return "none (the members' current costs add up to less than the total)"
+        return None
     low, high = 0, 10_000
     while low < high:
         middle = (low + high + 1) // 2
@@ -305,7 +308,7 @@ def _largest_feasible_guarantee(members, guaranteed, total) -> str:
             low = middle
         else:
             high = middle - 1
-    return str((Decimal(low) / 10_000).quantize(Decimal("0.0001"), rounding=ROUND_DOWN))
+    return (Decimal(low) / 10_000).quantize(Decimal("0.0001"), rounding=ROUND_DOWN)
 
 
 # --- the JSON forms of the spec -----------------------------------------------------

@@ -285,6 +285,18 @@ def test_an_unmeetable_guarantee_is_explained_in_percent_and_yen(client, plan):
     assert "60.0%" in page and "90,000,000" in page and "cannot be met" not in page
 
 
+def test_a_total_above_what_the_members_pay_today_says_no_saving_can_be_guaranteed(client, plan):
+    """A new service that costs more than the members' current costs together: no
+    guarantee can hold, and the page says so instead of failing."""
+    plan.pools.update(amount=200_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    for name in ("plan_detail", "plan_preview"):
+        response = client.get(reverse(name, args=[plan.pk]))
+        assert response.status_code == 200, name
+        page = response.content.decode()
+        assert "150,000,000" in page and "200,000,000" in page and "最低削減率を保証できません" in page, name
+
+
 @pytest.mark.parametrize("typed", [{"guarantee": "abc"}, {"equal_ratio": "1.5"}, {"guarantee": "-0.1"},
                                    {"equal_ratio": "0.333333"}])
 def test_a_preview_of_a_figure_typed_wrong_says_so_instead_of_showing_the_saved_plan(client, plan, typed):
