@@ -4,6 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.agreements.models import Agreement, Article, Contract, Customisation, SlaItem
+from apps.core.forms import SensibleDates
 from apps.core.widgets import FastSelect
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
@@ -27,13 +28,13 @@ class ArticleForm(forms.ModelForm):
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
 
 
-class SignatureForm(forms.Form):
+class SignatureForm(SensibleDates, forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
     signed_by_name = forms.CharField(label=_("Signed by"), max_length=100, required=False,
                                      help_text=_("The mayor's name as written on the agreement."))
 
 
-class ContractForm(forms.ModelForm):
+class ContractForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = Contract
         fields = ["body", "vendor", "title", "service_type", "starts_on", "ends_on", "annual_amount", "total_amount",
@@ -60,7 +61,7 @@ SlaItemFormSet = inlineformset_factory(
 )
 
 
-class CustomisationForm(forms.ModelForm):
+class CustomisationForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = Customisation
         fields = ["title", "description", "scope", "body", "business_system", "cost", "payer", "requested_on"]

@@ -5,6 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.allocation.models import AllocationPlan, Pool, Scenario
+from apps.core.forms import SensibleDates, bound_fiscal_years
 from apps.core.widgets import FastCheckboxInput
 from apps.costs.selectors import catalogue_for
 
@@ -20,12 +21,17 @@ class RatiosAddUp:
         return cleaned
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = AllocationPlan
         fields = ["name", "fiscal_year", "cost_fiscal_year", "population_basis_date", "guarantee"]
         widgets = {"population_basis_date": forms.DateInput(attrs={"type": "date"})}
         help_texts = {"guarantee": _("For example 0.10 guarantees every member a saving of at least 10 %.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Year 20277 was saved, and then every page of the council's plans failed.
+        bound_fiscal_years(self, "fiscal_year", "cost_fiscal_year")
 
 
 class PoolForm(RatiosAddUp, forms.ModelForm):

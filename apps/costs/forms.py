@@ -5,11 +5,13 @@ from django.forms import modelformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import SensibleDates
+from apps.core.limits import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
 from apps.costs.models import BusinessSystem, CostRecord
 
 
-class CostRecordForm(forms.ModelForm):
+class CostRecordForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = CostRecord
         fields = ["business_system", "category", "amount", "vendor", "contract_end"]
@@ -73,7 +75,7 @@ UNIT_CHOICES = [("yen", _("yen (円)")), ("thousand", _("thousand yen (千円)")
 
 
 class CostImportForm(ImportForm):
-    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=2000, max_value=2100)
+    fiscal_year = forms.IntegerField(label=_("Fiscal year"), min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR)
     unit = forms.ChoiceField(label=_("Amounts in the file are in"), choices=UNIT_CHOICES)
 
 
@@ -86,13 +88,13 @@ class BodyCostImportForm(ImportForm):
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class SurveyRoundOpenForm(forms.Form):
-    fiscal_year = forms.IntegerField(label=_("Fiscal year surveyed"), min_value=2000, max_value=2100,
+class SurveyRoundOpenForm(SensibleDates, forms.Form):
+    fiscal_year = forms.IntegerField(label=_("Fiscal year surveyed"), min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR,
                                      help_text=_("The year whose costs the members report (April to March)."))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
 
 
-class SurveyDeadlineForm(forms.Form):
+class SurveyDeadlineForm(SensibleDates, forms.Form):
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
 
 

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import SensibleDates
 from apps.core.widgets import FastSelect, FastTextInput
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
 from apps.meetings.services import AttendanceRow
@@ -11,7 +12,7 @@ ROW_MENU = {"class": "form-select form-select-sm"}
 ROW_TEXT = {"class": "form-control form-control-sm"}
 
 
-class MeetingForm(forms.ModelForm):
+class MeetingForm(SensibleDates, forms.ModelForm):
     online_url = forms.URLField(label=_("online meeting link"), required=False, assume_scheme="https")
 
     class Meta:
@@ -96,7 +97,7 @@ class DecisionForm(PerMemberForm):
         return {body.pk: self.cleaned_data[f"stance_{body.pk}"] for body in self.members}
 
 
-class ActionItemForm(forms.ModelForm):
+class ActionItemForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = ActionItem
         fields = ["text", "owner", "due_on"]

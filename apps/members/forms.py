@@ -7,6 +7,7 @@ import unicodedata
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import SensibleDates
 from apps.members.models import (
     Asset,
     Consortium,
@@ -29,21 +30,21 @@ class BodyDetailsForm(forms.ModelForm):
         widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
 
 
-class GoLiveForm(forms.ModelForm):
+class GoLiveForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = Participation
         fields = ["planned_go_live", "actual_go_live"]
         widgets = {"planned_go_live": DATE_INPUT, "actual_go_live": DATE_INPUT}
 
 
-class StatusChangeForm(forms.Form):
+class StatusChangeForm(SensibleDates, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ParticipationStatus.choices)
     on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT)
     note = forms.CharField(label=_("Note"), required=False, max_length=200,
                            help_text=_("e.g. the meeting or letter that decided it"))
 
 
-class PopulationForm(forms.ModelForm):
+class PopulationForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = PopulationRecord
         fields = ["as_of", "population", "households", "source"]
@@ -81,7 +82,7 @@ class OwnershipForm(forms.Form):
         return [(asset.label, self[f"{asset.value}_before"], self[f"{asset.value}_after"]) for asset in Asset]
 
 
-class MemberAddForm(forms.Form):
+class MemberAddForm(SensibleDates, forms.Form):
     """A new member. A body the installation knows already (a town in two councils) joins
     by its code alone, its details unchanged; an unknown code needs the body's details."""
 

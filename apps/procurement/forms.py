@@ -1,10 +1,11 @@
 import unicodedata
 
 from django import forms
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
+from apps.core.forms import SensibleDates, bound_fiscal_years
 from apps.core.limits import YEN_LIMIT
 from apps.procurement.models import Criterion, ProcurementCase, Proposal, RfiRound, Stage, Vendor
 
@@ -33,16 +34,13 @@ class CaseForm(forms.ModelForm):
         widgets = {"notes": forms.Textarea(attrs={"rows": 4})}
 
 
-class StageForm(forms.Form):
+class StageForm(SensibleDates, forms.Form):
     stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
     on = forms.DateField(label=_("from"), widget=DATE)
     note = forms.CharField(label=_("note"), max_length=300, required=False)
 
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100
-
-
-class RfiRoundForm(forms.ModelForm):
+class RfiRoundForm(SensibleDates, forms.ModelForm):
     invited = forms.ModelMultipleChoiceField(label=_("invited vendors"), queryset=Vendor.objects.none(),
                                              widget=forms.CheckboxSelectMultiple, required=False)
 
@@ -55,15 +53,12 @@ class RfiRoundForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["invited"].queryset = vendors
         # Fiscal years a council can mean: a round of years 0–5, or 40000, was taken.
-        for name in ("first_fiscal_year", "last_fiscal_year", "cost_fiscal_year"):
-            self.fields[name].min_value, self.fields[name].max_value = FIRST_YEAR, LAST_YEAR
-            self.fields[name].validators += [MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)]
-            self.fields[name].widget.attrs.update(min=FIRST_YEAR, max=LAST_YEAR)
+        bound_fiscal_years(self, "first_fiscal_year", "last_fiscal_year", "cost_fiscal_year")
         if self.instance.pk:
             self.fields["invited"].initial = list(self.instance.invited.values_list("pk", flat=True))
 
 
-class RfiResponseChangeForm(forms.Form):
+class RfiResponseChangeForm(SensibleDates, forms.Form):
     """A response as it can be corrected: when it arrived and what it says."""
 
     received_on = forms.DateField(label=_("received on"), widget=DATE)
@@ -127,6 +122,13 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "max_points"]
+        # Points on the same scale as the price's (EvaluationForm): past it a figure is a slip.
+        widgets = {"max_points": forms.NumberInput(attrs={"min": 1, "max": 1000})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["max_points"].max_value = 1000
+        self.fields["max_points"].validators = [*self.fields["max_points"].validators, MaxValueValidator(1000)]
 
 
 class ProposalForm(forms.ModelForm):
