@@ -64,14 +64,17 @@ class ReportJob(models.Model):
 class ReportQuerySet(models.QuerySet):
     def for_user(self, user):
         """Secretariat and observers: their consortia's reports. Member staff and mayors:
-        their own body's briefings, and comparisons the secretariat has published."""
+        their own body's briefings, and comparisons the secretariat has published, of
+        figures it had locked: a comparison made while a year was still surveyed names
+        other towns' unfinished (even never submitted) figures, as the comparison page
+        would not (apps.costs.selectors.comparison_years)."""
         access = access_for(user)
         if access.is_admin:
             return self
         if access.is_member_user:
             return self.filter(
                 Q(kind=Kind.BRIEFING, body_id=access.body_id)
-                | Q(kind=Kind.SIDE_BY_SIDE, consortium__comparison_published=True,
+                | Q(kind=Kind.SIDE_BY_SIDE, consortium__comparison_published=True, survey_locked=True,
                     consortium_id__in=consortia_of(access.body_id))
             )
         return self.filter(consortium_id__in=access.readable_consortia)
@@ -85,6 +88,9 @@ class Report(models.Model):
     body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="reports")
     plan = models.ForeignKey(AllocationPlan, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of costs"))
+    # Whether the year's survey was locked when the report was made: its figures are then
+    # the reviewed ones, and a published comparison may reach the members.
+    survey_locked = models.BooleanField(_("made from a locked survey"), default=False)
     params = models.JSONField(_("parameters"), default=dict)
     job = models.OneToOneField(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="report")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

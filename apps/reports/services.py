@@ -20,6 +20,7 @@ from django.utils.translation import override
 
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
+from apps.costs.models import SurveyRound
 from apps.members.models import Consortium, MemberBody
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
@@ -112,10 +113,13 @@ def job_run(job_id: int) -> Report | None:
     if not job_claim(job_id):
         return None
     job = ReportJob.objects.select_related("consortium", "body", "plan", "requested_by").get(pk=job_id)
+    # Read before rendering: a year locked while the PDF is made was rendered as provisional.
+    survey_locked = SurveyRound.objects.filter(consortium=job.consortium, fiscal_year=job.fiscal_year,
+                                               status=SurveyRound.Status.LOCKED).exists()
     rendered = render_report(kind=job.kind, consortium=job.consortium, fiscal_year=job.fiscal_year, plan=job.plan,
                              body=job.body, options=Options.from_params(job.params))
     with transaction.atomic():
-        report = report_archive(job=job, rendered=rendered)
+        report = report_archive(job=job, rendered=rendered, survey_locked=survey_locked)
         ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.DONE, finished_at=timezone.now(), error="")
     return report
 
@@ -127,7 +131,7 @@ def job_release(job_id: int, *, error: str, final: bool) -> None:
         finished_at=timezone.now() if final else None)
 
 
-def report_archive(*, job: ReportJob, rendered: pdf.Pdf) -> Report:
+def report_archive(*, job: ReportJob, rendered: pdf.Pdf, survey_locked: bool) -> Report:
     content = rendered.content
     digest = hashlib.sha256(content).hexdigest()
     subject = job.body.code if job.body else job.consortium.slug
@@ -137,7 +141,7 @@ def report_archive(*, job: ReportJob, rendered: pdf.Pdf) -> Report:
     path.chmod(0o440)  # stored reports never change
     return Report.objects.create(
         kind=job.kind, consortium=job.consortium, body=job.body, plan=job.plan, fiscal_year=job.fiscal_year,
-        params=job.params, job=job, requested_by=job.requested_by, file_name=file_name, sha256=digest,
+        survey_locked=survey_locked, params=job.params, job=job, requested_by=job.requested_by, file_name=file_name, sha256=digest,
         size=len(content), pages=rendered.pages,
     )
 

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Role
 from apps.allocation.selectors import published_shares
+from apps.costs.models import SurveyRound
 from apps.reports import services, tasks
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
@@ -100,6 +101,12 @@ def test_failed_briefings_can_be_retried_from_the_batch(client, council, django_
     assert batch_progress(batch).done == 5
 
 
+def comparison_made(council):
+    return services.job_run(services.job_create(
+        kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2025, plan=council["plan"],
+        requested_by=council["secretariat"], enqueue=False).pk)
+
+
 def test_downloads_follow_the_roles(client, council):
     own, other = council["bodies"][0], council["bodies"][1]
     own_report = services.job_run(briefing_job(council, 0).pk)
@@ -114,7 +121,12 @@ def test_downloads_follow_the_roles(client, council):
         assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 404  # not published
     council["consortium"].comparison_published = True
     council["consortium"].save()
-    assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 200
+    # Made while the year was still surveyed: other towns' unfinished figures stay unread.
+    assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 404
+    council["consortium"].survey_rounds.update(status=SurveyRound.Status.LOCKED)
+    assert client.get(reverse("report_download", args=[comparison.pk])).status_code == 404  # still the draft's
+    final = comparison_made(council)
+    assert final.survey_locked and client.get(reverse("report_download", args=[final.pk])).status_code == 200
     client.force_login(council["secretariat"])
     response = client.get(reverse("report_download", args=[other_report.pk]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
@@ -171,8 +183,11 @@ def test_the_member_page_lists_its_own_briefings_and_published_comparisons(clien
     assert list(client.get(page).context["reports"]) == [own_report]
     council["consortium"].comparison_published = True
     council["consortium"].save()
+    council["consortium"].survey_rounds.update(status=SurveyRound.Status.LOCKED)
+    final = comparison_made(council)
     listed = list(client.get(page).context["reports"])
-    assert comparison in listed and own_report in listed and other_report not in listed
+    assert final in listed and own_report in listed and other_report not in listed
+    assert comparison not in listed  # made before the year was locked
 
 
 def test_every_download_is_in_the_audit_trail(client, council):
