@@ -67,13 +67,25 @@ def _computed(plan, engine_input=None):
 WITHHELD_UNTIL_COMPARISON = ("current_cost", "saving", "saving_ratio", "adjustment")
 
 
-def _as_read_by(request, plan, computed: dict) -> dict:
+def _withheld_from(request, plan) -> str | None:
+    """The reader's own member code if the other members' costs and savings are withheld
+    from them; None if they read everything (the secretariat, observers, or every
+    member once the comparison is published)."""
     access = access_for(request.user)
-    if "rows" not in computed or access.oversees(plan.consortium_id) or plan.consortium.comparison_published:
+    if access.oversees(plan.consortium_id) or plan.consortium.comparison_published:
+        return None
+    return MemberBody.objects.filter(pk=access.body_id).values_list("code", flat=True).first() or ""
+
+
+def _withhold(row: dict, own: str) -> dict:
+    return row if row["code"] == own else {**row, **dict.fromkeys(WITHHELD_UNTIL_COMPARISON)}
+
+
+def _as_read_by(request, plan, computed: dict) -> dict:
+    own = _withheld_from(request, plan) if "rows" in computed else None
+    if own is None:
         return computed
-    own = MemberBody.objects.filter(pk=access.body_id).values_list("code", flat=True).first()
-    rows = [row if row["code"] == own else {**row, **dict.fromkeys(WITHHELD_UNTIL_COMPARISON)}
-            for row in computed["rows"]]
+    rows = [_withhold(row, own) for row in computed["rows"]]
     return {**computed, "rows": rows, "chart": savings_chart([row for row in rows if row["code"] == own]),
             "withheld": True}
 
@@ -160,8 +172,13 @@ def plan_scenarios(request, pk):
             return redirect("plan_scenarios", pk=plan.pk)
     elif request.method == "POST":
         raise PermissionDenied
+    table = scenario_table(services.scenario_results(plan), selectors.member_names(plan))
+    own = _withheld_from(request, plan)
+    if own is not None:
+        table["rows"] = [{**_withhold(row, own), "cells": [cell and _withhold(cell, own) for cell in row["cells"]]}
+                         for row in table["rows"]]
     return render(request, "allocation/plan_scenarios.html", {
-        "plan": plan, "formset": formset, "table": scenario_table(services.scenario_results(plan), selectors.member_names(plan)),
+        "plan": plan, "formset": formset, "table": table, "withheld": own is not None,
     })
 
 

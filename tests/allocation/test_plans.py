@@ -368,3 +368,19 @@ def test_a_town_reads_the_other_members_costs_on_a_plan_only_once_the_comparison
     plan.consortium.save()
     page = client.get(reverse("plan_detail", args=[published.pk])).content.decode()
     assert "20,000,000" in page and "30,000,000" in page
+
+
+def test_a_plans_scenarios_withhold_the_other_members_costs_and_savings_as_its_page_does(client, plan):
+    Scenario.objects.create(plan=plan, name="5:5", equal_ratio=Decimal("0.5"), population_ratio=Decimal("0.5"))
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    ina = published.members.get(body__name="伊奈町").body
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    response = client.get(reverse("plan_scenarios", args=[published.pk]))
+    page = response.content.decode()
+    assert "100,000,000" in page and "20,000,000" not in page and "30,000,000" not in page
+    others = [row for row in response.context["table"]["rows"] if row["code"] != ina.code]
+    assert all(cell["share"] and cell["saving"] is None and cell["saving_ratio"] is None
+               for row in others for cell in row["cells"])
+    plan.consortium.comparison_published = True
+    plan.consortium.save()
+    assert "20,000,000" in client.get(reverse("plan_scenarios", args=[published.pk])).content.decode()
