@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
-from apps.costs.models import CostRecord
+from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import COUNCIL_STATUSES, Consortium, PopulationRecord
 
 # Bodies that take part in an allocation by default: the council's members.
@@ -172,11 +172,13 @@ def plan_create(*, consortium: Consortium, name: str, fiscal_year: int, cost_fis
 def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
     """Freeze the plan: its inputs, the engine's answer and version, who and when.
 
-    Refused (AllocationError) if the engine refuses the plan; nothing is then written.
+    Refused (AllocationError) if the engine refuses the plan, and (ValidationError) while
+    the survey of its cost year is not locked; nothing is then written.
     """
     locked = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
     if locked.is_published:
         return locked
+    _require_reviewed_costs(locked)
     inputs = plan_engine_input(locked)
     result = engine.allocate(inputs)
     # A queryset update: the model's own save() refuses to touch published plans, and
@@ -192,6 +194,17 @@ def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
         "status": [AllocationPlan.Status.DRAFT.value, AllocationPlan.Status.PUBLISHED.value],
         "published_by": ["None", str(by.pk) if by else "None"], "engine_version": ["", engine.ENGINE_VERSION]})
     return published
+
+
+def _require_reviewed_costs(plan: AllocationPlan) -> None:
+    """A published plan freezes the members' current costs, and the members read them once
+    the comparison is published: they must be the figures the secretariat reviewed and
+    locked, not a town's unfinished answer."""
+    survey = SurveyRound.objects.filter(consortium_id=plan.consortium_id, fiscal_year=plan.cost_fiscal_year).first()
+    if survey is not None and survey.status != SurveyRound.Status.LOCKED:
+        raise ValidationError(_("The survey of the plan's cost year (%(year)d) is %(status)s, not locked: the members' "
+                                "figures are not final. Lock it on its survey page first, then publish the plan.")
+                              % {"year": plan.cost_fiscal_year, "status": survey.get_status_display()})
 
 
 @transaction.atomic

@@ -191,6 +191,8 @@ def plan_publish(request, pk):
     except engine.AllocationError as error:
         messages.error(request, _("The plan cannot be published: %(reason)s")
                        % {"reason": refusal_text(error, selectors.member_names(plan))})
+    except ValidationError as error:
+        messages.error(request, _("The plan cannot be published: %(reason)s") % {"reason": " ".join(error.messages)})
     else:
         messages.success(request, _("Published. The plan is now frozen and visible to members."))
     return redirect("plan_detail", pk=plan.pk)

@@ -346,7 +346,10 @@ def world(db):
         "mayor_x": user_with_role(Role.MAYOR, body=x),
         "observer_a": user_with_role(Role.OBSERVER, consortium=a),
     }
+    # Published from the locked figures; the year reopened since (the survey pages' rows below).
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.LOCKED)
     allocation.plan_publish(plan=published, by=users["secretariat_a"])
+    SurveyRound.objects.filter(pk=survey_round.pk).update(status=SurveyRound.Status.OPEN)
     draft = allocation.plan_create(name="案", pools=[dict(p) for p in pools], **common)
     archived = {f"briefing_{key}": rendered(Kind.BRIEFING, a, published, users["secretariat_a"], body=body)
                for key, body in (("x", x), ("y", y))}

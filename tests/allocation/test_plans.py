@@ -384,3 +384,20 @@ def test_a_plans_scenarios_withhold_the_other_members_costs_and_savings_as_its_p
     plan.consortium.comparison_published = True
     plan.consortium.save()
     assert "20,000,000" in client.get(reverse("plan_scenarios", args=[published.pk])).content.decode()
+
+
+def test_a_plan_is_published_only_from_a_locked_survey(client, plan):
+    """Publishing freezes the members' current costs, which they read once the comparison
+    is published: a town's unfinished answer must not be among them."""
+    from apps.costs.models import SurveyRound
+
+    survey = SurveyRoundFactory(consortium=plan.consortium, fiscal_year=2025, status=SurveyRound.Status.OPEN)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.post(reverse("plan_publish", args=[plan.pk]), follow=True).content.decode()
+    plan.refresh_from_db()
+    assert not plan.is_published and "2025" in page and "確定" in page
+    survey.status = SurveyRound.Status.LOCKED
+    survey.save()
+    client.post(reverse("plan_publish", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert plan.is_published

@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_the_towns_page_shows_its_share_by_the_formula_then_what_the_guarantee_changed(client):
     consortium = ConsortiumFactory(slug="saitama")
-    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status="locked")
     big = member_of(consortium, name="伊奈町", population=40_000, cost=90_000_000)
     small = member_of(consortium, name="東秩父村", population=3_000, cost=20_000_000)
     secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)

@@ -272,6 +272,7 @@ def test_the_briefing_works_out_the_towns_own_share_and_what_the_guarantee_chang
     then what the guarantee's re-allocation took off (the smallest town, capped) or added on."""
     from apps.allocation import services as allocation
 
+    council["consortium"].survey_rounds.update(status="locked")
     plan = allocation.plan_publish(plan=allocation.plan_create(
         consortium=council["consortium"], name="保証が働く按分案", fiscal_year=2026, cost_fiscal_year=2025,
         population_basis_date=datetime.date(2025, 6, 1), guarantee=Decimal("0.10"),
@@ -332,7 +333,7 @@ def test_a_large_councils_briefing_stays_on_one_page_with_its_25_nearest_peers()
     from apps.allocation import services as allocation
 
     consortium = ConsortiumFactory(slug="large", name="広域協議会", comparison_published=True)
-    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status="locked")
     bodies = [member_of(consortium, name=f"第{number}町", population=5_000 + 300 * number,
                         cost=60_000_000 + 1_000_000 * number) for number in range(40)]
     secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
