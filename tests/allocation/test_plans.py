@@ -16,7 +16,7 @@ from apps.allocation import services
 from apps.allocation.models import AllocationPlan, FrozenPlanError, PlanMember, Pool, Scenario
 from apps.allocation.selectors import published_shares
 from apps.members.services import population_record
-from tests.factories import ConsortiumFactory, add_cost, business_system, member_of, user_with_role
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, add_cost, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
