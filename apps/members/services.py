@@ -121,18 +121,30 @@ def population_record(
     *, body: MemberBody, population: int, as_of: datetime.date, source: str = PopulationRecord.Source.REGISTRY,
     households: int | None = None,
 ) -> PopulationRecord:
-    # The latest record is the population every comparison divides by: a count dated
-    # ahead, or more households than residents, would rank the town on a typing slip.
-    if as_of > timezone.localdate():
-        raise ValidationError({"as_of": _("A population is counted on a day that has come: not one still ahead.")})
-    if households is not None and households > population:
-        raise ValidationError({"households": _("There cannot be more households than residents.")})
+    population_check(population=population, as_of=as_of, households=households)
     record, _created = PopulationRecord.objects.update_or_create(
         body=body, as_of=as_of, source=source,
         defaults={"population": population, "households": households},
     )
     body_population_refresh(body=body)
     return record
+
+
+def population_check(*, population: int, as_of: datetime.date, households: int | None = None) -> None:
+    """What population_record refuses, every problem at once by field, so that an import's
+    preview can name the cells before anything is written."""
+    # The latest record is the population every comparison divides by: a count of 0, a
+    # count dated ahead, or more households than residents would rank the town (and share
+    # out its costs) on a typing slip. A town of 0 kept only the equal part of the allocation.
+    problems = {}
+    if population < 1:
+        problems["population"] = _("A population is at least 1 resident.")
+    if as_of > timezone.localdate():
+        problems["as_of"] = _("A population is counted on a day that has come: not one still ahead.")
+    if households is not None and households > population:
+        problems["households"] = _("There cannot be more households than residents.")
+    if problems:
+        raise ValidationError(problems)
 
 
 def body_population_refresh(*, body: MemberBody) -> None:
