@@ -4,7 +4,8 @@ Plain Python and openpyxl, no Django, so the import commands, the upload pages a
 share one reader. What people type into cells in a Japanese office (full-width digits, ¥ and
 円 marks, 千円 amounts, 和暦 dates, a dash for "none") is accepted here and nowhere else.
 Every refusal is a ``CellError`` or ``TableError`` whose ``str()`` is Japanese, so the caller
-can show it next to the row and column it came from.
+can show it next to the row and column it came from; every message also carries its English
+(``Bilingual``), for a reader who chose English.
 """
 
 from __future__ import annotations
@@ -25,6 +26,18 @@ from apps.core.formatting import ERAS
 from apps.core.limits import COUNT_LIMIT, YEN_LIMIT
 
 
+class Bilingual(str):
+    """A message as Japanese text (the UI is Japanese first, and so are the import commands'
+    reports) that carries its English in ``en``, for the pages of a reader who chose English."""
+
+    en: str
+
+    def __new__(cls, ja: str, en: str = ""):
+        text = super().__new__(cls, ja)
+        text.en = en or ja
+        return text
+
+
 class _Refusal(ValueError):
     """``str()`` is the Japanese reason (the UI is Japanese first); ``reason_en`` for logs and English pages."""
 
@@ -32,6 +45,10 @@ class _Refusal(ValueError):
         super().__init__(reason_ja)
         self.reason_ja = reason_ja
         self.reason_en = reason_en or reason_ja
+
+    @property
+    def reason(self) -> Bilingual:
+        return Bilingual(self.reason_ja, self.reason_en)
 
 
 class TableError(_Refusal):
@@ -58,10 +75,10 @@ class Table:
     rows: list[Row]
     warnings: list[str] = field(default_factory=list)
 
-    def warn(self, message: str) -> None:
+    def warn(self, message_ja: str, message_en: str) -> None:
         # Readers may run twice over one table (preview, then import); say each thing once.
-        if message not in self.warnings:
-            self.warnings.append(message)
+        if message_ja not in self.warnings:
+            self.warnings.append(Bilingual(message_ja, message_en))
 
 
 ZIP_MAGIC = b"PK\x03\x04"
@@ -121,7 +138,9 @@ def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
             workbook.close()
     except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a damaged or non-XLSX file
         raise TableError("XLSX ファイルとして読めません", f"not a readable XLSX file ({type(error).__name__})") from None
-    warnings = [f"最初のシート「{sheet.title}」だけを読み込みました（ほかのシート: {'、'.join(others)}）"] if others else []
+    warnings = [Bilingual(f"最初のシート「{sheet.title}」だけを読み込みました（ほかのシート: {'、'.join(others)}）",
+                          f"only the first sheet, 「{sheet.title}」, was read (the others: {', '.join(others)})")
+                ] if others else []
     return records, warnings
 
 
@@ -162,7 +181,8 @@ def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str]) -> Tab
                                        for index, header in positions}))
         for index, cell in enumerate(cells):
             if cell.strip() and index not in headed:
-                table.warn(f"{get_column_letter(index + 1)}列は見出しがないため読み込みません")
+                letter = get_column_letter(index + 1)
+                table.warn(f"{letter}列は見出しがないため読み込みません", f"column {letter} has no heading and is not read")
     return table
 
 
@@ -176,11 +196,17 @@ class Column:
     label: str  # Japanese, as a secretariat writes it; used in messages
     aliases: tuple[str, ...] = ()
     required: bool = False
+    label_en: str = ""  # for the messages on English pages, beside the Japanese heading
+
+    @property
+    def named(self) -> Bilingual:
+        """「人口」, or in English "population (人口)": the heading a file should have stays in view."""
+        return Bilingual(self.label, f"{self.label_en} ({self.label})" if self.label_en else self.label)
 
 
 # A trailing bracketed note such as （千円）, [円] or (人), which secretariats add freely.
 _HEADING_NOTE = re.compile(r"(?:[(\[【〔<][^()\[\]【】〔〕<>]*[)\]】〕>])+$")
-_UNIT_NAMES = {"thousand": "千円", "yen": "円"}
+_UNIT_NAMES = {"thousand": ("千円", "thousands of yen (千円)"), "yen": ("円", "yen (円)")}
 
 
 def heading_key(text: str) -> str:
@@ -210,23 +236,26 @@ def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
     for header in table.headers:
         column = by_heading.get(heading_key(header))
         if column is None:
-            table.warn(f"列「{header}」は取込みの対象ではないため読み込みません")
+            table.warn(f"列「{header}」は取込みの対象ではないため読み込みません",
+                       f"column 「{header}」 is not one this import reads; it is left out")
             continue
         found.setdefault(column.key, []).append(header)
         if unit := heading_unit(header):
             # The amount's unit comes from the import form, not the heading; a mismatch is a
             # thousandfold error, so the preview says what the heading claims.
-            table.warn(f"列「{header}」の見出しの単位は{_UNIT_NAMES[unit]}です。"
-                       "取込みの単位指定と合っているか確認してください")
+            unit_ja, unit_en = _UNIT_NAMES[unit]
+            table.warn(f"列「{header}」の見出しの単位は{unit_ja}です。取込みの単位指定と合っているか確認してください",
+                       f"the heading of column 「{header}」 gives its unit as {unit_en}: check that it is the unit "
+                       "chosen for this import")
     problems_ja, problems_en = [], []
-    if missing := [column.label for column in columns if column.required and column.key not in found]:
+    if missing := [column.named for column in columns if column.required and column.key not in found]:
         problems_ja.append(f"必須の列がありません: {'、'.join(missing)}")
-        problems_en.append(f"required columns are missing: {', '.join(missing)}")
-    labels = {column.key: column.label for column in columns}
+        problems_en.append(f"required columns are missing: {', '.join(name.en for name in missing)}")
+    names = {column.key: column.named for column in columns}
     for key, headers in found.items():
         if len(headers) > 1:
-            problems_ja.append(f"「{labels[key]}」に当たる列が複数あります: {'、'.join(headers)}")
-            problems_en.append(f"more than one column for {labels[key]}: {', '.join(headers)}")
+            problems_ja.append(f"「{names[key]}」に当たる列が複数あります: {'、'.join(headers)}")
+            problems_en.append(f"more than one column for {names[key].en}: {', '.join(headers)}")
     if problems_ja:
         raise TableError("\n".join(problems_ja), "\n".join(problems_en))
     return {key: headers[0] for key, headers in found.items()}
@@ -374,8 +403,8 @@ def parse_text(text: str | None) -> str:
 @dataclass(frozen=True)
 class RowError:
     row: int
-    column: str  # the column's Japanese label; "" for a problem with the whole row or file
-    reason: str
+    column: str  # the column's Japanese label (a Bilingual); "" for a problem with the whole row or file
+    reason: str  # Japanese; a Bilingual carries the English too
     value: str = ""
 
     def format(self) -> str:

@@ -9,13 +9,14 @@ Writing is an upsert, so importing the same file twice changes nothing.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from auditlog.models import LogEntry
 from django.db import transaction
 from django.db.models import QuerySet
 
 from apps.core.tabular import (
+    Bilingual,
     CellError,
     Column,
     ImportReport,
@@ -38,18 +39,19 @@ from apps.members.models import Consortium, MemberBody, ParticipationStatus, Pop
 from apps.members.services import participation_ensure, population_record
 
 BODY_COLUMNS = (
-    Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True),
-    Column("name", "団体名", ("name", "団体", "市町村名"), True),
-    Column("kana", "ふりがな", ("kana", "よみがな", "読み", "かな"), False),
-    Column("kind", "区分", ("kind", "種別"), False),
-    Column("prefecture", "都道府県", ("prefecture", "都道府県名"), True),
-    Column("district", "郡", ("district", "郡名"), False),
-    Column("population", "人口", ("population", "住民基本台帳人口"), False),
-    Column("population_as_of", "人口基準日", ("population as of", "as of", "基準日"), False),
-    Column("population_source", "人口の出典", ("population source", "source", "出典"), False),
-    Column("households", "世帯数", ("households",), False),
-    Column("mayor_name", "首長名", ("mayor", "mayor name", "市町村長名"), False),
-    Column("mayor_email", "首長メールアドレス", ("mayor email", "mayor e-mail", "首長メール"), False),
+    Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True,
+           "local government code"),
+    Column("name", "団体名", ("name", "団体", "市町村名"), True, "name"),
+    Column("kana", "ふりがな", ("kana", "よみがな", "読み", "かな"), False, "kana"),
+    Column("kind", "区分", ("kind", "種別"), False, "kind"),
+    Column("prefecture", "都道府県", ("prefecture", "都道府県名"), True, "prefecture"),
+    Column("district", "郡", ("district", "郡名"), False, "district"),
+    Column("population", "人口", ("population", "住民基本台帳人口"), False, "population"),
+    Column("population_as_of", "人口基準日", ("population as of", "as of", "基準日"), False, "population as of"),
+    Column("population_source", "人口の出典", ("population source", "source", "出典"), False, "population source"),
+    Column("households", "世帯数", ("households",), False, "households"),
+    Column("mayor_name", "首長名", ("mayor", "mayor name", "市町村長名"), False, "mayor"),
+    Column("mayor_email", "首長メールアドレス", ("mayor email", "mayor e-mail", "首長メール"), False, "mayor e-mail"),
 )
 
 CATEGORY_LABELS = {
@@ -64,17 +66,18 @@ CATEGORY_LABELS = {
 }
 
 COST_COLUMNS = (
-    Column("code", "団体コード", ("code", "local government code", "コード"), True),
-    Column("name", "団体名", ("name", "団体"), False),
-    Column("system", "業務", ("business system", "system", "業務名", "システム"), False),
-    Column("fiscal_year", "年度", ("fiscal year", "fy"), False),
-    *(Column(category.value, label, aliases, False) for category, (label, aliases) in CATEGORY_LABELS.items()),
-    Column("vendor", "事業者", ("vendor", "ベンダー", "委託先"), False),
-    Column("contract_end", "契約終了日", ("contract end", "契約期限"), False),
+    Column("code", "団体コード", ("code", "local government code", "コード"), True, "local government code"),
+    Column("name", "団体名", ("name", "団体"), False, "name"),
+    Column("system", "業務", ("business system", "system", "業務名", "システム"), False, "business system"),
+    Column("fiscal_year", "年度", ("fiscal year", "fy"), False, "fiscal year"),
+    # The English name of a category is its first alias.
+    *(Column(category.value, label, aliases, False, aliases[0]) for category, (label, aliases) in CATEGORY_LABELS.items()),
+    Column("vendor", "事業者", ("vendor", "ベンダー", "委託先"), False, "vendor"),
+    Column("contract_end", "契約終了日", ("contract end", "契約期限"), False, "contract end"),
 )
 
 # A member uploading its own figures may leave out the code column: every row is its own.
-OWN_COST_COLUMNS = (Column("code", "団体コード", COST_COLUMNS[0].aliases, False), *COST_COLUMNS[1:])
+OWN_COST_COLUMNS = (replace(COST_COLUMNS[0], required=False), *COST_COLUMNS[1:])
 
 KIND_LABELS = {"city": "市", "town": "町", "village": "村", "ward": "区"}
 KIND_WORDS = {**{label: kind for kind, label in KIND_LABELS.items()}, **{kind: kind for kind in KIND_LABELS}}
@@ -128,7 +131,7 @@ class _RowReader:
 
     def __init__(self, row, headers: dict[str, str], columns, report: ImportReport):
         self.row, self.headers, self.report = row, headers, report
-        self.labels = {column.key: column.label for column in columns}
+        self.columns = {column.key: column for column in columns}
         self.failed = False
 
     def raw(self, key: str) -> str:
@@ -144,10 +147,18 @@ class _RowReader:
         except CellError as error:
             return self.error(key, text, error)
 
-    def error(self, key: str, text: str, error) -> None:
+    def error(self, key: str, text: str, error: CellError) -> None:
         self.failed = True
-        self.report.errors.append(RowError(self.row.number, self.labels.get(key, key), str(error), text))
+        self.report.errors.append(RowError(self.row.number, self._column(key), error.reason, text))
         return None
+
+    def _column(self, key: str) -> Bilingual:
+        """The column's Japanese label; in English, its English name and the heading as in the file."""
+        column = self.columns.get(key)
+        if column is None:
+            return Bilingual(key)
+        heading = self.headers.get(key) or column.label
+        return Bilingual(column.label, f"{column.label_en} ({heading})" if column.label_en else heading)
 
 
 def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], ImportReport]:
@@ -155,7 +166,7 @@ def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], I
         table = read_table(data, filename)
         headers = map_headers(table, columns)
     except TableError as error:
-        raise ImportRefused(ImportReport(errors=[RowError(1, "", str(error), "")], warnings=[])) from None
+        raise ImportRefused(ImportReport(errors=[RowError(1, "", error.reason, "")], warnings=[])) from None
     report = ImportReport(errors=[], warnings=list(getattr(table, "warnings", [])))
     return table, headers, report
 
@@ -171,8 +182,10 @@ CODE_ERRORS = {
 
 def _restored(report: ImportReport, row_number: int, code: str, restored: str) -> str:
     """Read a code as the one that lost its leading 0 in Excel, and say so."""
-    report.warnings.append(f"{row_number}行目: 団体コード「{code}」を「{restored}」と読みました"
-                           "（表計算ソフトで先頭の0が落ちた団体コードです）")
+    report.warnings.append(Bilingual(
+        f"{row_number}行目: 団体コード「{code}」を「{restored}」と読みました（表計算ソフトで先頭の0が落ちた団体コードです）",
+        f"row {row_number}: the local government code {code} was read as {restored} (a spreadsheet dropped its "
+        "leading 0)"))
     return restored
 
 
@@ -307,9 +320,11 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
                      fiscal_year: int, unit: str, default_code: str | None = None) -> ParsedRows:
     table, headers, report = _open(data, filename, columns)
     if not any(category.value in headers for category in CostCategory):
-        labels = "、".join(label for label, _aliases in CATEGORY_LABELS.values())
-        raise ImportRefused(ImportReport(
-            errors=[RowError(1, "", f"費目の列がありません（{labels}のいずれか）", "")], warnings=[]))
+        names = [column.named for column in columns if column.key in CostCategory.values]
+        raise ImportRefused(ImportReport(errors=[RowError(1, "", Bilingual(
+            f"費目の列がありません（{'、'.join(names)}のいずれか）",
+            f"there is no column for a cost category (any of {', '.join(name.en for name in names)})"), "")],
+            warnings=[]))
     systems = _system_lookup(systems)
     whole = systems[WHOLE_SYSTEM_CODE]
     # Nobody changes a locked year, by hand or by file (a body in two councils: either lock).

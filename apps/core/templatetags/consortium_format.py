@@ -38,6 +38,13 @@ def jdate(value, style="western"):
 
 
 @register.filter
+def in_reader_language(text):
+    """An import's message (a ``Bilingual`` from apps.core.tabular) in the reader's language:
+    Japanese, or its English for a reader who chose English."""
+    return text if formatting.reader_reads_japanese() else getattr(text, "en", text)
+
+
+@register.filter
 def percent(value, places=1):
     return formatting.ratio_percent(value, int(places))
 
