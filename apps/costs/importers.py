@@ -12,8 +12,10 @@ import datetime
 from dataclasses import dataclass, field, replace
 
 from auditlog.models import LogEntry
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import translation
 
 from apps.core.tabular import (
     Bilingual,
@@ -36,7 +38,7 @@ from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import CodeProblem, code_problem, is_valid_code, same_prefecture, zero_dropped
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
-from apps.members.services import participation_ensure, population_record
+from apps.members.services import participation_ensure, population_check, population_record
 
 BODY_COLUMNS = (
     Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True,
@@ -200,6 +202,49 @@ class BodyRow:
     population_source: str = PopulationRecord.Source.REGISTRY
 
 
+# A body's text columns, each refused at the preview as its model field would refuse it at
+# the save (its length, an e-mail address's form).
+BODY_TEXT_FIELDS = ("name", "kana", "prefecture", "district", "mayor_name", "mayor_email")
+# The columns of a population record's fields (the others have the field's name).
+POPULATION_COLUMNS = {"as_of": "population_as_of", "source": "population_source"}
+
+
+def _refusals(check) -> dict[str, CellError]:
+    """What ``check()`` refuses with a ValidationError, as a CellError per field, in
+    Japanese and in English (it runs once in each: a service's message is translated
+    when it is raised)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for language in ("ja", "en"):
+        with translation.override(language):
+            try:
+                check()
+            except ValidationError as error:
+                found[language] = error.message_dict if hasattr(error, "error_dict") else {
+                    NON_FIELD_ERRORS: error.messages}
+    if not found:
+        return {}
+    return {name: CellError(" ".join(texts), " ".join(found["en"].get(name, texts)))
+            for name, texts in found["ja"].items()}
+
+
+def model_text(model, name: str):
+    """A parser for a text column stored in ``model``'s field ``name``: refuses what the field's
+    validators would (its max_length, an e-mail address's form)."""
+    model_field = model._meta.get_field(name)
+
+    def parse(text: str | None) -> str:
+        value = parse_text(text)
+        if refused := _refusals(lambda: model_field.run_validators(value)):
+            raise next(iter(refused.values()))
+        return value
+
+    return parse
+
+
+BODY_TEXT_PARSERS = {name: model_text(MemberBody, name) for name in BODY_TEXT_FIELDS}
+VENDOR_PARSER = model_text(CostRecord, "vendor")
+
+
 def parse_bodies(data: bytes, filename: str) -> ParsedRows:
     table, headers, report = _open(data, filename, BODY_COLUMNS)
     parsed = ParsedRows(report=report)
@@ -216,33 +261,34 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         elif code in seen:
             cells.error("code", code, CellError(f"{seen[code]}行目と重複しています",
                                                 f"duplicate of row {seen[code]}"))
-        name = cells.get("name", parse_text, required=True)
-        kind_text = cells.raw("kind") or (name or "")[-1:]
-        kind = KIND_WORDS.get(kind_text.lower())
-        if kind is None:
+        values = {name: cells.get(name, parser, required=name in ("name", "prefecture"))
+                  for name, parser in BODY_TEXT_PARSERS.items()}
+        # From the name as typed: a name refused for its length still ends in 町 or 村.
+        kind_text = cells.raw("kind") or parse_text(cells.raw("name"))[-1:]
+        values["kind"] = KIND_WORDS.get(kind_text.lower())
+        if values["kind"] is None:
             cells.error("kind", kind_text, CellError("区分は市・町・村・区のいずれかです",
                                                      "kind must be city, town, village or ward"))
         population = cells.get("population", parse_int)
         as_of = cells.get("population_as_of", parse_date)
+        households = cells.get("households", parse_int)
         if population is not None and as_of is None and not cells.raw("population_as_of"):
             cells.error("population_as_of", "", CellError("人口には基準日が必要です",
                                                            "a population needs its as-of date"))
+        if population is not None and as_of is not None:
+            refused = _refusals(lambda: population_check(population=population, as_of=as_of, households=households))
+            for name, error in refused.items():
+                key = POPULATION_COLUMNS.get(name, name)
+                cells.error(key, cells.raw(key), error)
         source_text = cells.raw("population_source")
         source = POPULATION_SOURCE_WORDS.get(source_text.lower()) if source_text else PopulationRecord.Source.REGISTRY
         if source is None:
             cells.error("population_source", source_text, CellError(
                 "人口の出典は住民基本台帳・国勢調査・推計のいずれかです（空欄は住民基本台帳）",
                 "population source must be 住民基本台帳 (registry), 国勢調査 (census) or 推計 (estimate)"))
-        values = {
-            "name": name, "kana": cells.get("kana", parse_text), "kind": kind,
-            "prefecture": cells.get("prefecture", parse_text, required=True),
-            "district": cells.get("district", parse_text), "mayor_name": cells.get("mayor_name", parse_text),
-            "mayor_email": cells.get("mayor_email", parse_text),
-        }
         if not cells.failed:
             seen[code] = row.number
-            parsed.rows.append(BodyRow(row.number, code, values, population, as_of,
-                                       cells.get("households", parse_int), source))
+            parsed.rows.append(BodyRow(row.number, code, values, population, as_of, households, source))
     return parsed
 
 
@@ -253,26 +299,45 @@ def apply_bodies(parsed: ParsedRows, *, consortium: Consortium | None = None) ->
     result = ImportResult(rows=len(parsed.rows))
     existing = MemberBody.objects.in_bulk([row.code for row in parsed.rows], field_name="code")
     for row in parsed.rows:
-        values = {key: value or "" for key, value in row.values.items()}
-        body = existing.get(row.code)
-        if body is None:
-            body = MemberBody.objects.create(code=row.code, **values)
-            result.created += 1
-        elif any(getattr(body, key) != value for key, value in values.items()):
-            for key, value in values.items():
-                setattr(body, key, value)
-            body.full_clean()
-            body.save()
-            result.updated += 1
-        else:
-            result.unchanged += 1
-        if row.population is not None:
-            population_record(body=body, population=row.population, as_of=row.population_as_of,
-                              households=row.households, source=row.population_source)
-        if consortium is not None:
-            participation_ensure(body=body, consortium=consortium, status=ParticipationStatus.INVITED,
-                                 on=datetime.date.today())
+        try:
+            _apply_body_row(row, existing.get(row.code), result, consortium=consortium)
+        except ValidationError as error:
+            # The preview checks what the save checks; should they ever differ, the row and
+            # field are named and the transaction leaves nothing written.
+            raise ImportRefused(ImportReport(errors=_row_errors(row.number, error), warnings=[])) from None
     return result
+
+
+def _apply_body_row(row: BodyRow, body: MemberBody | None, result: ImportResult, *,
+                    consortium: Consortium | None) -> None:
+    values = {key: value or "" for key, value in row.values.items()}
+    if body is None:
+        body = MemberBody(code=row.code, **values)
+        body.full_clean()
+        body.save()
+        result.created += 1
+    elif any(getattr(body, key) != value for key, value in values.items()):
+        for key, value in values.items():
+            setattr(body, key, value)
+        body.full_clean()
+        body.save()
+        result.updated += 1
+    else:
+        result.unchanged += 1
+    if row.population is not None:
+        population_record(body=body, population=row.population, as_of=row.population_as_of,
+                          households=row.households, source=row.population_source)
+    if consortium is not None:
+        participation_ensure(body=body, consortium=consortium, status=ParticipationStatus.INVITED,
+                             on=datetime.date.today())
+
+
+def _row_errors(number: int, error: ValidationError) -> list[RowError]:
+    """A refusal at the save, named by row and column in the language of whoever imports."""
+    columns = {column.key: column.named for column in BODY_COLUMNS}
+    by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
+    return [RowError(number, columns.get(POPULATION_COLUMNS.get(name, name), ""), " ".join(texts))
+            for name, texts in by_field.items()]
 
 
 @dataclass(frozen=True)
@@ -370,7 +435,7 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
                     f"{seen[key]}行目と同じ団体・業務・費目です", f"same body, system and category as row {seen[key]}"))
             elif body_id and system_id:
                 seen[key] = row.number
-        vendor = cells.get("vendor", parse_text) or ""
+        vendor = cells.get("vendor", VENDOR_PARSER) or ""
         contract_end = cells.get("contract_end", parse_date)
         if not cells.failed:
             parsed.rows.append(CostRow(row.number, body_id, system_id, amounts, vendor, contract_end))
