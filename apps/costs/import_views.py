@@ -24,6 +24,7 @@ KINDS = {
         "title": gettext_lazy("Import member bodies"),
         "parse": lambda data, name, consortium, params: importers.parse_bodies(data, name),
         "apply": lambda parsed, consortium, params: importers.apply_bodies(parsed, consortium=consortium),
+        "summarise": lambda parsed, params: _populations_check(parsed),
     },
     "costs": {
         "form": CostImportForm,
@@ -81,6 +82,20 @@ def _years_check(parsed, *, fiscal_year) -> dict:
     names = dict(MemberBody.objects.filter(pk__in=questioned).values_list("pk", "name"))
     return {"questioned": sorted(((names[body_id], total) for body_id, total in questioned.items()),
                                  key=lambda pair: pair[0])}
+
+
+def _populations_check(parsed) -> dict:
+    """The members import: the bodies whose latest population the file would make ten times
+    more or less (a digit too many or too few), by name, beside the count it replaces."""
+    rows = [row for row in parsed.rows if row.population is not None]
+    current = {code: (name, population, as_of) for code, name, population, as_of in MemberBody.objects.filter(
+        code__in=[row.code for row in rows]).values_list("code", "name", "population", "population_as_of")}
+    questioned = []
+    for row in rows:
+        name, population, as_of = current.get(row.code, ("", None, None))
+        if as_of and row.population_as_of >= as_of and selectors.implausible_change(row.population, population):
+            questioned.append((name, row.population, population))
+    return {"questioned_populations": questioned}
 
 
 def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = "",

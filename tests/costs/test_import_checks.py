@@ -5,6 +5,7 @@ a row is named, in the reader's language."""
 import io
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from apps.accounts.models import Role
@@ -98,3 +99,16 @@ def test_a_refusal_at_the_save_names_the_row_and_field_and_writes_nothing(client
     assert named(response) == [(2, "人口基準日")]
     ina.refresh_from_db()
     assert PopulationRecord.objects.filter(body=ina).count() == 1
+
+
+def test_a_population_ten_times_smaller_or_larger_is_questioned_not_refused(client, ina):
+    """A digit too few in 伊奈町's population would have moved its share of the allocation unremarked."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    slip = preview(client, HEADINGS + "113018,伊奈町,埼玉県,4400,2025-06-01,,\n")
+    assert slip.context["token"] and slip.context["questioned_populations"] == [("伊奈町", 4_400, 44_000)]
+    assert "伊奈町: 4,400 (now 44,000)" in slip.content.decode()
+    growth = preview(client, HEADINGS + "113018,伊奈町,埼玉県,45000,2025-06-01,,\n")
+    assert growth.context["token"] and not growth.context["questioned_populations"]
+    # An older count does not become the latest: nothing to question.
+    older = preview(client, HEADINGS + "113018,伊奈町,埼玉県,4400,2020-10-01,,\n")
+    assert not older.context["questioned_populations"]
