@@ -101,7 +101,8 @@ class CostRecord(AuditScoped, TimeStampedModel):
         indexes = [models.Index(fields=["fiscal_year", "body"])]
 
     def __str__(self) -> str:
-        return f"{self.body} {self.fiscal_year} {self.business_system} {self.category}: {self.amount:,}"
+        # The audit trail's name for it: the category as the reader knows it (保守), not its code.
+        return f"{self.body} {self.fiscal_year} {self.business_system} {self.get_category_display()}: {self.amount:,}"
 
     def audit_consortium_ids(self) -> list[int]:
         return self.body.audit_consortium_ids()

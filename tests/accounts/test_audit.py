@@ -3,6 +3,7 @@
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
+from django.utils import translation
 
 from apps.accounts.models import Role
 from apps.costs.importers import apply_costs, parse_costs
@@ -120,3 +121,14 @@ def test_a_change_of_who_shares_a_pool_reads_as_the_members_added_or_removed(cli
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     page = client.get(reverse("audit_trail")).content.decode()
     assert "負担する構成団体: 伊奈町、三芳町を追加" in page and "負担する構成団体: 三芳町を削除" in page
+
+
+def test_a_cost_is_named_in_the_trail_by_its_category_not_its_code():
+    """«伊奈町 2026 子ども・子育て支援 maintenance: 830,000» showed the code of 保守."""
+    consortium = ConsortiumFactory(slug="a")
+    body = member_of(consortium, name="伊奈町")
+    data = f"団体コード,業務,保守\n{body.code},住民基本台帳,830000\n".encode()
+    with translation.override("ja"):
+        apply_costs(parse_costs(data, "costs.csv", consortium=consortium, fiscal_year=2026), fiscal_year=2026)
+    entry = LogEntry.objects.get(action=LogEntry.Action.CREATE, object_repr__contains="830,000")
+    assert entry.object_repr == "伊奈町 2026 住民基本台帳 保守: 830,000"
