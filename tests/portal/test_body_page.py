@@ -1,0 +1,29 @@
+"""A town's own page: what it is asked to do, said plainly."""
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import Role
+from apps.members.models import Participation
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_each_open_survey_on_the_towns_page_names_its_council(client):
+    """A town in two councils saw «令和8年度 調査 受付中» twice, not knowing whose was whose."""
+    saitama = ConsortiumFactory(slug="saitama", name="埼玉県町村情報システム共同化推進協議会")
+    nara = ConsortiumFactory(slug="nara", name="奈良県基幹システム共同化検討会")
+    town = member_of(saitama, name="香芝市")
+    Participation.objects.create(body=town, consortium=nara, status="council")
+    for council in (saitama, nara):
+        SurveyRoundFactory(consortium=council, fiscal_year=2026)
+    client.force_login(user_with_role(Role.STAFF, body=town))
+    page = client.get(reverse("body_detail", args=[town.code]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    lines = re.findall(r'<p class="small"><a class="btn[^>]*>.*?</p>', page, flags=re.S)
+    assert len(lines) == 2
+    # One line per council, each naming its own.
+    assert {tuple(council.name in line for council in (saitama, nara)) for line in lines} == {(True, False),
+                                                                                             (False, True)}
