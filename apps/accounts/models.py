@@ -5,8 +5,10 @@ below members in the import order, so it never imports them.
 """
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel
@@ -68,3 +70,41 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.consortium or self.body}"
+
+    def clean(self) -> None:
+        if self.user_id and self.role:
+            refusal = role_refusal(user=self.user, role=self.role, body_id=self.body_id, exclude_pk=self.pk)
+            if refusal:
+                raise ValidationError(refusal)
+
+
+def role_refusal(*, user: User, role: str, body_id: int | None, exclude_pk: int | None = None) -> str | None:
+    """Why ``user`` may not take ``role`` (of the body ``body_id`` for staff and mayors), or None.
+
+    An account is either a member body's (staff or mayor of one body, with one of the two
+    roles) or a council's (secretariat or observer of one or more councils), never both:
+    a member account reads its own body's pages and its councils' business as a member,
+    a council account its councils' everything, and one account cannot be both
+    (apps.accounts.access reads a body role as a member account: a secretariat given one
+    lost its councils). Another body's role or a second role of the same body would
+    also change what the body's other councils rely on."""
+    held = [r for r in user.roles.select_related("body") if r.pk != exclude_pk]
+    person = {"person": str(user), "email": user.email or user.username}
+    body_roles = [r for r in held if r.role in BODY_ROLES]
+    if role in BODY_ROLES:
+        if any(r.role in CONSORTIUM_ROLES for r in held):
+            return gettext("%(person)s (%(email)s) is a council's account (secretariat or observer): it cannot "
+                           "also be a member body's staff or mayor. Give the body's officer an account of their own, "
+                           "with another e-mail address.") % person
+        if any(r.body_id != body_id for r in body_roles):
+            return gettext("%(email)s is already bound to another member body.") % person
+        if any(r.role != role for r in body_roles):
+            held_role = body_roles[0]
+            return gettext("%(person)s (%(email)s) is already %(role)s of %(body)s: an account has one role in "
+                           "its body.") % {**person, "role": held_role.get_role_display(), "body": held_role.body}
+    elif body_roles:
+        return gettext("%(person)s (%(email)s) is the account of %(body)s's %(role)s: a member body's account "
+                       "cannot also be a council's secretariat or observer. Invite them with another e-mail "
+                       "address.") % {
+            **person, "role": body_roles[0].get_role_display(), "body": body_roles[0].body}
+    return None

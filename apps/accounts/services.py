@@ -8,7 +8,9 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Role, RoleAssignment, User
+from collections.abc import Callable
+
+from apps.accounts.models import Role, RoleAssignment, User, role_refusal
 
 
 def user_ensure(*, username: str, password: str, display_name: str = "", email: str = "",
@@ -26,30 +28,40 @@ def user_ensure(*, username: str, password: str, display_name: str = "", email: 
 
 
 def role_grant(*, user: User, role: Role, consortium=None, body=None) -> RoleAssignment:
-    assignment, _ = RoleAssignment.objects.get_or_create(user=user, role=role, consortium=consortium, body=body)
-    return assignment
+    """Idempotent; refused when the account is of the other kind (models.role_refusal)."""
+    existing = RoleAssignment.objects.filter(user=user, role=role, consortium=consortium, body=body).first()
+    if existing is not None:
+        return existing
+    if refusal := role_refusal(user=user, role=role, body_id=body.pk if body else None):
+        raise ValidationError(refusal)
+    return RoleAssignment.objects.create(user=user, role=role, consortium=consortium, body=body)
 
 
 @transaction.atomic
 def user_invite(*, email: str, display_name: str, role: Role, consortium=None, body=None,
-                set_password_url) -> User:
+                set_password_url, councils_elsewhere: Callable[[User], list[str]] = lambda user: []) -> User:
     """Create (or reuse) the account for ``email``, grant the role, and e-mail a link
     to choose a password. ``set_password_url(uid, token)`` builds the absolute link.
 
     The account is found by its address whatever its username («ina-staff» has one too):
-    a second account for the same address got round the one-body rule. Inviting a
+    a second account for the same address got round the one-body rule. An account is a
+    member body's or a council's, never both (models.role_refusal). Inviting a
     deactivated account again is the secretariat letting it back in: it is reactivated,
-    else its new password would not let it log in. Nothing is written if refused."""
+    else its new password would not let it log in — unless it serves other councils
+    too (``councils_elsewhere(user)`` names them), whose people only their own
+    secretariat or the administrator let back in. Nothing is written if refused."""
     email = email.strip().lower()
     user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk").first()
-    if (user is not None and role in (Role.STAFF, Role.MAYOR)
-            and user.roles.filter(role__in=[Role.STAFF, Role.MAYOR]).exclude(body=body).exists()):
-        raise ValidationError(_("%(email)s is already bound to another member body.") % {"email": email})
     if user is None:
         user = User(username=email, email=email, display_name=display_name)
         user.set_unusable_password()
         user.save()
     elif not user.is_active:
+        if elsewhere := councils_elsewhere(user):
+            raise ValidationError(_(
+                "%(person)s (%(email)s) was deactivated, and the account also serves %(councils)s: letting it back "
+                "in is for their secretariat or the administrator.") % {
+                "person": user, "email": email, "councils": "、".join(elsewhere)})
         user.is_active = True
         user.save(update_fields=["is_active"])
     role_grant(user=user, role=role, consortium=consortium, body=body)

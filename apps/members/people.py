@@ -57,6 +57,7 @@ def people(request, slug):
                 consortium=consortium if in_consortium else None, body=None if in_consortium else data["body"],
                 set_password_url=lambda uid, token: request.build_absolute_uri(
                     reverse("password_reset_confirm", args=[uid, token])),
+                councils_elsewhere=lambda user: other_councils(user, consortium),
             )
         except ValidationError as error:
             form.add_error(None, error)

@@ -125,3 +125,80 @@ def test_a_secretariat_cannot_lock_another_councils_people_out(client):
     page = client.post(reverse("person_deactivate", args=["a", town_staff.pk]), follow=True).content.decode()
     town_staff.refresh_from_db()
     assert town_staff.is_active and town_staff.roles.exists() and "管理者" in page
+
+
+@pytest.fixture
+def two_councils():
+    """Saitama and Nara, a secretariat of both (jimukyoku), one of Saitama (chotatsu), and
+    伊奈町 with its staff account."""
+    saitama, nara = ConsortiumFactory(slug="a"), ConsortiumFactory(slug="b", name="奈良県基幹システム共同化検討会")
+    jimukyoku = user_with_role(Role.SECRETARIAT, consortium=saitama)
+    jimukyoku.email, jimukyoku.display_name = "jimukyoku@council.example", "事務局（埼玉・奈良）"
+    jimukyoku.save()
+    RoleAssignment.objects.create(user=jimukyoku, role=Role.SECRETARIAT, consortium=nara)
+    ina = member_of(saitama, name="伊奈町")
+    ina_staff = user_with_role(Role.STAFF, body=ina)
+    ina_staff.email, ina_staff.display_name = "it@town.ina.example", "伊奈町 情報担当"
+    ina_staff.save()
+    return {"saitama": saitama, "nara": nara, "jimukyoku": jimukyoku, "ina": ina, "ina_staff": ina_staff,
+            "chotatsu": user_with_role(Role.SECRETARIAT, consortium=saitama)}
+
+
+def test_a_councils_account_is_not_made_a_towns_and_locked_out_of_its_other_council(client, two_councils):
+    """chotatsu invited jimukyoku's address as 伊奈町's mayor: the account was reused with a
+    body role, and jimukyoku got 404 on Nara's pages and landed on 伊奈町's."""
+    world = two_councils
+    client.force_login(world["chotatsu"])
+    page = invite(client, email="JIMUKYOKU@council.example", role="mayor", body=world["ina"].pk).content.decode()
+    assert "事務局（埼玉・奈良）" in page and "jimukyoku@council.example" in page  # says whose account it is
+    assert list(world["jimukyoku"].roles.values_list("role", flat=True)) == ["secretariat", "secretariat"]
+    assert not mail.outbox
+    client.force_login(world["jimukyoku"])
+    assert client.get(reverse("consortium_dashboard", args=["b"])).status_code == 200
+
+
+def test_a_towns_account_is_not_made_a_councils_observer(client, two_councils):
+    """伊奈町's staff invited as an observer read the council's survey rounds as a member would not."""
+    world = two_councils
+    client.force_login(world["chotatsu"])
+    page = invite(client, email="it@town.ina.example", role="observer").content.decode()
+    assert "伊奈町 情報担当" in page and "伊奈町" in page
+    assert list(world["ina_staff"].roles.values_list("role", flat=True)) == ["staff"] and not mail.outbox
+
+
+def test_a_towns_staff_is_not_made_its_mayor_too(client, two_councils):
+    """A second role of the same body broke the one-body rule's constraint: a server error."""
+    world = two_councils
+    client.force_login(world["chotatsu"])
+    response = invite(client, email="it@town.ina.example", role="mayor", body=world["ina"].pk)
+    assert response.status_code == 200 and "伊奈町 情報担当" in response.content.decode()
+    assert list(world["ina_staff"].roles.values_list("role", flat=True)) == ["staff"]
+
+
+def test_inviting_the_same_role_again_resends_the_invitation(client, two_councils):
+    world = two_councils
+    client.force_login(world["chotatsu"])
+    assert invite(client, email="it@town.ina.example", role="staff", body=world["ina"].pk).status_code == 302
+    assert world["ina_staff"].roles.count() == 1 and len(mail.outbox) == 1
+
+
+def test_one_council_does_not_let_back_in_an_account_another_council_relies_on(client, two_councils):
+    """jimukyoku's account deactivated (by the administrator): chotatsu inviting it as
+    Saitama's observer would have let it back into Nara too."""
+    world = two_councils
+    world["jimukyoku"].is_active = False
+    world["jimukyoku"].save()
+    client.force_login(world["chotatsu"])
+    page = invite(client, email="jimukyoku@council.example", role="observer").content.decode()
+    world["jimukyoku"].refresh_from_db()
+    assert not world["jimukyoku"].is_active and "奈良県基幹システム共同化検討会" in page
+    assert not world["jimukyoku"].roles.filter(role="observer").exists() and not mail.outbox
+
+
+def test_the_administrator_cannot_mix_the_two_kinds_of_account_either(two_councils):
+    from django.core.exceptions import ValidationError
+
+    world = two_councils
+    mixed = RoleAssignment(user=world["ina_staff"], role=Role.OBSERVER, consortium=world["saitama"])
+    with pytest.raises(ValidationError):
+        mixed.full_clean()
