@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 
-AUDITED_APPS = ("members", "costs", "allocation", "agreements", "meetings", "procurement")
+AUDITED_APPS = ("accounts", "members", "costs", "allocation", "agreements", "meetings", "procurement")
 
 
 def audit_entries(*, user) -> QuerySet[LogEntry]:

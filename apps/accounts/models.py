@@ -11,10 +11,10 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import TimeStampedModel
+from apps.core.models import AuditScoped, TimeStampedModel
 
 
-class User(AbstractUser):
+class User(AuditScoped, AbstractUser):
     display_name = models.CharField(_("display name"), max_length=100, blank=True)
     # Signed into the user's private calendar addresses (apps.meetings.feed_tokens): one
     # more, and every address given out before stops working.
@@ -23,6 +23,13 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.get_full_name() or self.username
+
+    def audit_consortium_ids(self) -> list[int]:
+        """The councils the account gives access to: its deactivation is theirs to read."""
+        ids = []
+        for role in self.roles.select_related("body"):
+            ids += role.audit_consortium_ids()
+        return ids
 
 
 class Role(models.TextChoices):
@@ -36,7 +43,7 @@ CONSORTIUM_ROLES = (Role.SECRETARIAT, Role.OBSERVER)
 BODY_ROLES = (Role.STAFF, Role.MAYOR)
 
 
-class RoleAssignment(TimeStampedModel):
+class RoleAssignment(AuditScoped, TimeStampedModel):
     """One role of one user: secretariat/observer of a consortium, staff/mayor of a body."""
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="roles", verbose_name=_("user"))
@@ -70,6 +77,10 @@ class RoleAssignment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.consortium or self.body}"
+
+    def audit_consortium_ids(self) -> list[int]:
+        # A town's staff or mayor is the business of every council the town is in.
+        return [self.consortium_id] if self.consortium_id else self.body.audit_consortium_ids()
 
     def clean(self) -> None:
         if self.user_id and self.role:

@@ -132,3 +132,36 @@ def test_a_cost_is_named_in_the_trail_by_its_category_not_its_code():
         apply_costs(parse_costs(data, "costs.csv", consortium=consortium, fiscal_year=2026), fiscal_year=2026)
     entry = LogEntry.objects.get(action=LogEntry.Action.CREATE, object_repr__contains="830,000")
     assert entry.object_repr == "伊奈町 2026 住民基本台帳 保守: 830,000"
+
+
+def test_who_gave_whom_access_and_who_took_it_away_is_in_the_councils_trail(client):
+    """No accounts model was audited: nobody could answer «who gave this person access»."""
+    from apps.accounts.models import RoleAssignment, User
+
+    saitama, nara = ConsortiumFactory(slug="a"), ConsortiumFactory(slug="b")
+    ina = member_of(saitama, name="伊奈町")
+    chotatsu = user_with_role(Role.SECRETARIAT, consortium=saitama)
+    client.force_login(chotatsu)
+    client.post(reverse("people", args=["a"]), {"email": "it@town.ina.example", "display_name": "伊奈町 情報担当",
+                                               "role": "staff", "body": ina.pk})
+    client.post(reverse("people", args=["a"]), {"email": "adviser@pref.example", "display_name": "県CIO補佐官",
+                                               "role": "observer"})
+    staff, adviser = User.objects.get(email="it@town.ina.example"), User.objects.get(email="adviser@pref.example")
+    RoleAssignment.objects.create(user=adviser, role=Role.OBSERVER, consortium=nara)  # it stays for Nara
+    client.post(reverse("person_deactivate", args=["a", staff.pk]))
+    client.post(reverse("person_deactivate", args=["a", adviser.pk]))
+    with translation.override("ja"):
+        table = client.get(reverse("audit_trail"), HTTP_ACCEPT_LANGUAGE="ja").context["table"]
+        rows = [(row.record.actor, row.record.action, row.record.object_repr, str(table.described[row.record.pk]))
+                for row in table.paginated_rows]
+    granted = [r for r in rows if r[1] == LogEntry.Action.CREATE and "伊奈町 情報担当" in r[2]]
+    assert granted and granted[0][0] == chotatsu and "役割: 団体職員" in granted[0][3] and "伊奈町" in granted[0][2]
+    assert any(r[0] == chotatsu and r[1] == LogEntry.Action.CREATE and "県CIO補佐官 — オブザーバー" in r[2] for r in rows)
+    assert (chotatsu, LogEntry.Action.UPDATE, "伊奈町 情報担当") in [r[:3] for r in rows]  # deactivated
+    assert any("有効" in r[3] and r[2] == "伊奈町 情報担当" for r in rows)
+    assert any(r[0] == chotatsu and r[1] == LogEntry.Action.DELETE and "県CIO補佐官 — オブザーバー" in r[2]
+               for r in rows)  # Saitama's role taken away
+    # Nara's secretariat reads only what concerns Nara: the observer role it still relies on, given elsewhere.
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=nara))
+    nara_rows = [row.record.object_repr for row in client.get(reverse("audit_trail")).context["table"].rows]
+    assert not any("伊奈町" in r for r in nara_rows)
