@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from apps.accounts.access import access_for
 from apps.costs.models import SurveyResponse, SurveyRound
-from apps.members.models import MemberBody
+from apps.members.models import MemberBody, consortia_of
 
 REFUSALS = {
     "locked": gettext_lazy("This year's survey is locked; the secretariat must reopen it first."),
@@ -29,17 +29,20 @@ def body_or_404(user, code: str) -> MemberBody:
 
 
 def rounds_of(body, year: int | None):
-    """Survey rounds of the consortia the body belongs to (of one year, or all)."""
-    rounds = SurveyRound.objects.filter(consortium__participations__body=body)
+    """Survey rounds of the consortia the body belongs to (of one year, or all); not of a
+    council it has withdrawn from, which no longer asks it (selectors._answering)."""
+    rounds = SurveyRound.objects.filter(consortium__in=consortia_of(body.pk))
     return rounds if year is None else rounds.filter(fiscal_year=year)
 
 
 def cost_edit_refusal(user, body, year: int) -> str | None:
     """None when the user may edit; otherwise the reason, for a 403 page."""
     access = access_for(user)
-    rounds = list(rounds_of(body, year))
-    if any(r.status == SurveyRound.Status.LOCKED for r in rounds):
+    # A year stays locked by every council that locked it, one the body has left included.
+    if SurveyRound.objects.filter(consortium__participations__body=body, fiscal_year=year,
+                                  status=SurveyRound.Status.LOCKED).exists():
         return "locked"
+    rounds = list(rounds_of(body, year))
     if any(access.manages(cid) for cid in body.participations.values_list("consortium_id", flat=True)):
         return None
     if not (access.is_own_body(body.pk) and access.may_edit_own_survey):

@@ -22,7 +22,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from apps.costs.models import BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyResponse, SurveyRound
-from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
@@ -167,8 +167,9 @@ def survey_round_of(*, consortium: Consortium, fiscal_year: int) -> SurveyRound 
 
 
 def body_survey_rounds(*, body) -> list[SurveyRound]:
-    """The body's survey rounds with its own response attached as ``response``."""
-    rounds = (SurveyRound.objects.filter(consortium__participations__body=body)
+    """The body's survey rounds with its own response attached as ``response`` (not those of
+    a council it has withdrawn from, which no longer asks it)."""
+    rounds = (SurveyRound.objects.filter(consortium__in=consortia_of(body.pk))
               .select_related("consortium").order_by("-fiscal_year", "consortium__name")
               .prefetch_related(Prefetch("responses", queryset=SurveyResponse.objects.filter(body=body),
                                          to_attr="own_responses")))

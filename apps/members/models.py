@@ -31,7 +31,7 @@ class ConsortiumQuerySet(models.QuerySet):
         if access.is_admin:
             return self
         if access.is_member_user:
-            return self.filter(participations__body_id=access.body_id)
+            return self.filter(pk__in=consortia_of(access.body_id))
         return self.filter(pk__in=access.readable_consortia)
 
 
@@ -216,8 +216,14 @@ class Participation(AuditScoped, TimeStampedModel):
 
 def consortia_of(body_id: int):
     """The consortia a body takes part in, as a subquery: no join through participations,
-    so no duplicate rows and no DISTINCT."""
-    return Participation.objects.filter(body_id=body_id).values("consortium_id")
+    so no duplicate rows and no DISTINCT.
+
+    Not those it has withdrawn from (脱退): its staff and mayor lose the council's business
+    — its pages, meetings and their documents and calendar, comparisons, plans, agreements
+    and surveys. They keep what is their own body's: its page and participation history,
+    its figures of every year, its own contracts and its mayor's archived briefings."""
+    return Participation.objects.filter(body_id=body_id).exclude(
+        status=ParticipationStatus.WITHDRAWN).values("consortium_id")
 
 
 class ConsortiumRecordQuerySet(models.QuerySet):
