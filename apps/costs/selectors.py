@@ -26,13 +26,15 @@ from apps.members.models import Consortium, MemberBody, Participation, Participa
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
-    """Every member with population, total cost, cost per resident and main vendor.
+    """Every member that has joined, with population, total cost, cost per resident and main vendor.
 
     One LEFT JOIN onto the yearly summaries: no per-row subquery, so sorting by any
     column stays cheap at national scale.
     """
     return (
-        Participation.objects.filter(consortium=consortium)
+        # The members that have joined (研究会 onwards, those that left included): a body
+        # only invited (招待) is not ranked among them, its figures perhaps another council's.
+        Participation.objects.filter(consortium=consortium).exclude(status=ParticipationStatus.INVITED)
         .select_related("body")
         .annotate(year_cost=FilteredRelation("body__year_costs", condition=Q(body__year_costs__fiscal_year=fiscal_year)))
         .annotate(
@@ -153,12 +155,14 @@ def body_costs(*, body, fiscal_year: int) -> QuerySet[CostRecord]:
     )
 
 
-def body_cost_years(*, body) -> list[tuple[int, int]]:
-    """(fiscal year, total yen) for each year the body has costs, newest first."""
-    return list(
-        CostRecord.objects.filter(body=body).values("fiscal_year").annotate(total=Sum("amount"))
-        .order_by("-fiscal_year").values_list("fiscal_year", "total")
-    )
+def body_cost_years(*, body, years: set[int] | None = None) -> list[tuple[int, int]]:
+    """(fiscal year, total yen) for each year the body has costs, newest first; of ``years``
+    only when given (permissions.figure_years: what the reader may see)."""
+    records = CostRecord.objects.filter(body=body)
+    if years is not None:
+        records = records.filter(fiscal_year__in=years)
+    return list(records.values("fiscal_year").annotate(total=Sum("amount"))
+                .order_by("-fiscal_year").values_list("fiscal_year", "total"))
 
 
 def survey_round_of(*, consortium: Consortium, fiscal_year: int) -> SurveyRound | None:
@@ -166,10 +170,15 @@ def survey_round_of(*, consortium: Consortium, fiscal_year: int) -> SurveyRound 
     return SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).first()
 
 
-def body_survey_rounds(*, body) -> list[SurveyRound]:
+def body_survey_rounds(*, body, user=None) -> list[SurveyRound]:
     """The body's survey rounds with its own response attached as ``response`` (not those of
-    a council it has withdrawn from, which no longer asks it)."""
-    rounds = (SurveyRound.objects.filter(consortium__in=consortia_of(body.pk))
+    a council it has withdrawn from, which no longer asks it). With ``user``, only those of
+    the councils the user reads: one council's secretariat does not see how the body
+    answers another's."""
+    rounds = SurveyRound.objects.filter(consortium__in=consortia_of(body.pk))
+    if user is not None:
+        rounds = rounds.filter(consortium__in=Consortium.objects.for_user(user).values("pk"))
+    rounds = (rounds
               .select_related("consortium").order_by("-fiscal_year", "consortium__name")
               .prefetch_related(Prefetch("responses", queryset=SurveyResponse.objects.filter(body=body),
                                          to_attr="own_responses")))
@@ -258,7 +267,7 @@ class SurveyMember:
 
 def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMember], SurveyProgress]:
     """Each member asked to answer, in code order, with its response, its reported total
-    and the year before's (four queries, whatever the number of members)."""
+    and the year before's (five queries, whatever the number of members)."""
     participations = list(_answering(survey_round.consortium_id).select_related("body").order_by("body__code"))
     body_ids = [p.body_id for p in participations]
     responses = {response.body_id: response
@@ -269,7 +278,14 @@ def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMembe
                     .values_list("body_id", "total"))
 
     totals, previous = year_totals(survey_round.fiscal_year), year_totals(survey_round.fiscal_year - 1)
+    # A body only invited that is in another council shows its figures once it answers
+    # this survey (permissions.council_years): until then they are the other council's.
+    elsewhere = set(Participation.objects.filter(body_id__in=body_ids)
+                    .exclude(consortium_id=survey_round.consortium_id).values_list("body_id", flat=True))
+    withheld = {p.body_id for p in participations if p.status == ParticipationStatus.INVITED
+                and p.body_id in elsewhere and p.body_id not in responses}
     members = [SurveyMember(p, responses.get(p.body_id), totals.get(p.body_id), previous.get(p.body_id))
+               if p.body_id not in withheld else SurveyMember(p, None, None)
                for p in participations]
     counts: dict[str, int] = {}
     for response in responses.values():

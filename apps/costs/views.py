@@ -106,6 +106,7 @@ def members_sheet(request, slug, fmt):
 def body_costs_sheet(request, code, year, fmt):
     """The body's figures for the year as the upload sheet, for anyone who may see them."""
     body = permissions.body_or_404(request.user, code)
+    permissions.require_figure_year(request.user, body, year)
     headers, records = exports.body_cost_sheet(body=body, fiscal_year=year)
     return _spreadsheet(headers, records, fmt=fmt, filename=f"{body.code}-costs-{year}", title=str(year))
 
@@ -122,11 +123,15 @@ def _spreadsheet(headers, records, *, fmt: str, filename: str, title: str) -> Ht
 
 def body_costs(request, code):
     body = permissions.body_or_404(request.user, code)
-    rounds = selectors.body_survey_rounds(body=body)
+    readable = permissions.figure_years(request.user, body)
+    rounds = [r for r in selectors.body_survey_rounds(body=body, user=request.user)
+              if readable is None or r.fiscal_year in readable]
     # Years with costs, and years being surveyed that have none yet (a new round).
-    totals = dict(selectors.body_cost_years(body=body))
+    totals = dict(selectors.body_cost_years(body=body, years=readable))
     years = sorted({**{r.fiscal_year: None for r in rounds}, **totals}.items(), reverse=True)
     year = _year_param(request) or (max(totals) if totals else (rounds[0].fiscal_year if rounds else None))
+    if year is not None:
+        permissions.require_figure_year(request.user, body, year)
     records = list(selectors.body_costs(body=body, fiscal_year=year)) if year else []
     access = access_for(request.user)
     return render(request, "costs/body_costs.html", {

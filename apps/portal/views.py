@@ -2,6 +2,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from apps.accounts.access import access_for
+from apps.costs.permissions import figure_years
 from apps.costs.selectors import body_cost_years, body_survey_rounds
 from apps.agreements import selectors as agreements
 from apps.agreements.models import Agreement
@@ -42,8 +43,8 @@ def body_detail(request, code):
         "populations": body.populations.all(),
         "participations": [(p, members.ownership_grid(p)) for p in participations],
         "shares": body_published_shares(user=request.user, body=body),
-        "cost_years": body_cost_years(body=body)[:3],
-        "rounds": body_survey_rounds(body=body),
+        "cost_years": body_cost_years(body=body, years=figure_years(request.user, body))[:3],
+        "rounds": body_survey_rounds(body=body, user=request.user),
         "reports": body_reports(user=request.user, body=body),
         "meetings": meetings.upcoming_meetings_for_body(user=request.user, body=body),
         "actions": meetings.body_open_actions(body=body, user=request.user),

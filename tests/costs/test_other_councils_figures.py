@@ -1,0 +1,89 @@
+"""A body in two councils: one council's secretariat reads and changes the body's figures
+for its own council's years only, and not the other council's while the body is only invited."""
+
+import pytest
+from django.urls import reverse
+
+from apps.accounts.models import Role, RoleAssignment
+from apps.costs.models import SurveyResponse, SurveyRound
+from apps.costs.selectors import survey_round_members
+from apps.members.models import Participation, ParticipationStatus
+from tests.factories import ConsortiumFactory, ParticipationFactory, SurveyRoundFactory, add_cost, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+LOCKED, OPEN = SurveyRound.Status.LOCKED, SurveyRound.Status.OPEN
+
+
+@pytest.fixture
+def councils():
+    """Nara surveys 2023, 2024 and 2026 of 香芝市, its member; Saitama surveys 2024 and 2026
+    and publishes its comparison; chotatsu (Saitama's secretariat) adds 香芝市 as invited."""
+    saitama = ConsortiumFactory(slug="saitama", name="埼玉県町村情報システム共同化推進協議会", comparison_published=True)
+    nara = ConsortiumFactory(slug="nara", name="奈良県基幹システム共同化検討会")
+    kashiba = member_of(nara, name="香芝市", population=77_000)
+    for year, amount in ((2023, 310_000_000), (2024, 320_000_000), (2026, 330_000_000)):
+        add_cost(kashiba, amount, fiscal_year=year)
+    ina = member_of(saitama, name="伊奈町", population=45_000, cost=90_000_000, fiscal_year=2024)
+    rounds = {}
+    for council, years in ((nara, (2023, 2024, 2026)), (saitama, (2024, 2026))):
+        for year in years:
+            rounds[council.slug, year] = SurveyRoundFactory(consortium=council, fiscal_year=year,
+                                                            status=OPEN if year == 2026 else LOCKED)
+    SurveyResponse.objects.create(survey_round=rounds["nara", 2026], body=kashiba,
+                                  status=SurveyResponse.Status.SUBMITTED)
+    ParticipationFactory(body=kashiba, consortium=saitama, status=ParticipationStatus.INVITED)
+    jimukyoku = user_with_role(Role.SECRETARIAT, consortium=saitama)
+    RoleAssignment.objects.create(user=jimukyoku, role=Role.SECRETARIAT, consortium=nara)
+    return {"saitama": saitama, "nara": nara, "kashiba": kashiba, "ina": ina, "rounds": rounds,
+            "chotatsu": user_with_role(Role.SECRETARIAT, consortium=saitama), "jimukyoku": jimukyoku,
+            "ina_staff": user_with_role(Role.STAFF, body=ina)}
+
+
+def costs_page(client, body, year=None):
+    return client.get(reverse("body_costs", args=[body.code]), {"fy": year} if year else {})
+
+
+def test_an_invited_body_shows_the_inviting_secretariat_none_of_another_councils_figures_or_survey(client, councils):
+    """chotatsu read 香芝市's whole cost history and Nara's survey state for it, and could edit it."""
+    kashiba = councils["kashiba"]
+    client.force_login(councils["chotatsu"])
+    page = costs_page(client, kashiba)
+    assert page.status_code == 200 and page.context["years"] == [] and page.context["records"] == []
+    for year in (2023, 2024, 2026):
+        assert costs_page(client, kashiba, year).status_code == 404
+        assert client.get(reverse("body_costs_sheet_csv", args=[kashiba.code, year])).status_code == 404
+    assert client.get(reverse("body_costs_edit", args=[kashiba.code, 2026])).status_code == 403
+    body_page = client.get(reverse("body_detail", args=[kashiba.code])).content.decode()
+    assert "奈良県基幹システム共同化検討会" not in body_page and "330,000,000" not in body_page
+    members, _progress = survey_round_members(survey_round=councils["rounds"]["saitama", 2026])
+    assert [(m.participation.body.name, m.total, m.previous_total) for m in members
+            if m.participation.body == kashiba] == [("香芝市", None, None)]
+
+
+def test_once_it_joins_the_secretariat_reads_its_own_councils_years_only(client, councils):
+    kashiba = councils["kashiba"]
+    Participation.objects.filter(body=kashiba, consortium=councils["saitama"]).update(
+        status=ParticipationStatus.STUDY_GROUP)
+    client.force_login(councils["chotatsu"])
+    assert [year for year, _total in costs_page(client, kashiba).context["years"]] == [2026, 2024]
+    assert costs_page(client, kashiba, 2024).status_code == 200
+    assert costs_page(client, kashiba, 2023).status_code == 404  # Nara's year alone
+    body_page = client.get(reverse("body_detail", args=[kashiba.code])).content.decode()
+    assert "奈良県基幹システム共同化検討会" not in body_page  # nor Nara's survey of it
+
+
+def test_the_secretariat_of_both_councils_and_the_towns_own_people_read_every_year(client, councils):
+    kashiba = councils["kashiba"]
+    client.force_login(councils["jimukyoku"])
+    assert [year for year, _total in costs_page(client, kashiba).context["years"]] == [2026, 2024, 2023]
+    client.force_login(user_with_role(Role.STAFF, body=kashiba))
+    assert [year for year, _total in costs_page(client, kashiba).context["years"]] == [2026, 2024, 2023]
+
+
+def test_the_named_comparison_lists_only_the_members_that_have_joined(client, councils):
+    """Every Saitama member read 香芝市 ranked in the published comparison CSV as 招待."""
+    client.force_login(councils["ina_staff"])
+    page = client.get(reverse("cost_comparison", args=["saitama"]), {"fy": 2024}).content.decode()
+    csv = client.get(reverse("cost_comparison_csv", args=["saitama"]), {"fy": 2024}).content.decode("utf-8-sig")
+    assert "伊奈町" in csv and "香芝市" not in csv and "香芝市" not in page
