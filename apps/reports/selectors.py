@@ -60,16 +60,46 @@ class Row:
     shown: dict = field(default_factory=dict)  # amounts as printed (円 or 千円)
 
 
-def _amount_columns(rows: list[Row], totals: dict, options: Options) -> None:
-    """Amounts as printed: yen, or 千円 rounded so every column adds up to its total."""
-    columns = {"current_cost": [r.current_cost for r in rows],
-               "share": [r.share.share if r.share else 0 for r in rows],
-               "saving": [r.share.saving or 0 if r.share else 0 for r in rows]}
-    for name, values in columns.items():
-        printed = thousands_adding_up(values) if options.unit == "thousand" else values
-        for row, value in zip(rows, printed, strict=True):
-            row.shown[name] = value
-        totals[f"shown_{name}"] = thousands(sum(values)) if options.unit == "thousand" else sum(values)
+def _printed_column(values: list[int | None], options: Options) -> list[int | None]:
+    """A column as printed: yen, or 千円 rounded so the column adds up to its total. A
+    missing amount (not reported, no share) stays None, printed "—", not 0."""
+    present = [value for value in values if value is not None]
+    printed = iter(thousands_adding_up(present) if options.unit == "thousand" else present)
+    return [None if value is None else next(printed) for value in values]
+
+
+def _amount_columns(rows: list[Row], options: Options) -> None:
+    current = _printed_column([r.current_cost if r.reported else None for r in rows], options)
+    shares = _printed_column([r.share.share if r.share else None for r in rows], options)
+    for row, shown_current, shown_share in zip(rows, current, shares, strict=True):
+        row.shown["current_cost"], row.shown["share"] = shown_current, shown_share
+        # The saving printed is the printed current cost less the printed share, so each
+        # row reads true as printed in 千円 too (rounded on its own, 12,347 − 1,609 printed
+        # 10,737). A member without a current cost has no saving: "—", not 0.
+        has_saving = row.share is not None and row.share.saving is not None and shown_current is not None
+        row.shown["saving"] = shown_current - shown_share if has_saving else None
+        row.shown["saving_ratio"] = row.share.saving_ratio if has_saving else None
+
+
+def _plan_totals(rows: list[Row], totals: dict) -> None:
+    """The plan's members alone: the council's total also counts members the plan gives no
+    share (withdrawn, or not yet in the council), so its current cost less the shares is
+    not the saving. The shares add up to the plan's total over all its members; current
+    cost − share = saving over the members that have a saving (those with a current
+    cost), said on a line of their own when some member of the plan has none."""
+    in_plan = [r for r in rows if r.share]
+    saving = [r for r in in_plan if r.shown["saving"] is not None]
+    current = sum(r.current_cost for r in saving)
+    totals.update({
+        "plan_members": len(in_plan), "saving_members": len(saving),
+        "shown_share": sum(r.shown["share"] for r in in_plan),
+        "shown_saving_current_cost": sum(r.shown["current_cost"] for r in saving),
+        "shown_saving_share": sum(r.shown["share"] for r in saving),
+        "shown_saving": sum(r.shown["saving"] for r in saving),
+        "plan_saving_ratio": Decimal(current - sum(r.share.share for r in saving)) / current if current else None,
+    })
+    # The plan's own line carries the current cost and the saving when they cover all its members.
+    totals["shown_plan_current_cost"] = totals["shown_saving_current_cost"] if saving == in_plan else None
 
 
 def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: AllocationPlan | None,
@@ -86,30 +116,24 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
             share=shares.get(p.body.code))
         for p in rows_qs
     ]
+    _amount_columns(rows, options)
+    reported = [r for r in rows if r.reported]
     totals = {"members": len(rows), "population": stats.totals.population, "current_cost": stats.totals.total_cost,
-              "per_resident": stats.totals.cost_per_resident}
+              "per_resident": stats.totals.cost_per_resident, "reported": len(reported),
+              # Nobody has reported the year yet: "—", not a council that pays 0 yen.
+              "shown_current_cost": sum(r.shown["current_cost"] for r in reported) if reported else None}
     if plan:
         totals["share"] = published_total(plan)
-        totals["saving"] = sum(r.share.saving or 0 for r in rows if r.share)
-    _amount_columns(rows, totals, options)
-    if plan:
-        # The plan's members alone: the council's total also counts members the plan
-        # gives no share (withdrawn, or not yet in the council), so its current cost less
-        # the shares is not the saving. On this line it is.
-        in_plan = [r for r in rows if r.share]
-        current = sum(r.current_cost for r in in_plan)
-        totals["plan_members"] = len(in_plan)
-        totals["shown_plan_current_cost"] = sum(r.shown["current_cost"] for r in in_plan)
-        totals["plan_saving_ratio"] = Decimal(totals["saving"]) / current if current else None
+        _plan_totals(rows, totals)
     # Only members that reported a cost are charted: one that has not is no town paying 0 yen.
-    charted = sorted((r for r in rows if r.reported), key=lambda r: -(r.per_resident or 0))[:CHART_LIMIT]
+    charted = sorted(reported, key=lambda r: -(r.per_resident or 0))[:CHART_LIMIT]
     top = max([r.per_resident or 0 for r in charted] + [1])
     chart = [{"name": r.name, "value": r.per_resident or 0, "width": (r.per_resident or 0) / top * 100}
              for r in charted]
     survey = survey_round_of(consortium=consortium, fiscal_year=fiscal_year)
     return {
         "consortium": consortium, "fiscal_year": fiscal_year, "plan": plan, "options": options,
-        "rows": rows, "totals": totals, "chart": chart, "chart_limited": len(rows) > CHART_LIMIT,
+        "rows": rows, "totals": totals, "chart": chart, "chart_limited": len(reported) > CHART_LIMIT,
         # The date of the data: how final the year's costs are, and when the populations were counted.
         "survey": survey, "provisional": survey is not None and survey.status != SurveyRound.Status.LOCKED,
         "population_as_of": _dates_label({p.body.population_as_of for p in rows_qs} - {None}, options),

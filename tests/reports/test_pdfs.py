@@ -349,3 +349,62 @@ def test_a_large_councils_briefing_stays_on_one_page_with_its_25_nearest_peers()
     text = pages[0].extract_text()
     assert "全 40 団体のうち、削減率が貴団体に近い 25 団体" in text
     assert sum(f"第{number}町\n" in text for number in range(40)) == 25
+
+
+def _plan_with_a_member_yet_to_report(council):
+    """A plan that gives a share to a member with no current cost: it has no saving."""
+    from apps.allocation import services as allocation
+
+    silent = member_of(council["consortium"], name="上尾市", population=20000)
+    plan = allocation.plan_publish(plan=allocation.plan_create(
+        consortium=council["consortium"], name="未回答を含む按分案", fiscal_year=2026, cost_fiscal_year=2025,
+        population_basis_date=datetime.date(2025, 6, 1), guarantee=None,
+        pools=[{"name": "基幹系", "amount": 150_000_001, "equal_ratio": Decimal("0.3"),
+                "population_ratio": Decimal("0.7")}]), by=council["secretariat"])
+    assert published_shares(plan)[silent.code].saving is None
+    return plan, silent
+
+
+@pytest.mark.parametrize("unit", ["yen", "thousand"])
+def test_a_member_with_a_share_but_no_current_cost_has_no_saving_and_the_plans_lines_add_up(council, unit):
+    plan, silent = _plan_with_a_member_yet_to_report(council)
+    with override("ja"):
+        context = side_by_side_context(consortium=council["consortium"], fiscal_year=2025, plan=plan,
+                                       options=Options(unit=unit))
+    [row] = [row for row in context["rows"] if row.code == silent.code]
+    assert row.shown["share"] > 0 and row.shown["saving"] is None and row.shown["saving_ratio"] is None
+    totals = context["totals"]
+    assert totals["plan_members"] == 6 and totals["saving_members"] == 5
+    assert totals["shown_saving_current_cost"] - totals["shown_saving_share"] == totals["shown_saving"]
+    assert totals["shown_plan_current_cost"] is None  # the plan's line has no current cost of only some
+    for reported in (r for r in context["rows"] if r.shown["saving"] is not None):
+        assert reported.shown["current_cost"] - reported.shown["share"] == reported.shown["saving"]
+    text = digits(text_of(services.render_pdf(kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"],
+                                              fiscal_year=2025, plan=plan, body=None, options=Options(unit=unit))))
+    shown_share = f"{row.shown['share']:,}"
+    assert f"上尾市20,000—" in text and f"{shown_share}——" in text  # cost, and saving and ratio, not 0
+    assert (f"うち現行経費の報告がある団体（5団体）{totals['shown_saving_current_cost']:,}"
+            f"{totals['shown_saving_share']:,}{totals['shown_saving']:,}") in text
+    assert f"うち按分対象（6団体）{totals['shown_share']:,}" in text
+
+
+def test_a_comparison_of_a_year_nobody_reported_prints_no_total_and_no_chart(council):
+    with override("ja"):
+        context = side_by_side_context(consortium=council["consortium"], fiscal_year=2030, plan=None,
+                                       options=Options())
+    assert context["totals"]["shown_current_cost"] is None and context["chart"] == []
+    content = services.render_pdf(kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2030,
+                                  plan=None, body=None, options=Options())
+    text = digits(text_of(content))
+    assert "合計（5団体）130,000——" in text  # population, then no cost and no cost per resident
+    assert "2030年度の現行経費を報告した構成団体がまだないため" in text
+    assert "住民一人当たり現行経費（" not in text and len(PdfReader(io.BytesIO(content)).pages) == 2
+
+
+def test_the_comparison_says_why_a_member_has_no_share(council):
+    from apps.members.models import ParticipationStatus
+
+    left = member_of(council["consortium"], name="嵐山町", population=18000, cost=50_000_000)
+    left.participations.update(status=ParticipationStatus.WITHDRAWN)
+    text = digits(text_of(render(council, Kind.SIDE_BY_SIDE)))
+    assert "嵐山町" in text and "按分対象外（離脱）" in text
