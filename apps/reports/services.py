@@ -21,7 +21,7 @@ from django.utils.translation import override
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
 from apps.costs.models import SurveyRound
-from apps.members.models import Consortium, MemberBody
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, briefing_context, briefing_summary, side_by_side_context
@@ -153,13 +153,15 @@ def report_content(report: Report) -> bytes:
 @transaction.atomic
 def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_year: int, requested_by,
                  options: Options) -> Batch:
-    """Briefings for every member of the plan (or of the consortium without a plan)."""
+    """Briefings for every member of the plan (or, without a plan, every member that has not withdrawn)."""
     plan_year_check(plan=plan, fiscal_year=fiscal_year)
     batch = Batch.objects.create(consortium=consortium, plan=plan, params={**options.as_params(),
                                                                           "fiscal_year": fiscal_year},
                                  requested_by=requested_by)
+    # Without a plan, the council's current members: one that has withdrawn is sent no briefing.
     bodies = (MemberBody.objects.filter(pk__in=plan.members.values("body_id")) if plan
-              else MemberBody.objects.filter(participations__consortium=consortium)).order_by("code")
+              else MemberBody.objects.filter(pk__in=Participation.objects.filter(consortium=consortium).exclude(
+                  status=ParticipationStatus.WITHDRAWN).values("body_id"))).order_by("code")
     jobs = ReportJob.objects.bulk_create([
         ReportJob(kind=Kind.BRIEFING, consortium=consortium, body=body, plan=plan, fiscal_year=fiscal_year,
                   params=options.as_params(), batch=batch, requested_by=requested_by)

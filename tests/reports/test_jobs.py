@@ -326,3 +326,16 @@ def test_the_report_forms_years_follow_the_readers_language(client, council):
     client.cookies["django_language"] = "en"
     form = client.get(reverse("report_list", args=["saitama"])).context["form"]
     assert dict(form.fields["fiscal_year"].choices)[2025] == "FY2025 (R7)"
+
+
+def test_a_batch_without_a_plan_briefs_the_current_members_only(council, django_capture_on_commit_callbacks):
+    from apps.members.models import ParticipationStatus
+
+    council["bodies"][4].participations.update(status=ParticipationStatus.WITHDRAWN)
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=None, fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    assert sorted(batch.jobs.values_list("body__code", flat=True)) == sorted(b.code for b in council["bodies"][:4])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.batch_send_enqueue(batch=batch, by=council["secretariat"])
+    assert "mayor4@town.example" not in [message.to[0] for message in mail.outbox] and len(mail.outbox) == 4
