@@ -12,14 +12,15 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import (FROZEN_FIELDS, MemberShare, published_inputs, published_shares, published_total,
-                                      share_basis)
+from apps.allocation.selectors import (FROZEN_FIELDS, MemberShare, latest_published_plan, published_inputs,
+                                      published_shares, published_total, share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.models import SurveyRound
-from apps.costs.selectors import body_survey_rounds, comparison_rows, comparison_stats, survey_round_of
+from apps.costs.selectors import (body_cost_years, body_survey_rounds, comparison_rows, comparison_stats,
+                                 survey_round_of)
 from apps.meetings.selectors import body_open_actions, next_meeting
-from apps.members.models import Consortium, MemberBody, Participation
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 from apps.reports.models import Batch, Delivery, Report, ReportJob
 
 # Charts list every member up to this many; beyond, the largest ones (a national
@@ -235,31 +236,47 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     shares = shares if shares is not None else (published_shares(plan) if plan else {})
     own = shares.get(body.code)
     names = dict(consortium.participations.values_list("body__code", "body__name"))
-    ranked = sorted((s for s in shares.values() if s.saving_ratio is not None), key=lambda s: -s.saving_ratio)
-    place = next((index for index, s in enumerate(ranked, start=1) if s.code == body.code), None)
+    ranked = sorted((s for s in shares.values() if s.saving_ratio is not None), key=lambda s: (-s.saving_ratio, s.code))
+    position = next((index for index, s in enumerate(ranked, start=1) if s.code == body.code), None)
+    # Members of one saving ratio share a place (1, 2, 2, 4), as the comparison ranks equal
+    # costs per resident: three towns held to the guaranteed minimum are all 16位, not 16–18位.
+    place = 1 + sum(s.saving_ratio > own.saving_ratio for s in ranked) if position else None
     # Until the secretariat publishes the named comparison, a town reads the other members'
     # shares but not their savings (apps.allocation.views._as_read_by), and neither does
     # its mayor's briefing: the chart shows the town among unnamed bars, in order of saving.
     named = consortium.comparison_published
-    charted = chart_peers(shares, ranked=ranked, place=place, limit=BRIEFING_CHART_LIMIT, by_code=named)
+    charted = chart_peers(shares, ranked=ranked, place=position, limit=BRIEFING_CHART_LIMIT, by_code=named)
     participation = consortium.participations.filter(body=body).first()
+    # A survey asks the members that have not withdrawn (apps.costs.selectors._answering):
+    # a withdrawn town is not told that one awaits its answer.
+    asked = participation is not None and participation.status != ParticipationStatus.WITHDRAWN
     open_rounds = [r for r in body_survey_rounds(body=body)
-                   if r.consortium_id == consortium.pk and r.status == "open"]
+                   if asked and r.consortium_id == consortium.pk and r.status == "open"]
     chart = savings_chart([{"name": names.get(share.code, share.code) if named or share.code == body.code else "",
                             "code": share.code, "saving_ratio": share.saving_ratio} for share in charted],
                           row_height=briefing_chart_row(len(charted)))
     inputs = published_inputs(plan) if plan else None
-    current = own.current_cost if own else None
+    # The plan's own figure when it gives the town a share (the one its saving was worked
+    # out from), else the town's cost for the year as reported: a briefing without a share
+    # still says what the town pays now, or that it has not reported.
+    current = own.current_cost if own else dict(body_cost_years(body=body)).get(fiscal_year)
+    shown_current, shown_share = _printed(current, options), _printed(own.share if own else None, options)
     # Members the council left out of the minimum-saving guarantee (one without a current
     # cost cannot be in it): said by name, and to such a member's mayor plainly.
     left_out = [member for member in inputs.members if not member.guaranteed] if inputs else []
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
         "share": own, "current_cost": current,
-        "shown": {
-            "current_cost": _printed(current, options), "share": _printed(own.share if own else None, options),
-            "saving": _printed(own.saving if own else None, options),
-        },
+        # In 千円 the saving printed is the printed current cost less the printed share
+        # (each within half a 千円 of its yen), rather than the saving rounded on its own:
+        # a mayor checks 12,347 − 1,609 and must read 10,738, not 10,737. The exact yen are
+        # in section 3 and the e-mail; the ratio is the plan's own.
+        "shown": {"current_cost": shown_current, "share": shown_share,
+                  "saving": shown_current - shown_share if own and own.saving is not None else None},
+        # Why a briefing has no share, said as it is: no plan chosen, a plan that gives the
+        # town none, or none published yet.
+        "no_share": "" if own else "not_in_plan" if plan else "not_chosen" if latest_published_plan(
+            consortium=consortium, named_only=True) else "none_published",
         "place": place, "members_ranked": len(ranked),
         "chart": chart, "chart_on_paper": chart_on_paper(chart), "chart_named": named,
         # By code: two towns of one name in different prefectures are two bars.

@@ -408,3 +408,71 @@ def test_the_comparison_says_why_a_member_has_no_share(council):
     left.participations.update(status=ParticipationStatus.WITHDRAWN)
     text = digits(text_of(render(council, Kind.SIDE_BY_SIDE)))
     assert "嵐山町" in text and "按分対象外（離脱）" in text
+
+
+def briefing_text(council, body, plan, **options) -> str:
+    return digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                              plan=plan, body=body, options=Options(**options))))
+
+
+def test_a_briefing_without_a_plan_gives_the_towns_current_cost_and_says_no_plan_was_chosen(council):
+    body = council["bodies"][1]  # costs 77,654,322 yen in FY2025
+    text = briefing_text(council, body, None)
+    assert "現行経費（2025年度）77,654,322円" in text
+    assert "按分案を指定せずに作成したため、負担額は記載していません" in text
+    assert "公表済みの按分案がまだない" not in text and "調査値" not in text
+    assert "現行経費（2025年度）77,654千円" in briefing_text(council, body, None, unit="thousand")
+
+
+def test_a_briefing_of_a_town_yet_to_report_says_so_and_when_no_plan_is_published_says_that(council):
+    silent = member_of(council["consortium"], name="ときがわ町", population=11_000)
+    text = briefing_text(council, silent, council["plan"])
+    assert "貴団体の2025年度の現行経費は、まだ報告されていません" in text and "調査値" not in text
+    assert "「令和8年度按分」は貴団体の負担額を定めていないため、負担額は未定です" in text
+    consortium = ConsortiumFactory(slug="planless", name="按分案のない協議会")
+    town = member_of(consortium, name="長瀞町", population=7_000, cost=40_000_000)
+    text = digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=consortium, fiscal_year=2025,
+                                              plan=None, body=town, options=Options())))
+    assert "公表済みの按分案がまだないため、負担額は未定です" in text and "現行経費（2025年度）40,000,000円" in text
+
+
+def test_in_thousand_yen_the_briefings_saving_is_its_printed_cost_less_its_printed_share(council):
+    body = council["bodies"][0]
+    # 12,346,600 − 1,609,400 = 10,737,200 yen: 12,347 − 1,609 printed, so 10,738 (not 10,737) 千円.
+    own = MemberShare(code=body.code, name=body.name, pools={}, base=1_609_400, adjustment=0, share=1_609_400,
+                      current_cost=12_346_600, saving=10_737_200, saving_ratio=Decimal("0.8696"))
+    shares = {**published_shares(council["plan"]), body.code: own}
+    options = Options(unit="thousand")
+    with override("ja"):
+        shown = briefing_context(consortium=council["consortium"], body=body, fiscal_year=2025, plan=council["plan"],
+                                 options=options, shares=shares)["shown"]
+    assert shown == {"current_cost": 12_347, "share": 1_609, "saving": 10_738}
+    html = services.render_html(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                plan=council["plan"], body=body, options=options, shares=shares)
+    assert '<td class="num key">10,738 千円</td>' in html
+
+
+def test_members_of_one_saving_ratio_share_a_place(council):
+    shares = published_shares(council["plan"])
+    codes = sorted(shares)
+    ratios = dict(zip(codes, ["0.30", "0.10", "0.10", "0.10", "0.05"], strict=True))
+    tied = {code: MemberShare(**{**share.__dict__, "saving_ratio": Decimal(ratios[code])})
+            for code, share in shares.items()}
+    body = next(b for b in council["bodies"] if b.code == codes[3])
+    with override("ja"):
+        context = briefing_context(consortium=council["consortium"], body=body, fiscal_year=2025,
+                                   plan=council["plan"], options=Options(), shares=tied)
+    assert context["place"] == 2 and context["members_ranked"] == 5
+    bottom = next(b for b in council["bodies"] if b.code == codes[4])
+    with override("ja"):
+        assert briefing_context(consortium=council["consortium"], body=bottom, fiscal_year=2025,
+                                plan=council["plan"], options=Options(), shares=tied)["place"] == 5
+
+
+def test_a_withdrawn_members_briefing_lists_no_survey_awaiting_its_answer(council):
+    from apps.members.models import ParticipationStatus
+
+    staying, leaving = council["bodies"][0], council["bodies"][1]
+    assert "現行経費調査：回答受付中" in briefing_text(council, staying, council["plan"])
+    leaving.participations.update(status=ParticipationStatus.WITHDRAWN)
+    assert "現行経費調査" not in briefing_text(council, leaving, council["plan"])
