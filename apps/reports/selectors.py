@@ -260,19 +260,13 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     # out from), else the town's cost for the year as reported: a briefing without a share
     # still says what the town pays now, or that it has not reported.
     current = own.current_cost if own else dict(body_cost_years(body=body)).get(fiscal_year)
-    shown_current, shown_share = _printed(current, options), _printed(own.share if own else None, options)
     # Members the council left out of the minimum-saving guarantee (one without a current
     # cost cannot be in it): said by name, and to such a member's mayor plainly.
     left_out = [member for member in inputs.members if not member.guaranteed] if inputs else []
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
         "share": own, "current_cost": current,
-        # In 千円 the saving printed is the printed current cost less the printed share
-        # (each within half a 千円 of its yen), rather than the saving rounded on its own:
-        # a mayor checks 12,347 − 1,609 and must read 10,738, not 10,737. The exact yen are
-        # in section 3 and the e-mail; the ratio is the plan's own.
-        "shown": {"current_cost": shown_current, "share": shown_share,
-                  "saving": shown_current - shown_share if own and own.saving is not None else None},
+        "shown": briefing_figures(current_cost=current, share=own, options=options),
         # Why a briefing has no share, said as it is: no plan chosen, a plan that gives the
         # town none, or none published yet.
         "no_share": "" if own else "not_in_plan" if plan else "not_chosen" if latest_published_plan(
@@ -300,6 +294,20 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     }
 
 
+def briefing_figures(*, current_cost: int | None, share: MemberShare | None, options: Options) -> dict:
+    """A town's current cost, share and saving as printed, in the briefing and its e-mail.
+
+    In 千円 the saving printed is the printed current cost less the printed share (each
+    within half a 千円 of its yen), rather than the saving rounded on its own: a mayor
+    checks 12,347 − 1,609 and must read 10,738, not 10,737. The exact yen are in the
+    briefing's section 3; the ratio is the plan's own.
+    """
+    shown_current, shown_share = _printed(current_cost, options), _printed(share.share if share else None, options)
+    has_saving = share is not None and share.saving is not None and shown_current is not None
+    return {"current_cost": shown_current, "share": shown_share,
+            "saving": shown_current - shown_share if has_saving else None}
+
+
 def _printed(value: int | None, options: Options) -> int | None:
     if value is None:
         return None
@@ -312,10 +320,12 @@ def briefing_summary(report: Report) -> dict | None:
     share = published_shares(report.plan).get(report.body.code) if report.plan and report.body else None
     if share is None:
         return None
-    calendar = Options.from_params(report.params).calendar
-    return {"share": share, "plan": report.plan,
-            "fy_label": format_fiscal_year(report.fiscal_year, calendar),
-            "plan_fy_label": format_fiscal_year(report.plan.fiscal_year, calendar)}
+    options = Options.from_params(report.params)
+    # In the briefing's own unit: a mail in 円 beside a PDF in 千円 reads as two sets of figures.
+    return {"share": share, "plan": report.plan, "unit_label": options.unit_label,
+            "shown": briefing_figures(current_cost=share.current_cost, share=share, options=options),
+            "fy_label": format_fiscal_year(report.fiscal_year, options.calendar),
+            "plan_fy_label": format_fiscal_year(report.plan.fiscal_year, options.calendar)}
 
 
 def reports_for(*, user, consortium: Consortium) -> QuerySet[Report]:

@@ -339,3 +339,18 @@ def test_a_batch_without_a_plan_briefs_the_current_members_only(council, django_
     with django_capture_on_commit_callbacks(execute=True):
         services.batch_send_enqueue(batch=batch, by=council["secretariat"])
     assert "mayor4@town.example" not in [message.to[0] for message in mail.outbox] and len(mail.outbox) == 4
+
+
+def test_the_mails_summary_is_in_the_briefings_unit(council):
+    from apps.core.formatting import thousands
+
+    job = services.job_create(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                              plan=council["plan"], body=council["bodies"][0], requested_by=council["secretariat"],
+                              options=Options(unit="thousand"), enqueue=False)
+    report = services.job_run(job.pk)
+    services.briefing_send_once(report_id=report.pk, by=council["secretariat"])
+    share = published_shares(council["plan"])[council["bodies"][0].code]
+    current, own = thousands(share.current_cost), thousands(share.share)
+    for part in (mail.outbox[0].body, mail.outbox[0].alternatives[0][0]):
+        assert f"{current:,}千円" in part and f"{own:,}千円" in part and f"{current - own:,}千円" in part
+        assert f"{share.current_cost:,}円" not in part
