@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
@@ -33,6 +34,13 @@ class Batch(models.Model):
 
 
 class ReportJob(models.Model):
+    # What a failed job tells the secretariat, stored untranslated and shown in the reader's
+    # language (``error_message``); the exception itself, with its server paths, goes to the log.
+    FAILED = gettext_noop("The report could not be made. Try again; if it fails again, tell your system "
+                          "administrator (the details are in the server log).")
+    TOO_SLOW = gettext_noop("The report took too long to make. Try again; if it fails again, tell your system "
+                            "administrator.")
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
         RUNNING = "running", _("Rendering")
@@ -59,6 +67,10 @@ class ReportJob(models.Model):
         verbose_name_plural = _("report jobs")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["batch", "status"])]
+
+    @property
+    def error_message(self) -> str:
+        return gettext(self.error) if self.error else ""
 
 
 class ReportQuerySet(models.QuerySet):

@@ -4,23 +4,34 @@ Late acknowledgement and prefetch 1 are set in settings; a job is claimed before
 rendered, so a retry or a redelivered message never renders it twice.
 """
 
+import logging
+
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 
 from apps.reports import services
+from apps.reports.models import ReportJob
 
 MAX_RETRIES = 3
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def render_job(self, job_id: int) -> None:
     try:
         services.job_run(job_id)
-    except SoftTimeLimitExceeded as error:
-        services.job_release(job_id, error=f"time limit: {error}", final=True)
+    except SoftTimeLimitExceeded:
+        logger.exception("report job %s: over the time limit", job_id)
+        services.job_release(job_id, error=ReportJob.TOO_SLOW, final=True)
     except Exception as error:
-        final = self.request.retries >= self.max_retries
-        services.job_release(job_id, error=f"{type(error).__name__}: {error}", final=final)
+        # In-process (no broker: the demo, CELERY_TASK_ALWAYS_EAGER) nobody delivers a retry
+        # later, and the Retry raised under eager propagation reached the request as a 500,
+        # leaving the job waiting for good: there the job fails at once, to be retried by hand.
+        final = self.app.conf.task_always_eager or self.request.retries >= self.max_retries
+        logger.exception("report job %s: attempt %s failed%s", job_id, self.request.retries + 1,
+                         "" if final else ", to be retried")
+        services.job_release(job_id, error=ReportJob.FAILED, final=final)
         if not final:
             # Exponential backoff: 2, 4, 8 seconds.
             raise self.retry(exc=error, countdown=2 ** (self.request.retries + 1)) from error

@@ -54,18 +54,31 @@ def test_a_failed_attempt_is_retried_then_succeeds_once(council, monkeypatch):
 
     monkeypatch.setattr(services, "render_report", flaky)
     monkeypatch.setattr(tasks.render_job, "retry", retry_now)
+    monkeypatch.setitem(tasks.render_job.app.conf, "task_always_eager", False)  # a worker, behind a broker
     tasks.render_job.apply(args=[job.pk], throw=False)
     job.refresh_from_db()
     assert job.status == ReportJob.Status.DONE and job.attempts == 2
     assert Report.objects.filter(job=job).count() == 1
 
 
-def test_after_the_last_retry_the_job_is_failed_with_its_error(council, monkeypatch):
+def test_after_the_last_retry_the_job_is_failed_with_a_message_and_its_error_is_logged(council, monkeypatch, caplog,
+                                                                                     client):
+    """The secretariat reads what to do, in its language; the exception, with its server
+    paths, is for the log («FileExistsError: [Errno 17] File exists: '/tmp/…'» was shown)."""
     job = briefing_job(council)
-    monkeypatch.setattr(services, "render_report", lambda **kwargs: (_ for _ in ()).throw(ValueError("bad plan")))
+    monkeypatch.setattr(services, "render_report", lambda **kwargs: (_ for _ in ()).throw(
+        FileExistsError(17, "File exists", "/srv/reports")))
+    monkeypatch.setitem(tasks.render_job.app.conf, "task_always_eager", False)
     tasks.render_job.apply(args=[job.pk], retries=tasks.MAX_RETRIES, throw=False)
     job.refresh_from_db()
-    assert job.status == ReportJob.Status.FAILED and "bad plan" in job.error
+    assert job.status == ReportJob.Status.FAILED and job.error == ReportJob.FAILED
+    assert "/srv/reports" in caplog.text and "FileExistsError" in caplog.text
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    batch.jobs.update(status=ReportJob.Status.FAILED, error=ReportJob.FAILED)
+    client.force_login(council["secretariat"])
+    page = client.get(reverse("batch_progress", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="ja").content.decode()
+    assert "帳票を作成できませんでした" in page and "Errno" not in page and "/srv" not in page
 
 
 def test_a_batch_renders_every_member_in_process_and_zips_them(client, council, django_capture_on_commit_callbacks):
@@ -354,3 +367,27 @@ def test_the_mails_summary_is_in_the_briefings_unit(council):
     for part in (mail.outbox[0].body, mail.outbox[0].alternatives[0][0]):
         assert f"{current:,}千円" in part and f"{own:,}千円" in part and f"{current - own:,}千円" in part
         assert f"{share.current_cost:,}円" not in part
+
+
+def test_in_process_a_failed_render_ends_as_a_failed_job_that_can_be_retried(client, council, monkeypatch,
+                                                                            django_capture_on_commit_callbacks):
+    """The demo runs tasks in-process with eager propagation: a failure was a 500 and a batch
+    left 「待機中」 for good, with no retry button."""
+    real_render = services.render_report
+    monkeypatch.setattr(services, "render_report", lambda **kwargs: (_ for _ in ()).throw(OSError("disk full")))
+    client.force_login(council["secretariat"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("report_list", args=["saitama"]), {
+            "fiscal_year": 2025, "plan": council["plan"].pk, "unit": "yen", "calendar": "era",
+            "kind": Kind.BRIEFING})
+    assert response.status_code == 302
+    batch = Batch.objects.get()
+    progress = batch_progress(batch)
+    assert (progress.done, progress.failed, progress.pending) == (0, 5, 0)
+    assert set(batch.jobs.values_list("error", flat=True)) == {ReportJob.FAILED}
+    page = client.get(reverse("batch_progress", args=[batch.pk])).content.decode()
+    assert reverse("batch_retry", args=[batch.pk]) in page
+    monkeypatch.setattr(services, "render_report", real_render)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(reverse("batch_retry", args=[batch.pk])).status_code == 302
+    assert batch_progress(batch).done == 5
