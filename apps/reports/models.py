@@ -1,5 +1,7 @@
 """Report jobs, batches, the archive of rendered PDFs, and e-mail deliveries."""
 
+from __future__ import annotations
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -141,6 +143,15 @@ class Report(models.Model):
             return f"首長向け説明資料_{self.body.name}_{year}.pdf"
         return f"経費比較表_{self.consortium.name}_{year}.pdf"
 
+    @property
+    def last_sent(self) -> Delivery | None:
+        """The latest sending that reached the mayor's mail server (from ``sendings``, the
+        archive's prefetch, newest first, when it is there)."""
+        sendings = getattr(self, "sendings", None)
+        if sendings is None:
+            return self.deliveries.filter(ok=True).order_by("-sent_at", "-id").first()
+        return next((sending for sending in sendings if sending.ok), None)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ValidationError(_("A stored report never changes."))
@@ -151,7 +162,8 @@ class Report(models.Model):
 
 
 class Delivery(models.Model):
-    """One e-mail of a briefing to a mayor, kept whether it went out or not."""
+    """One e-mail of a briefing to a mayor, kept whether it went out or not. ``ok`` is None
+    while it is queued for a worker to send: such a briefing is not counted as still to send."""
 
     report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="deliveries")
     to = models.EmailField(_("to"))
@@ -159,7 +171,7 @@ class Delivery(models.Model):
                                                                   ("link", _("link"))])
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
-    ok = models.BooleanField(_("sent"), default=True)
+    ok = models.BooleanField(_("sent"), null=True, default=True)
     error = models.TextField(blank=True)
 
     class Meta:

@@ -188,49 +188,75 @@ def batch_zip(*, batch: Batch) -> bytes:
     return buffer.getvalue()
 
 
+# A sending queued this long ago and still not done was lost with its worker: its briefing
+# counts as still to send again (briefing_send_once never sends a sent one twice).
+SENDING_LOST_AFTER = timedelta(hours=1)
+
+
 def briefings_unsent(*, batch: Batch) -> QuerySet[Report]:
-    """The batch's briefings whose mayor has an address and has not been sent one yet."""
+    """The batch's briefings whose mayor has an address and has neither been sent one nor
+    has one queued to send."""
+    queued = Delivery.objects.filter(ok__isnull=True, sent_at__gte=timezone.now() - SENDING_LOST_AFTER)
     return (Report.objects.filter(job__batch=batch).exclude(body__mayor_email="")
-            .exclude(deliveries__ok=True).order_by("body__code"))
+            .exclude(deliveries__ok=True).exclude(pk__in=queued.values("report_id")).order_by("body__code"))
 
 
 def batch_send_enqueue(*, batch: Batch, by) -> int:
     """One task per briefing still to send (a slow mail server then holds up one message,
-    not the batch, within the tasks' time limits); returns how many were queued."""
+    not the batch, within the tasks' time limits); returns how many were queued. Each is
+    marked queued first, so a second press counts, and queues, only what is left."""
     from apps.reports.tasks import send_briefing
 
-    report_ids = list(briefings_unsent(batch=batch).values_list("pk", flat=True))
-    transaction.on_commit(lambda: [send_briefing.delay(report_id, by.pk) for report_id in report_ids])
+    with transaction.atomic():
+        Batch.objects.select_for_update().filter(pk=batch.pk).first()  # two presses queue one after the other
+        reports = list(briefings_unsent(batch=batch).select_related("body"))
+        attach = settings.REPORTS_EMAIL_ATTACH
+        Delivery.objects.bulk_create([
+            Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link", sent_by=by,
+                     ok=None)
+            for report in reports])
+        report_ids = [report.pk for report in reports]
+        transaction.on_commit(lambda: [send_briefing.delay(report_id, by.pk) for report_id in report_ids])
     return len(report_ids)
 
 
-def briefing_send_once(*, report_id: int, by) -> Delivery | None:
+def briefing_send_once(*, report_id: int, by, download_url: str | None = None,
+                       again_after: int | None = None) -> Delivery | None:
     """E-mail a briefing to its mayor unless that is done: None if it was sent already, or
     if a concurrent sending holds it (its row stays locked while it goes out), so a double
-    click or a redelivered task sends nobody a second copy."""
+    click or a redelivered task sends nobody a second copy. ``again_after``: the sending
+    the user saw and asks to repeat; once another has followed it, nothing is sent."""
     with transaction.atomic():
         report = (Report.objects.select_for_update(skip_locked=True, of=("self",))
                   .select_related("body", "consortium").filter(pk=report_id).first())
-        if report is None or not report.body.mayor_email or report.deliveries.filter(ok=True).exists():
+        if report is None or not report.body.mayor_email:
             return None
-        link = settings.SITE_URL + reverse("report_download", args=[report.pk])
-        return briefing_send(report=report, by=by, download_url=link)
+        last = report.deliveries.filter(ok=True).order_by("-sent_at", "-id").first()
+        if last is not None and last.pk != again_after:
+            return None
+        link = download_url or settings.SITE_URL + reverse("report_download", args=[report.pk])
+        queued = report.deliveries.filter(ok__isnull=True).order_by("sent_at", "id").first()
+        return briefing_send(report=report, by=by, download_url=link, queued=queued)
 
 
-def briefing_send(*, report: Report, by, download_url: str) -> Delivery:
-    """E-mail a briefing to the body's mayor; the sending is recorded either way."""
+def briefing_send(*, report: Report, by, download_url: str, queued: Delivery | None = None) -> Delivery:
+    """E-mail a briefing to the body's mayor; the sending is recorded either way (in the
+    ``queued`` record batch_send_enqueue made for it, if any)."""
     attach = settings.REPORTS_EMAIL_ATTACH
     context = {"report": report, "body": report.body, "consortium": report.consortium, "attach": attach,
                "link": download_url, "summary": briefing_summary(report)}
     message = japanese_message("briefing", context, html=True, to=[report.body.mayor_email])
     if attach:
         message.attach(report.download_name, report_content(report), "application/pdf")
-    delivery = Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link",
-                        sent_by=by)
+    delivery = queued or Delivery(report=report)
+    delivery.to, delivery.mode, delivery.sent_by = report.body.mayor_email, "attachment" if attach else "link", by
+    delivery.ok, delivery.error = True, ""
     try:
         message.send()
     except Exception as error:  # noqa: BLE001 — any mail failure is recorded, then shown
         delivery.ok, delivery.error = False, str(error)[:2000]
+    if queued is not None:
+        delivery.sent_at = timezone.now()  # when it went, not when it was queued
     delivery.save()
     return delivery
 

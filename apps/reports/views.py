@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import formats, timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -146,12 +147,24 @@ def report_send(request, pk):
     report = get_object_or_404(Report.objects.for_user(request.user), pk=pk, kind=Kind.BRIEFING)
     if not access_for(request.user).manages(report.consortium_id):
         raise PermissionDenied
+    # A briefing already sent goes again only when the user asks for it, seeing when it went
+    # (the 「Send again」 button names that sending): a second press sends nobody a duplicate.
+    last = report.last_sent
+    again = request.POST.get("again", "")
     if not report.body.mayor_email:
         messages.error(request, _("%(body)s has no mayor's e-mail address.") % {"body": report.body})
+    elif last is not None and again != str(last.pk):
+        messages.warning(request, _("The briefing was already sent to %(to)s on %(sent)s; nothing was sent. "
+                                    "To send it once more, press 「Send again」.")
+                         % {"to": last.to, "sent": formats.date_format(timezone.localtime(last.sent_at),
+                                                                        "SHORT_DATETIME_FORMAT")})
     else:
-        delivery = services.briefing_send(report=report, by=request.user, download_url=request.build_absolute_uri(
-            reverse("report_download", args=[report.pk])))
-        if delivery.ok:
+        delivery = services.briefing_send_once(
+            report_id=report.pk, by=request.user, again_after=last.pk if last else None,
+            download_url=request.build_absolute_uri(reverse("report_download", args=[report.pk])))
+        if delivery is None:
+            messages.warning(request, _("The briefing is being sent or was just sent; nothing was sent again."))
+        elif delivery.ok:
             messages.success(request, _("Sent to %(to)s.") % {"to": delivery.to})
         else:
             messages.error(request, _("Sending failed: %(error)s") % {"error": delivery.error})
@@ -189,8 +202,7 @@ def _batch_context(request, batch: Batch) -> dict:
     deliveries = {d.report_id: d for d in Delivery.objects.filter(report__job__batch=batch).order_by("sent_at")}
     rows = [(job, reports.get(job.pk), deliveries.get(getattr(reports.get(job.pk), "pk", None))) for job in jobs]
     return {"batch": batch, "consortium": batch.consortium, "progress": selectors.batch_progress(batch),
-            "rows": rows, "unsent": sum(1 for job, report, delivery in rows
-                                        if report and job.body.mayor_email and not (delivery and delivery.ok)),
+            "rows": rows, "unsent": services.briefings_unsent(batch=batch).count(),
             "may_manage": access_for(request.user).manages(batch.consortium_id)}
 
 
@@ -210,8 +222,12 @@ def batch_send(request, pk):
     if not access_for(request.user).manages(batch.consortium_id):
         raise PermissionDenied
     count = services.batch_send_enqueue(batch=batch, by=request.user)
-    messages.success(request, _("Sending %(count)d briefings to their mayors; each one's state shows below.")
-                     % {"count": count})
+    if count:
+        messages.success(request, _("Sending %(count)d briefings to their mayors; each one's state shows below.")
+                         % {"count": count})
+    else:
+        messages.info(request, _("Every briefing with a mayor's address is sent or being sent: nothing more was "
+                                 "queued."))
     return redirect("batch_detail", pk=batch.pk)
 
 

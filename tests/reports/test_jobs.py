@@ -391,3 +391,56 @@ def test_in_process_a_failed_render_ends_as_a_failed_job_that_can_be_retried(cli
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(reverse("batch_retry", args=[batch.pk])).status_code == 302
     assert batch_progress(batch).done == 5
+
+
+def test_a_briefing_sent_to_its_mayor_goes_again_only_when_asked_for_by_name_of_its_sending(client, council):
+    report = services.job_run(briefing_job(council).pk)
+    client.force_login(council["secretariat"])
+    send = reverse("report_send", args=[report.pk])
+    client.post(send)
+    response = client.post(send, follow=True)  # pressed twice, or pressed again later
+    assert len(mail.outbox) == 1
+    first = Delivery.objects.get()
+    told = [str(message) for message in response.context["messages"]]
+    assert any("already sent" in message or "送信済み" in message for message in told), told
+    page = client.get(reverse("report_list", args=["saitama"])).content.decode()
+    assert f'name="again" value="{first.pk}"' in page
+    client.post(send, {"again": first.pk})  # 「再送」: sent once more, on purpose
+    assert len(mail.outbox) == 2
+    client.post(send, {"again": first.pk})  # the same 「再送」 pressed twice
+    assert len(mail.outbox) == 2 and Delivery.objects.filter(ok=True).count() == 2
+
+
+def test_a_second_press_of_the_batchs_send_counts_only_the_briefings_not_yet_on_their_way(
+        client, council, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    client.force_login(council["secretariat"])
+    send = reverse("batch_send", args=[batch.pk])
+    with django_capture_on_commit_callbacks() as queued:  # the workers have not sent them yet
+        client.post(send)
+        second = client.post(send, follow=True)
+    told = [str(message) for message in second.context["messages"]][-1]  # the second press's
+    assert "5" not in told and second.context["unsent"] == 0
+    assert "送信中" in second.content.decode() or "Being sent" in second.content.decode()
+    for callback in queued:
+        callback()
+    assert sorted(message.to[0] for message in mail.outbox) == [f"mayor{index}@town.example" for index in range(5)]
+    assert Delivery.objects.count() == 5 and Delivery.objects.filter(ok=True).count() == 5
+
+
+def test_a_sending_queued_long_ago_and_never_done_counts_as_still_to_send(council, django_capture_on_commit_callbacks):
+    import datetime
+
+    from django.utils import timezone
+
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    assert services.batch_send_enqueue(batch=batch, by=council["secretariat"]) == 5  # its tasks are lost
+    assert services.briefings_unsent(batch=batch).count() == 0
+    Delivery.objects.update(sent_at=timezone.now() - services.SENDING_LOST_AFTER - datetime.timedelta(minutes=1))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.batch_send_enqueue(batch=batch, by=council["secretariat"]) == 5
+    assert len(mail.outbox) == 5
