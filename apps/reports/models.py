@@ -20,6 +20,14 @@ class Kind(models.TextChoices):
     BRIEFING = "briefing", _("Mayor briefing (首長向け説明資料)")
 
 
+def options_label(params: dict) -> str:
+    """How a report's amounts and dates are written, for the lists that offer it: two
+    comparisons of one year (or two batches of briefings) differ only by these."""
+    unit = _("thousand yen (千円)") if params.get("unit") == "thousand" else _("yen (円)")
+    calendar = _("Japanese era") if params.get("calendar") == "era" else _("Western")
+    return f"{unit} · {calendar}"
+
+
 class Batch(models.Model):
     """"Briefings for all members": one job per member, followed on one page."""
 
@@ -33,6 +41,14 @@ class Batch(models.Model):
         verbose_name = _("report batch")
         verbose_name_plural = _("report batches")
         ordering = ["-created_at"]
+
+    @property
+    def fiscal_year(self) -> int | None:
+        return self.params.get("fiscal_year")
+
+    @property
+    def options_label(self) -> str:
+        return options_label(self.params)
 
 
 class ReportJob(models.Model):
@@ -127,11 +143,7 @@ class Report(models.Model):
 
     @property
     def options_label(self) -> str:
-        """How its amounts and dates are written, for the lists that offer it: two
-        comparisons of one year differ only by these."""
-        unit = _("thousand yen (千円)") if self.params.get("unit") == "thousand" else _("yen (円)")
-        calendar = _("Japanese era") if self.params.get("calendar") == "era" else _("Western")
-        return f"{unit} · {calendar}"
+        return options_label(self.params)
 
     @property
     def download_name(self) -> str:

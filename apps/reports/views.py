@@ -104,7 +104,8 @@ def report_list(request, slug):
         "archive": archive, "table": table,
         "pending": ReportJob.objects.filter(consortium=consortium, batch=None, status__in=["pending", "running"])
         if may_manage else [],
-        "batches": Batch.objects.filter(consortium=consortium)[:20] if oversees else [],
+        "batches": Batch.objects.filter(consortium=consortium).select_related("plan").defer(
+            *(f"plan__{name}" for name in FROZEN_FIELDS))[:20] if oversees else [],
     })
 
 

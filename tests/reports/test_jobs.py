@@ -444,3 +444,18 @@ def test_a_sending_queued_long_ago_and_never_done_counts_as_still_to_send(counci
     with django_capture_on_commit_callbacks(execute=True):
         assert services.batch_send_enqueue(batch=batch, by=council["secretariat"]) == 5
     assert len(mail.outbox) == 5
+
+
+def test_batches_are_told_apart_by_year_plan_unit_and_calendar(client, council):
+    with_plan = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options(unit="thousand",
+                                                                                            calendar="era"))
+    services.batch_create(consortium=council["consortium"], plan=None, fiscal_year=2025,
+                          requested_by=council["secretariat"], options=Options())
+    client.force_login(council["secretariat"])
+    client.cookies["django_language"] = "en"
+    listed = client.get(reverse("report_list", args=["saitama"])).content.decode()
+    assert "FY2025 (R7) · 令和8年度 按分 · thousand yen (千円) · Japanese era" in listed
+    assert "FY2025 (R7) · no plan · yen (円) · Western" in listed
+    page = client.get(reverse("batch_detail", args=[with_plan.pk])).content.decode()
+    assert "FY2025 (R7) · 令和8年度 按分 · thousand yen (千円) · Japanese era" in page
