@@ -18,7 +18,7 @@ from apps.costs.models import SurveyRound
 from apps.reports import services, tasks
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
-from tests.factories import SurveyRoundFactory, user_with_role
+from tests.factories import SurveyRoundFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -459,3 +459,27 @@ def test_batches_are_told_apart_by_year_plan_unit_and_calendar(client, council):
     assert "FY2025 (R7) · no plan · yen (円) · Western" in listed
     page = client.get(reverse("batch_detail", args=[with_plan.pk])).content.decode()
     assert "FY2025 (R7) · 令和8年度 按分 · thousand yen (千円) · Japanese era" in page
+
+
+def test_render_report_command_makes_a_report_without_a_plan(council, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    newcomer = member_of(council["consortium"], name="ときがわ町", population=11_000)
+    args = ["--consortium", "saitama", "--out", str(tmp_path / "x.pdf"), "--as-user", council["secretariat"].username]
+    with pytest.raises(CommandError, match="--no-plan"):  # the latest plan gives the newcomer no share
+        call_command("render_report", "briefing", "--body", newcomer.code, *args)
+    call_command("render_report", "briefing", "--body", newcomer.code, "--no-plan", "--fiscal-year", "2025", *args)
+    call_command("render_report", "side_by_side", "--no-plan", "--fiscal-year", "2026", *args)
+    assert list(Report.objects.order_by("pk").values_list("kind", "plan", "fiscal_year")) == [
+        (Kind.BRIEFING, None, 2025), (Kind.SIDE_BY_SIDE, None, 2026)]
+    with pytest.raises(CommandError, match="--fiscal-year"):
+        call_command("render_report", "side_by_side", "--no-plan", *args)
+
+
+def test_render_report_command_asks_for_the_member_of_a_briefing(council, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="--body") as refused:
+        call_command("render_report", "briefing", "--consortium", "saitama", "--out", str(tmp_path / "x.pdf"),
+                     "--as-user", council["secretariat"].username)
+    assert "None" not in str(refused.value) and not ReportJob.objects.exists()

@@ -22,22 +22,28 @@ class Command(BaseCommand):
         parser.add_argument("--consortium", required=True)
         parser.add_argument("--fiscal-year", type=int, help="fiscal year of the current costs (default: the plan's)")
         parser.add_argument("--body", help="local government code (briefing)")
-        parser.add_argument("--plan", type=int, help="published plan id (default: the latest published)")
+        plans = parser.add_mutually_exclusive_group()
+        plans.add_argument("--plan", type=int, help="published plan id (default: the latest published)")
+        plans.add_argument("--no-plan", action="store_true",
+                           help="without a plan: current costs only (a year without a plan, a member outside it)")
         parser.add_argument("--unit", choices=["yen", "thousand"], default="yen")
         parser.add_argument("--calendar", choices=["western", "era"], default="era")
         parser.add_argument("--out", required=True)
         parser.add_argument("--as-user", default=None, help="recorded as the requester (default: first superuser)")
 
-    def handle(self, *args, kind, consortium, fiscal_year, body, plan, unit, calendar, out, as_user, **options):
+    def handle(self, *args, kind, consortium, fiscal_year, body, plan, no_plan, unit, calendar, out, as_user,
+               **options):
+        if kind == Kind.BRIEFING and not body:
+            raise CommandError("a briefing is for one member: give its local government code with --body")
         target = Consortium.objects.filter(slug=consortium).first() or self._fail(f"no consortium {consortium!r}")
         chosen_plan = None
         if plan is not None:
             chosen_plan = AllocationPlan.objects.filter(pk=plan, consortium=target, status="published").first() \
                 or self._fail(f"no published plan {plan} in {consortium}")
-        else:
+        elif not no_plan:
             chosen_plan = latest_published_plan(consortium=target)
         year = fiscal_year or (chosen_plan.cost_fiscal_year if chosen_plan else None) or self._fail(
-            "--fiscal-year is needed when the consortium has no published plan")
+            "--fiscal-year is needed without a plan (--no-plan, or no published plan)")
         member = None
         if kind == Kind.BRIEFING:
             member = MemberBody.objects.filter(code=body, participations__consortium=target).first() \
@@ -49,7 +55,9 @@ class Command(BaseCommand):
             job = services.job_create(kind=kind, consortium=target, fiscal_year=year, plan=chosen_plan, body=member,
                                       requested_by=user, options=Options(unit=unit, calendar=calendar), enqueue=False)
         except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+            # The services' advice, «…or no plan», is --no-plan here.
+            hint = " (without a plan: --no-plan)" if chosen_plan else ""
+            raise CommandError(" ".join(error.messages) + hint) from error
         report = services.job_run(job.pk)
         Path(out).write_bytes(services.report_content(report))
         self.stdout.write(self.style.SUCCESS(
