@@ -1,3 +1,5 @@
+import datetime
+
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
@@ -76,6 +78,9 @@ def year_choice_label(year: int) -> str:
     return formatting.fiscal_year_english(year, "era")
 
 
+# How long a report that failed is listed on the reports page.
+FAILURES_SHOWN_FOR = datetime.timedelta(days=1)
+
 # What the report form's buttons ask for beyond the comparison (its button's value is the report's kind).
 RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "briefing", "one_briefing"
 
@@ -104,6 +109,10 @@ def report_list(request, slug):
         "archive": archive, "table": table,
         "pending": ReportJob.objects.filter(consortium=consortium, batch=None, status__in=["pending", "running"])
         if may_manage else [],
+        # A report that failed says so, with what to do (rendering it again is the form above).
+        "failed": ReportJob.objects.filter(consortium=consortium, batch=None, status=ReportJob.Status.FAILED,
+                                           finished_at__gte=timezone.now() - FAILURES_SHOWN_FOR)
+        .select_related("body").order_by("-finished_at")[:10] if may_manage else [],
         "batches": Batch.objects.filter(consortium=consortium).select_related("plan").defer(
             *(f"plan__{name}" for name in FROZEN_FIELDS))[:20] if oversees else [],
     })

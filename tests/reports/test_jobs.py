@@ -483,3 +483,17 @@ def test_render_report_command_asks_for_the_member_of_a_briefing(council, tmp_pa
         call_command("render_report", "briefing", "--consortium", "saitama", "--out", str(tmp_path / "x.pdf"),
                      "--as-user", council["secretariat"].username)
     assert "None" not in str(refused.value) and not ReportJob.objects.exists()
+
+
+def test_in_process_a_single_report_that_fails_is_listed_with_what_to_do(client, council, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    monkeypatch.setattr(services, "render_report", lambda **kwargs: (_ for _ in ()).throw(OSError("disk full")))
+    client.force_login(council["secretariat"])
+    url = reverse("report_list", args=["saitama"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"fiscal_year": 2025, "plan": council["plan"].pk, "unit": "yen",
+                                     "calendar": "era", "kind": "one_briefing", "body": council["bodies"][0].pk})
+    assert response.status_code == 302
+    assert ReportJob.objects.get().status == ReportJob.Status.FAILED
+    page = client.get(url).content.decode()
+    assert "data-failed-reports" in page and council["bodies"][0].name in page and "disk full" not in page
