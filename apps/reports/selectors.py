@@ -75,8 +75,8 @@ def _amount_columns(rows: list[Row], options: Options) -> None:
     for row, shown_current, shown_share in zip(rows, current, shares, strict=True):
         row.shown["current_cost"], row.shown["share"] = shown_current, shown_share
         # The saving printed is the printed current cost less the printed share, so each
-        # row reads true as printed in 千円 too (rounded on its own, 12,347 − 1,609 printed
-        # 10,737). A member without a current cost has no saving: "—", not 0.
+        # row reads true in 千円 too (rounded on its own, it printed 10,737 beside 12,347 and
+        # 1,609), as the briefing's does. A member without a current cost has no saving: "—".
         has_saving = row.share is not None and row.share.saving is not None and shown_current is not None
         row.shown["saving"] = shown_current - shown_share if has_saving else None
         row.shown["saving_ratio"] = row.share.saving_ratio if has_saving else None
