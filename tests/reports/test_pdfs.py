@@ -356,6 +356,7 @@ def _plan_with_a_member_yet_to_report(council):
     from apps.allocation import services as allocation
 
     silent = member_of(council["consortium"], name="上尾市", population=20000)
+    council["consortium"].survey_rounds.update(status="locked")  # locked without its answer
     plan = allocation.plan_publish(plan=allocation.plan_create(
         consortium=council["consortium"], name="未回答を含む按分案", fiscal_year=2026, cost_fiscal_year=2025,
         population_basis_date=datetime.date(2025, 6, 1), guarantee=None,
