@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, RoleAssignment
 from apps.agreements import outline, selectors
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
+from apps.core.formatting import names_joined
 from apps.core.templatetags.consortium_format import jdate
 from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
@@ -139,7 +140,7 @@ def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | No
     signatures = list(agreement.signatures.select_related("body").order_by("body__code"))
     unsigned = [signature.body.name for signature in signatures if signature.signed_on is None]
     if unsigned:
-        raise ValidationError(_("Not every member has signed yet: %(members)s.") % {"members": "、".join(unsigned)})
+        raise ValidationError(_("Not every member has signed yet: %(members)s.") % {"members": names_joined(unsigned)})
     last_signature = max((signature.signed_on for signature in signatures), default=None)
     concluded_on = concluded_on or last_signature or timezone.localdate()
     if last_signature and concluded_on < last_signature:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from apps.allocation.engine import AllocationError
-from apps.core.formatting import group_digits, ratio_percent
+from apps.core.formatting import group_digits, names_joined, ratio_percent
 
 
 def refusal_text(error: AllocationError, names: dict[str, str]) -> str:
@@ -18,7 +18,7 @@ def refusal_text(error: AllocationError, names: dict[str, str]) -> str:
         return _("%(member)s has no population recorded on or before the plan's population basis date: "
                  "record it on the member's page, or move the basis date.") % {"member": member}
     if error.reason == "cost_unknown":
-        members = "、".join(names.get(code, code) for code in params.get("codes", [params.get("code")]))
+        members = names_joined(names.get(code, code) for code in params.get("codes", [params.get("code")]))
         return _("%(member)s has no current cost for the plan's cost year, so its saving cannot be guaranteed: "
                  "enter its costs, or leave it out of the guarantee under «Guarantee» on the plan's page.") % {
             "member": members}

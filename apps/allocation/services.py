@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
+from apps.core.formatting import names_joined
 from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import COUNCIL_STATUSES, Consortium, PopulationRecord
 
@@ -129,7 +130,7 @@ def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) 
                       if member.body_id in guaranteed_body_ids and member.body_id not in costs]
     if ticked_without:
         raise ValidationError(_("These members have no current cost for the plan's cost year, so their saving "
-                                "cannot be guaranteed: %(members)s.") % {"members": "、".join(ticked_without)})
+                                "cannot be guaranteed: %(members)s.") % {"members": names_joined(ticked_without)})
     changed = [member for member in members if member.guaranteed != (member.body_id in guaranteed_body_ids)]
     for member in changed:
         member.guaranteed = not member.guaranteed

@@ -74,6 +74,11 @@ def fiscal_year_english(year: int, style: str = "western") -> str:
     return f"FY{year}"
 
 
+def names_joined(names) -> str:
+    """Names in a sentence: 伊奈町、三芳町 in Japanese, 伊奈町, 三芳町 in English."""
+    return ("、" if reader_reads_japanese() else ", ").join(str(name) for name in names)
+
+
 def reader_reads_japanese() -> bool:
     """Screens follow the reader's language; PDFs and e-mails are rendered in Japanese
     (translation.override("ja")), so they keep 令和7年度 and 2025年4月1日 whatever the

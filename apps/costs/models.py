@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.limits import YEN_LIMIT
@@ -30,7 +31,13 @@ class BusinessSystem(models.Model):
         ordering = ["sort_order", "code"]
 
     def __str__(self) -> str:
-        return self.name_ja
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """In the reader's language: the English name on English pages (the catalogue has
+        both), the Japanese one otherwise and in the documents, which are Japanese."""
+        return self.name_en if (get_language() or "").startswith("en") and self.name_en else self.name_ja
 
 
 class CostCategory(models.TextChoices):

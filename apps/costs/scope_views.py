@@ -25,7 +25,7 @@ def business_systems(request, slug):
             return redirect("business_systems", slug=slug)
         if posted == "system" and system.is_valid():
             added = services.business_system_add(consortium=consortium, **system.cleaned_data)
-            messages.success(request, _("%(name)s is added and in scope.") % {"name": added.name_ja})
+            messages.success(request, _("%(name)s is added and in scope.") % {"name": added.name})
             return redirect("business_systems", slug=slug)
     except ValidationError as error:
         add_service_errors(system, error)

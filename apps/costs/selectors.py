@@ -150,7 +150,7 @@ def body_costs(*, body, fiscal_year: int) -> QuerySet[CostRecord]:
     return (
         CostRecord.objects.filter(body=body, fiscal_year=fiscal_year)
         .select_related("business_system")
-        .only("amount", "category", "vendor", "contract_end", "business_system__name_ja")
+        .only("amount", "category", "vendor", "contract_end", "business_system__name_ja", "business_system__name_en")
         .order_by("business_system__sort_order", "category")
     )
 

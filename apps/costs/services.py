@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment
-from apps.core.formatting import fiscal_year_on_screen
+from apps.core.formatting import fiscal_year_on_screen, names_joined
 from apps.core.mail import japanese_message
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.costs.selectors import catalogue_for, survey_round_members
@@ -116,7 +116,7 @@ def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
                        .order_by("body__code").values_list("body__name", flat=True))
         if waiting:
             raise ValidationError(_("Accept or return the answers awaiting review before locking the year: "
-                                    "%(members)s.") % {"members": "、".join(waiting)})
+                                    "%(members)s.") % {"members": names_joined(waiting)})
     survey_round.status = target
     survey_round.save(update_fields=["status", "updated_at"])
     return survey_round
@@ -221,7 +221,7 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
     current = response.status if response else SurveyResponse.Status.EDITING
     accepted_resubmitted = status == SurveyResponse.Status.SUBMITTED and current == SurveyResponse.Status.ACCEPTED
     if status == current or accepted_resubmitted:
-        raise ValidationError(_("The answer is already %(status)s.") % {"status": SurveyResponse.Status(current).label})
+        raise ValidationError(_("The answer is already “%(status)s”.") % {"status": SurveyResponse.Status(current).label})
     if status == SurveyResponse.Status.SUBMITTED:
         if survey_round.status != SurveyRound.Status.OPEN:
             raise ValidationError(_("The survey is closed to members: ask the secretariat to reopen it."))

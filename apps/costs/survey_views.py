@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import access_for
+from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
@@ -99,4 +100,4 @@ def _remind(request, survey_round) -> None:
     if reminder.unreachable:
         # Said by name: these towns were not reminded, and need a call or a staff account.
         messages.warning(request, _("Not reminded, for want of a staff user with an e-mail address: %(members)s.")
-                         % {"members": "、".join(reminder.unreachable)})
+                         % {"members": names_joined(reminder.unreachable)})

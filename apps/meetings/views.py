@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
+from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
 from apps.meetings import selectors, services
 from apps.meetings.forms import (ActionItemForm, AgendaItemChangeForm, AgendaItemForm, AttendanceForm, DecisionForm,
@@ -177,7 +178,7 @@ def _decision_page(request, meeting: Meeting, form: DecisionForm, *, heading: st
         if form.cleaned_data["outcome"] == Decision.Outcome.AGREED and objecting:
             messages.warning(request, _("Recorded as agreed although %(members)s objected: correct the outcome or "
                                         "the positions if that is not what was decided.")
-                             % {"members": "、".join(objecting)})
+                             % {"members": names_joined(objecting)})
 
     return _meeting_form_page(request, meeting, form, template="meetings/per_member_form.html", heading=heading,
                               columns=[_("Position")], leading_fields=["text", "outcome"], save=save)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
+from apps.core.formatting import names_joined
 from apps.core.widgets import FastSelect
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
 from apps.members.views import consortium_for
@@ -84,11 +85,11 @@ def person_deactivate(request, slug, user_id):
         for role in here:
             role.delete()  # one by one, for the audit trail
         messages.success(request, _("%(user)s no longer has access to this council; the account stays for "
-                                    "%(councils)s.") % {"user": row.user, "councils": "、".join(elsewhere)})
+                                    "%(councils)s.") % {"user": row.user, "councils": names_joined(elsewhere)})
     else:
         messages.error(request, _("%(user)s is a member body's account that %(councils)s also rely on: ask their "
                                   "secretariat or the administrator.") % {"user": row.user,
-                                                                          "councils": "、".join(elsewhere)})
+                                                                          "councils": names_joined(elsewhere)})
     return redirect("people", slug=slug)
 
 

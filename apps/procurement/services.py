@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
+from apps.core.formatting import names_joined
 from apps.members.models import Consortium
 from apps.procurement.models import (NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation, Evaluator,
                                      IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound, Score, Stage,
@@ -121,7 +122,7 @@ def rfi_round_update(*, rfi_round: RfiRound, title: str, issued_on: datetime.dat
     dropped = sorted(vendor.name for vendor in responded - set(invited))
     if dropped:
         raise ValidationError({"invited": _("%(vendors)s already responded, so they stay invited.")
-                               % {"vendors": "、".join(dropped)}})
+                               % {"vendors": names_joined(dropped)}})
     quoted_years = set(IndicativeQuote.objects.filter(response__rfi_round=rfi_round)
                        .values_list("fiscal_year", flat=True))
     outside = sorted(year for year in quoted_years if not first_fiscal_year <= year <= last_fiscal_year)

@@ -240,7 +240,7 @@ def quote_entry(request, pk):
     rfi_round = response.rfi_round
     consortium = rfi_round.case.consortium
     form = GridForm(request.POST or None, current=selectors.response_quotes(response=response),
-                    rows=[(system.pk, system.name_ja) for system in selectors.quotable_systems(consortium=consortium)],
+                    rows=[(system.pk, system.name) for system in selectors.quotable_systems(consortium=consortium)],
                     columns=[(year, fiscal_year_label(year), None) for year in rfi_round.fiscal_years])
     return _form_page(
         request, form, template="grid_form.html", consortium=consortium,

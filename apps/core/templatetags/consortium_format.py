@@ -3,6 +3,7 @@
 from django import template
 from django.utils.formats import date_format
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
 from apps.core import formatting
 
@@ -17,6 +18,13 @@ def yen(value, unit="yen"):
 @register.filter
 def yen_signed(value):
     return formatting.yen_signed(value)
+
+
+@register.filter
+def with_yen(amount):
+    """An amount already written (``yen``, ``yen_signed``) with its unit in the reader's
+    language: 69,580,000円, or 69,580,000 yen on English pages."""
+    return _("%(amount)s yen") % {"amount": amount}
 
 
 @register.filter

@@ -1,0 +1,35 @@
+"""A reader who chose English reads English around the Japanese names: the catalogue's
+English system names, amounts in yen, names listed with commas."""
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
+
+from apps.accounts.models import Role
+from apps.core.formatting import names_joined
+from tests.factories import ConsortiumFactory, SurveyRoundFactory, add_cost, business_system, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_towns_cost_page_names_systems_and_amounts_in_the_readers_language(client):
+    consortium = ConsortiumFactory(slug="saitama")
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025)
+    ina = member_of(consortium, name="伊奈町")
+    add_cost(ina, 830_000, business_system=business_system("resident_registry"))
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    url = reverse("body_costs", args=[ina.code]) + "?fy=2025"
+    japanese = client.get(url).content.decode()
+    assert "住民基本台帳" in japanese and "830,000円" in japanese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert business_system("resident_registry").name_en in english and "住民基本台帳" not in english
+    assert "830,000 yen" in english and "830,000円" not in english
+
+
+def test_names_in_a_sentence_are_joined_as_the_reader_writes_lists():
+    with translation.override("ja"):
+        assert names_joined(["伊奈町", "三芳町"]) == "伊奈町、三芳町"
+    with translation.override("en"):
+        assert names_joined(["伊奈町", "三芳町"]) == "伊奈町, 三芳町"
