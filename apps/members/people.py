@@ -3,7 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,7 +14,7 @@ from apps.accounts.models import Role, RoleAssignment
 from apps.accounts.services import user_deactivate, user_invite
 from apps.core.formatting import names_joined
 from apps.core.widgets import FastSelect
-from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
+from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
 from apps.members.views import consortium_for
 
 
@@ -65,8 +65,14 @@ def people(request, slug):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("people", slug=slug)
-    return render(request, "members/people.html", {"consortium": consortium, "form": form,
-                                                   "rows": access_rows(consortium)})
+    # A member body's account serves every council the body is in: deactivating it is
+    # theirs to decide too, so the page names them instead of offering a button that refuses.
+    rows = list(access_rows(consortium).prefetch_related(Prefetch(
+        "body__participations", to_attr="elsewhere", queryset=Participation.objects.exclude(consortium=consortium)
+        .exclude(status=ParticipationStatus.WITHDRAWN).select_related("consortium").order_by("consortium__name"))))
+    for row in rows:
+        row.shared_with = names_joined(p.consortium.name for p in row.body.elsewhere) if row.body else ""
+    return render(request, "members/people.html", {"consortium": consortium, "form": form, "rows": rows})
 
 
 @require_POST

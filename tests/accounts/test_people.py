@@ -125,6 +125,10 @@ def test_a_secretariat_cannot_lock_another_councils_people_out(client):
     page = client.post(reverse("person_deactivate", args=["a", town_staff.pk]), follow=True).content.decode()
     town_staff.refresh_from_db()
     assert town_staff.is_active and town_staff.roles.exists() and "管理者" in page
+    # The page says so beside the account, instead of offering a button that refuses.
+    people = client.get(reverse("people", args=["a"])).content.decode()
+    assert reverse("person_deactivate", args=["a", town_staff.pk]) not in people
+    assert f"{nara.name}でも使われています" in people
 
 
 @pytest.fixture
