@@ -1,3 +1,5 @@
+from collections.abc import Callable
+
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -8,9 +10,8 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from collections.abc import Callable
-
 from apps.accounts.models import Role, RoleAssignment, User, role_refusal
+from apps.core.formatting import names_joined
 
 
 def user_ensure(*, username: str, password: str, display_name: str = "", email: str = "",
@@ -61,7 +62,7 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
             raise ValidationError(_(
                 "%(person)s (%(email)s) was deactivated, and the account also serves %(councils)s: letting it back "
                 "in is for their secretariat or the administrator.") % {
-                "person": user, "email": email, "councils": "、".join(elsewhere)})
+                "person": user, "email": email, "councils": names_joined(elsewhere)})
         user.is_active = True
         user.save(update_fields=["is_active"])
     role_grant(user=user, role=role, consortium=consortium, body=body)
