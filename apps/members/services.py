@@ -30,9 +30,7 @@ def participation_set_status(
     the town out of this year's survey at once)."""
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
-    if on > timezone.localdate():
-        raise ValidationError({"on": _("A change of status is recorded once it has happened: not on a day still "
-                                       "ahead.")})
+    status_date_check(on=on)
     current = participation.history.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
@@ -50,6 +48,15 @@ def participation_set_status(
         fields.append("actual_go_live")
     participation.save(update_fields=fields)
     return change
+
+
+def status_date_check(*, on: datetime.date) -> None:
+    """A status starts on a day that has come, the first one included: a member added as from
+    2099 could never change status again, not even withdraw (each change must start after the
+    current one)."""
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("A change of status is recorded once it has happened: not on a day still "
+                                       "ahead.")})
 
 
 def participation_go_live_set(*, participation: Participation, planned: datetime.date | None,
@@ -109,6 +116,7 @@ def member_add(*, consortium: Consortium, code: str, fields: dict, status: str,
 def participation_ensure(
     *, body: MemberBody, consortium: Consortium, status: str, on: datetime.date
 ) -> Participation:
+    status_date_check(on=on)
     participation, created = Participation.objects.get_or_create(
         body=body, consortium=consortium, defaults={"status": status}
     )

@@ -195,3 +195,19 @@ def test_a_population_below_one_is_refused_with_its_reason(client, council):
     assert "at least 1" in " ".join(zero.context["forms"]["population"].errors["population"])
     ina.refresh_from_db()
     assert ina.population == 44_000 and ina.populations.count() == 1
+
+
+def test_a_member_is_not_added_as_from_a_day_still_ahead(client, council):
+    """Added as from 2099-04-01, a member could never change status again, not even withdraw
+    (a change must start after the current status): the day is refused, as a change's is."""
+    url = reverse("member_add", args=["saitama"])
+    ahead = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = client.post(url, {"code": "113247", "name": "三芳町", "kind": "town", "prefecture": "埼玉県",
+                                 "status": "invited", "on": ahead})
+    assert response.status_code == 200
+    assert "今日より後" in " ".join(response.context["form"].errors["on"])
+    assert not MemberBody.objects.exists() and not Participation.objects.exists()  # nothing half-written
+    today = timezone.localdate().isoformat()
+    response = client.post(url, {"code": "113247", "name": "三芳町", "kind": "town", "prefecture": "埼玉県",
+                                 "status": "invited", "on": today})
+    assert response.status_code == 302
