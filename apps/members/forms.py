@@ -39,7 +39,9 @@ class GoLiveForm(SensibleDates, forms.ModelForm):
 
 class StatusChangeForm(SensibleDates, forms.Form):
     status = forms.ChoiceField(label=_("New status"), choices=ParticipationStatus.choices)
-    on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT)
+    on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT,
+                         help_text=_("The current status again with another day corrects the day it started, "
+                                     "while it is the member's only status."))
     note = forms.CharField(label=_("Note"), required=False, max_length=200,
                            help_text=_("e.g. the meeting or letter that decided it"))
 

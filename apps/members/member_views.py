@@ -50,7 +50,9 @@ def member_manage(request, slug, code):
             return redirect("member_manage", slug=slug, code=code)
     return render(request, "members/member_manage.html", {
         "consortium": consortium, "participation": participation, "body": body, "forms": forms,
-        "history": sorted(participation.history.all(), key=lambda change: change.start_date, reverse=True),
+        # Two steps of one day (invited and joined): the later recorded is the newer.
+        "history": sorted(participation.history.all(), key=lambda change: (change.start_date, change.pk),
+                          reverse=True),
         "populations": body.populations.all(),
     })
 

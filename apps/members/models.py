@@ -260,8 +260,9 @@ class StatusChange(models.Model):
             models.UniqueConstraint(
                 fields=["participation"], condition=Q(end_date__isnull=True), name="one_open_status"
             ),
+            # A step may last no day: invited and joined on the same day (services.participation_set_status).
             models.CheckConstraint(
-                name="status_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gt=models.F("start_date"))
+                name="status_dates_in_order", condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date"))
             ),
         ]
 

@@ -27,15 +27,28 @@ def participation_set_status(
 ) -> StatusChange:
     """Close the open history entry on ``on`` and open a new one with ``status``. Not on
     a day still ahead: the status is what a member is today (a withdrawal dated 2030 took
-    the town out of this year's survey at once)."""
+    the town out of this year's survey at once).
+
+    The status a member already has, on another day, corrects the day it started while
+    that is the member's only status: a member imported or added «invited, today» gets its
+    real date of invitation, which every later change must follow. Once a change follows
+    it, the first day stays as recorded."""
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
     status_date_check(on=on)
     current = participation.history.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
-            return current
-        if on <= current.start_date:
+            if on == current.start_date:
+                return current
+            if participation.history.exclude(pk=current.pk).exists():
+                raise ValidationError({"on": _(
+                    "The current status started on %(date)s after another: that day stays as recorded.")
+                    % {"date": japanese_date(current.start_date)}})
+            return _first_status_redate(participation=participation, first=current, on=on, note=note)
+        # The same day as the current one is a day of two steps (invited and joined at the
+        # same meeting): the current status is kept in the history, lasting no day.
+        if on < current.start_date:
             raise ValidationError({"on": _("The new status must start after the current one, which started on "
                                            "%(date)s.") % {"date": japanese_date(current.start_date)}})
         current.end_date = on
@@ -48,6 +61,17 @@ def participation_set_status(
         fields.append("actual_go_live")
     participation.save(update_fields=fields)
     return change
+
+
+def _first_status_redate(*, participation: Participation, first: StatusChange, on: datetime.date,
+                         note: str) -> StatusChange:
+    if participation.actual_go_live == first.start_date and first.status == ParticipationStatus.LIVE:
+        participation.actual_go_live = on  # created live: its go-live is that day
+        participation.save(update_fields=["actual_go_live", "updated_at"])
+    first.start_date = on
+    first.note = note or first.note
+    first.save(update_fields=["start_date", "note"])
+    return first
 
 
 def status_date_check(*, on: datetime.date) -> None:

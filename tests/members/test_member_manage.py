@@ -211,3 +211,44 @@ def test_a_member_is_not_added_as_from_a_day_still_ahead(client, council):
     response = client.post(url, {"code": "113247", "name": "三芳町", "kind": "town", "prefecture": "埼玉県",
                                  "status": "invited", "on": today})
     assert response.status_code == 302
+
+
+@pytest.fixture
+def invited_today(council):
+    """A member as the import or 構成団体を追加 leaves it by default: invited, today."""
+    body = member_of(council, name="伊奈町", code="113018")
+    participation = body.participations.get()
+    participation.history.all().delete()
+    participation.status = ParticipationStatus.INVITED
+    participation.save()
+    participation.history.create(status=ParticipationStatus.INVITED, start_date=timezone.localdate())
+    return body
+
+
+def test_a_member_invited_today_can_join_today(client, invited_today):
+    today = timezone.localdate()
+    response = post(client, invited_today, "status", {"status": "council", "on": today.isoformat(), "note": ""})
+    assert response.status_code == 302
+    participation = Participation.objects.get(body=invited_today)
+    assert participation.status == ParticipationStatus.COUNCIL
+    assert [(c.status, c.start_date, c.end_date) for c in participation.history.all()] == [
+        ("invited", today, today), ("council", today, None)]
+    assert participation.status_on(today) == ParticipationStatus.COUNCIL
+    page = client.get(reverse("member_manage", args=["saitama", invited_today.code]))
+    assert [change.status for change in page.context["history"]] == ["council", "invited"]  # newest first
+
+
+def test_the_day_of_a_members_only_status_can_be_corrected_then_its_history_follows(client, invited_today):
+    """Imported «invited, today», a member invited in 2024 and joined in 2025 could not be
+    recorded: every change had to start after today."""
+    corrected = post(client, invited_today, "status", {"status": "invited", "on": "2024-04-01", "note": "招待状"})
+    assert corrected.status_code == 302
+    participation = Participation.objects.get(body=invited_today)
+    assert [(c.status, c.start_date, c.end_date, c.note) for c in participation.history.all()] == [
+        ("invited", datetime.date(2024, 4, 1), None, "招待状")]
+    assert post(client, invited_today, "status", {"status": "council", "on": "2025-04-01", "note": ""}).status_code == 302
+    # With a step after it, a status's start stays as recorded, and the page says so.
+    refused = post(client, invited_today, "status", {"status": "council", "on": "2025-01-01", "note": ""})
+    assert "2025年4月1日" in " ".join(refused.context["forms"]["status"].errors["on"])
+    assert [(c.status, c.start_date, c.end_date) for c in participation.history.all()] == [
+        ("invited", datetime.date(2024, 4, 1), datetime.date(2025, 4, 1)), ("council", datetime.date(2025, 4, 1), None)]
