@@ -264,11 +264,21 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         values = {name: cells.get(name, parser, required=name in ("name", "prefecture"))
                   for name, parser in BODY_TEXT_PARSERS.items()}
         # From the name as typed: a name refused for its length still ends in 町 or 村.
-        kind_text = cells.raw("kind") or parse_text(cells.raw("name"))[-1:]
-        values["kind"] = KIND_WORDS.get(kind_text.lower())
-        if values["kind"] is None:
-            cells.error("kind", kind_text, CellError("区分は市・町・村・区のいずれかです",
-                                                     "kind must be city, town, village or ward"))
+        kind_text = cells.raw("kind")
+        if kind_text:
+            values["kind"] = KIND_WORDS.get(kind_text.lower())
+            if values["kind"] is None:
+                cells.error("kind", kind_text, CellError("区分は市・町・村・区のいずれかです",
+                                                         "kind must be city, town, village or ward"))
+        else:
+            # A blank kind is read from the name's end: the refusal says so, not as if «し» had been typed.
+            last = parse_text(cells.raw("name"))[-1:]
+            values["kind"] = KIND_WORDS.get(last.lower())
+            if values["kind"] is None:
+                cells.error("kind", "", CellError(
+                    f"区分が空欄で、団体名の末尾（{last}）から判別できません（市・町・村・区のいずれかを記入してください）",
+                    f"kind is blank and cannot be told from the end of the name ({last}): give city, town, village "
+                    "or ward"))
         population = cells.get("population", parse_int)
         as_of = cells.get("population_as_of", parse_date)
         households = cells.get("households", parse_int)

@@ -112,3 +112,17 @@ def test_a_population_ten_times_smaller_or_larger_is_questioned_not_refused(clie
     # An older count does not become the latest: nothing to question.
     older = preview(client, HEADINGS + "113018,伊奈町,埼玉県,4400,2020-10-01,,\n")
     assert not older.context["questioned_populations"]
+
+
+def test_a_kind_read_from_the_name_says_so_when_the_name_does_not_tell(client, council):
+    """区分 left blank and 名無し were reported as 「区分 し 区分は市・町・村・区のいずれかです」, as
+    if «し» had been typed."""
+    parsed = parse_bodies("団体コード,団体名,区分,都道府県\n113247,名無し,,埼玉県\n113018,伊奈町,,埼玉県\n".encode(),
+                          "bodies.csv")
+    [error] = parsed.report.errors
+    assert (error.row, error.column, error.value) == (2, "区分", "")
+    assert "区分が空欄で、団体名の末尾（し）から判別できません" in error.reason
+    assert "kind is blank" in error.reason.en
+    assert [row.values["kind"] for row in parsed.rows] == ["town"]  # 伊奈町 is read as a town
+    typed = parse_bodies("団体コード,団体名,区分,都道府県\n113247,三芳町,まち,埼玉県\n".encode(), "bodies.csv")
+    assert [(e.value, str(e.reason)) for e in typed.report.errors] == [("まち", "区分は市・町・村・区のいずれかです")]
