@@ -15,8 +15,9 @@ from apps.costs.importers import BODY_COLUMNS, COST_COLUMNS, KIND_LABELS, POPULA
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord
 from apps.members.models import Consortium, Participation, ParticipationStatus, PopulationRecord
 
-# Read-only columns after the import's own: the import leaves them alone and says so, as
-# for any column it does not take (participation changes on the member's page, dated).
+# The member's participation after the import's own columns, to read: the import takes
+# 参加状況 only for a body joining the council (importers.STATUS_COLUMNS) and leaves the
+# go-live dates alone, saying so (participation changes on the member's page, dated).
 MEMBERS_SHEET_EXTRA = ("参加状況", "稼働予定日", "稼働開始日")
 
 

@@ -20,11 +20,11 @@ from apps.members.views import consortium_for
 KINDS = {
     "bodies": {
         "form": ImportForm,
-        "columns": importers.BODY_COLUMNS,
+        "columns": importers.BODY_IMPORT_COLUMNS,
         "title": gettext_lazy("Import member bodies"),
-        "parse": lambda data, name, consortium, params: importers.parse_bodies(data, name),
+        "parse": lambda data, name, consortium, params: importers.parse_bodies(data, name, consortium=consortium),
         "apply": lambda parsed, consortium, params: importers.apply_bodies(parsed, consortium=consortium),
-        "summarise": lambda parsed, params: _populations_check(parsed),
+        "summarise": lambda parsed, params: {**_populations_check(parsed), **_body_changes(parsed)},
     },
     "costs": {
         "form": CostImportForm,
@@ -96,6 +96,15 @@ def _populations_check(parsed) -> dict:
         if as_of and row.population_as_of >= as_of and selectors.implausible_change(row.population, population):
             questioned.append((name, row.population, population))
     return {"questioned_populations": questioned}
+
+
+def _body_changes(parsed) -> dict:
+    """The members import: of each body the installation has, every field the file would
+    change, its value now and after (the preview said only that the rows were valid, and a
+    mayor's address changed unremarked)."""
+    names = dict(MemberBody.objects.filter(code__in=[row.code for row in parsed.rows if row.changes])
+                 .values_list("code", "name"))
+    return {"body_changes": [(row.number, names[row.code], row.changes) for row in parsed.rows if row.changes]}
 
 
 def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = "",

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field, replace
 from auditlog.models import LogEntry
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
-from django.utils import translation
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone, translation
 
 from apps.core.tabular import (
     Bilingual,
@@ -37,8 +37,15 @@ from apps.costs.selectors import catalogue_for, catalogue_for_body
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyRound
 from apps.members.codes import CodeProblem, code_problem, is_valid_code, same_prefecture, zero_dropped
-from apps.members.models import Consortium, MemberBody, ParticipationStatus, PopulationRecord
-from apps.members.services import participation_ensure, population_check, population_record
+from apps.members.models import (
+    Consortium,
+    MemberBody,
+    Participation,
+    ParticipationStatus,
+    PopulationRecord,
+    StatusChange,
+)
+from apps.members.services import participation_ensure, population_check, population_record, status_date_check
 
 BODY_COLUMNS = (
     Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True,
@@ -55,6 +62,14 @@ BODY_COLUMNS = (
     Column("mayor_name", "首長名", ("mayor", "mayor name", "市町村長名"), False, "mayor"),
     Column("mayor_email", "首長メールアドレス", ("mayor email", "mayor e-mail", "首長メール"), False, "mayor e-mail"),
 )
+
+# A body the import adds to the council joins with this status, from this day (招待, today
+# when blank). Read only for a body joining: a member's status changes on its page, dated.
+STATUS_COLUMNS = (
+    Column("status", "参加状況", ("status", "participation status", "参加状態"), False, "status"),
+    Column("status_from", "開始日", ("start date", "status from", "参加状況の開始日"), False, "start date"),
+)
+BODY_IMPORT_COLUMNS = (*BODY_COLUMNS, *STATUS_COLUMNS)
 
 CATEGORY_LABELS = {
     CostCategory.SOFTWARE: ("ソフトウェア", ("software", "ソフトウェア費", "ソフト")),
@@ -192,14 +207,25 @@ def _restored(report: ImportReport, row_number: int, code: str, restored: str) -
 
 
 @dataclass(frozen=True)
+class FieldChange:
+    """What a row would change of a body the installation has: a column, its value now and after."""
+    column: Bilingual
+    old: str
+    new: str
+
+
+@dataclass(frozen=True)
 class BodyRow:
     number: int
     code: str
-    values: dict
+    values: dict  # the columns the file has: one it lacks leaves the body's field as it is
     population: int | None
     population_as_of: datetime.date | None
     households: int | None
     population_source: str = PopulationRecord.Source.REGISTRY
+    status: str | None = None  # joining the council; None: 招待
+    status_from: datetime.date | None = None  # None: today
+    changes: tuple[FieldChange, ...] = ()  # of an existing body, for the preview
 
 
 # A body's text columns, each refused at the preview as its model field would refuse it at
@@ -245,12 +271,26 @@ BODY_TEXT_PARSERS = {name: model_text(MemberBody, name) for name in BODY_TEXT_FI
 VENDOR_PARSER = model_text(CostRecord, "vendor")
 
 
-def parse_bodies(data: bytes, filename: str) -> ParsedRows:
-    table, headers, report = _open(data, filename, BODY_COLUMNS)
+def _status_words() -> dict[str, str]:
+    """A status as the members sheet writes it (its Japanese label), by its code or its English label."""
+    words = {}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            words.update({str(label).lower(): status for status, label in ParticipationStatus.choices})
+    return {**words, **{status.value: status.value for status in ParticipationStatus}}
+
+
+def parse_bodies(data: bytes, filename: str, *, consortium: Consortium | None = None) -> ParsedRows:
+    """The bodies of a file, and of those the installation has, what each row would change.
+    With ``consortium`` (the council importing), a change to a body another council also
+    has is refused: its details are that council's too (only an import for no council —
+    the administrator's ``import_bodies`` without ``--consortium`` — changes them)."""
+    table, headers, report = _open(data, filename, BODY_IMPORT_COLUMNS)
     parsed = ParsedRows(report=report)
+    statuses = _status_words()
     seen: dict[str, int] = {}
     for row in table.rows:
-        cells = _RowReader(row, headers, BODY_COLUMNS, report)
+        cells = _RowReader(row, headers, BODY_IMPORT_COLUMNS, report)
         code = cells.get("code", parse_text, required=True)
         restored = zero_dropped(code) if code and not is_valid_code(code) else None
         if restored and same_prefecture(restored, cells.raw("prefecture")):
@@ -261,8 +301,10 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
         elif code in seen:
             cells.error("code", code, CellError(f"{seen[code]}行目と重複しています",
                                                 f"duplicate of row {seen[code]}"))
+        # A column the file lacks changes nothing (a sheet of codes and names once blanked
+        # every mayor's address); a blank cell in a column it has clears the field.
         values = {name: cells.get(name, parser, required=name in ("name", "prefecture"))
-                  for name, parser in BODY_TEXT_PARSERS.items()}
+                  for name, parser in BODY_TEXT_PARSERS.items() if name in headers}
         # From the name as typed: a name refused for its length still ends in 町 or 村.
         kind_text = cells.raw("kind")
         if kind_text:
@@ -296,16 +338,127 @@ def parse_bodies(data: bytes, filename: str) -> ParsedRows:
             cells.error("population_source", source_text, CellError(
                 "人口の出典は住民基本台帳・国勢調査・推計のいずれかです（空欄は住民基本台帳）",
                 "population source must be 住民基本台帳 (registry), 国勢調査 (census) or 推計 (estimate)"))
+        status_text = cells.raw("status")
+        status = statuses.get(status_text.lower()) if status_text else None
+        if status_text and status is None:
+            with translation.override("ja"):
+                labels_ja = "・".join(str(label) for label in ParticipationStatus.labels)
+            cells.error("status", status_text, CellError(
+                f"参加状況は{labels_ja}のいずれかです（空欄は招待）",
+                f"status must be one of {', '.join(ParticipationStatus.values)} (blank: invited)"))
+        status_from = cells.get("status_from", parse_date)
+        if status_from is not None:
+            for error in _refusals(lambda: status_date_check(on=status_from)).values():
+                cells.error("status_from", cells.raw("status_from"), error)
         if not cells.failed:
             seen[code] = row.number
-            parsed.rows.append(BodyRow(row.number, code, values, population, as_of, households, source))
+            parsed.rows.append(BodyRow(row.number, code, values, population, as_of, households, source,
+                                       status, status_from))
+    parsed.rows = _with_changes(parsed.rows, report, consortium=consortium)
+    report.errors.sort(key=lambda error: error.row)  # a row's refused changes beside its other errors
     return parsed
+
+
+def _with_changes(rows: list[BodyRow], report: ImportReport, *, consortium: Consortium | None) -> list[BodyRow]:
+    """Each row of a body the installation has, with what it would change (for the preview);
+    a change to a body another council also has is refused, cell by cell. Four queries."""
+    bodies = MemberBody.objects.in_bulk([row.code for row in rows], field_name="code")
+    ids = [body.pk for body in bodies.values()]
+    records = {(body_id, as_of, source): (population, households) for body_id, as_of, source, population, households
+               in PopulationRecord.objects.filter(body_id__in=ids).values_list(
+                   "body_id", "as_of", "source", "population", "households")}
+    others: dict[int, list[str]] = {}
+    if consortium is not None:
+        for body_id, name in (Participation.objects.filter(body_id__in=ids).exclude(consortium=consortium)
+                              .order_by("consortium__name").values_list("body_id", "consortium__name")):
+            others.setdefault(body_id, []).append(name)
+    # Of the members already in this council, the status now and since when.
+    current = {body_id: (status, since) for body_id, status, since in Participation.objects.filter(
+        consortium=consortium, body_id__in=ids).annotate(since=Subquery(StatusChange.objects.filter(
+            participation=OuterRef("pk"), end_date__isnull=True).values("start_date")[:1]),
+    ).values_list("body_id", "status", "since")} if consortium is not None else {}
+    kept = []
+    for row in rows:
+        body = bodies.get(row.code)
+        if body is None:
+            kept.append(row)
+            continue
+        changes = _changes(row, body, records)
+        if body.pk in others and changes:
+            report.errors.extend(_shared_refusals(row, body, changes, others[body.pk]))
+            continue
+        if body.pk in current:
+            _status_left_alone(report, row, body, *current[body.pk])
+        kept.append(replace(row, changes=tuple(change for _key, _raw, change in changes)))
+    return kept
+
+
+def _changes(row: BodyRow, body: MemberBody, records: dict) -> list[tuple[str, str, FieldChange]]:
+    """(column key, the cell as typed, the change) for each field the row would change."""
+    named = {column.key: column.named for column in BODY_COLUMNS}
+    changes = []
+    for key, value in row.values.items():
+        old, new = getattr(body, key), value or ""
+        if old != new:
+            shown = (KIND_LABELS.get(old, old), KIND_LABELS.get(new, new)) if key == "kind" else (old, new)
+            changes.append((key, new, FieldChange(named[key], *shown)))
+    if row.population is not None:
+        now = records.get((body.pk, row.population_as_of, row.population_source))
+        after = f"{row.population:,}（{row.population_as_of.isoformat()}）"
+        if now is None:  # a new count: the latest is the population every council divides by
+            before = f"{body.population:,}（{body.population_as_of.isoformat()}）" if body.population else ""
+            changes.append(("population", str(row.population), FieldChange(named["population"], before, after)))
+        else:
+            population, households = now
+            if population != row.population:
+                changes.append(("population", str(row.population), FieldChange(
+                    named["population"], f"{population:,}（{row.population_as_of.isoformat()}）", after)))
+            if households != row.households:
+                changes.append(("households", str(row.households or ""), FieldChange(
+                    named["households"], f"{households:,}" if households is not None else "",
+                    f"{row.households:,}" if row.households is not None else "")))
+    return changes
+
+
+def _shared_refusals(row: BodyRow, body: MemberBody, changes, councils: list[str]) -> list[RowError]:
+    """A body another council also has keeps its details: its mayor's address is where that
+    council's briefings go, its population what its allocation divides by (a new council's
+    import gave Saitama's 伊奈町 another mayor's address and a population of 1)."""
+    names_ja, names_en = "、".join(councils), ", ".join(councils)
+    return [RowError(row.number, change.column, Bilingual(
+        f"{body.name}は他の協議会（{names_ja}）にも属するため、この協議会の取込みでは変更できません"
+        f"（現在: {change.old or '空欄'}）。他の協議会と共有する団体の情報の変更は管理者に依頼してください",
+        f"{body.name} is also in another council ({names_en}): this council's import cannot change it (now: "
+        f"{change.old or 'blank'}). Ask the administrator to change the details of a body other councils share"),
+        raw) for _key, raw, change in changes]
+
+
+def _status_left_alone(report: ImportReport, row: BodyRow, body: MemberBody, status: str,
+                       since: datetime.date | None) -> None:
+    """A member's status is changed on its page, dated: the file's, where it differs, is said to be left alone."""
+    if row.status in (None, status) and row.status_from in (None, since):
+        return
+    since_text = since.isoformat() if since else "—"
+    labels = {}
+    for language in ("ja", "en"):
+        with translation.override(language):
+            labels[language] = str(ParticipationStatus(status).label)
+    report.warnings.append(Bilingual(
+        f"{row.number}行目: {body.name}は既にこの協議会の構成団体のため、参加状況・開始日は読み込みません"
+        f"（現在は{since_text}から{labels['ja']}）。変更は団体の管理画面で行います",
+        f"row {row.number}: {body.name} is already a member of this council, so its status and start date are "
+        f"not read (now {labels['en']}, since {since_text}): change them on its page"))
 
 
 @transaction.atomic
 def apply_bodies(parsed: ParsedRows, *, consortium: Consortium | None = None) -> ImportResult:
     if not parsed.ok:
         raise ImportRefused(parsed.report)
+    # What the preview refused for this council, refused again here, whatever parsed the rows.
+    refusals = ImportReport(errors=[], warnings=[])
+    _with_changes(parsed.rows, refusals, consortium=consortium)
+    if refusals.errors:
+        raise ImportRefused(refusals)
     result = ImportResult(rows=len(parsed.rows))
     existing = MemberBody.objects.in_bulk([row.code for row in parsed.rows], field_name="code")
     for row in parsed.rows:
@@ -338,15 +491,16 @@ def _apply_body_row(row: BodyRow, body: MemberBody | None, result: ImportResult,
         population_record(body=body, population=row.population, as_of=row.population_as_of,
                           households=row.households, source=row.population_source)
     if consortium is not None:
-        participation_ensure(body=body, consortium=consortium, status=ParticipationStatus.INVITED,
-                             on=datetime.date.today())
+        participation_ensure(body=body, consortium=consortium, status=row.status or ParticipationStatus.INVITED,
+                             on=row.status_from or timezone.localdate())
 
 
 def _row_errors(number: int, error: ValidationError) -> list[RowError]:
     """A refusal at the save, named by row and column in the language of whoever imports."""
-    columns = {column.key: column.named for column in BODY_COLUMNS}
+    columns = {column.key: column.named for column in BODY_IMPORT_COLUMNS}
+    fields = {**POPULATION_COLUMNS, "on": "status_from"}
     by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-    return [RowError(number, columns.get(POPULATION_COLUMNS.get(name, name), ""), " ".join(texts))
+    return [RowError(number, columns.get(fields.get(name, name), ""), " ".join(texts))
             for name, texts in by_field.items()]
 
 

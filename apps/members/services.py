@@ -141,8 +141,10 @@ def participation_ensure(
     *, body: MemberBody, consortium: Consortium, status: str, on: datetime.date
 ) -> Participation:
     status_date_check(on=on)
+    # Joining live (an import of a council's history) is going live, as a change to «live» is.
     participation, created = Participation.objects.get_or_create(
-        body=body, consortium=consortium, defaults={"status": status}
+        body=body, consortium=consortium,
+        defaults={"status": status, "actual_go_live": on if status == ParticipationStatus.LIVE else None},
     )
     if created:
         StatusChange.objects.create(participation=participation, status=status, start_date=on)

@@ -76,15 +76,28 @@ def test_the_sheet_imports_back_unchanged(client, council, fmt):
     bodies = list(MemberBody.objects.order_by("pk").values_list("pk", "updated_at", "population"))
     records = PopulationRecord.objects.count()
 
-    parsed = importers.parse_bodies(response.content, f"members.{fmt}")
+    parsed = importers.parse_bodies(response.content, f"members.{fmt}", consortium=council)
     result = importers.apply_bodies(parsed, consortium=council)
 
     assert (result.rows, result.created, result.updated, result.unchanged) == (2, 0, 0, 2)
     assert list(MemberBody.objects.order_by("pk").values_list("pk", "updated_at", "population")) == bodies
     assert PopulationRecord.objects.count() == records  # the census count stays a census count
     assert council.participations.get(body__code="113018").status == ParticipationStatus.LIVE
-    # The participation columns are there to read; the import says it leaves them alone.
-    assert [warning for warning in parsed.report.warnings if "参加状況" in warning]
+    # 参加状況 is read for a body joining the council; a member's, as exported, is its own.
+    assert not [row.changes for row in parsed.rows if row.changes]
+    assert not [warning for warning in parsed.report.warnings if "参加状況" in warning]
+
+
+def test_a_members_status_edited_in_the_sheet_is_left_alone_and_said_so(client, council):
+    """A member's status changes on its page, dated: the import does not change it, and says so."""
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
+    sheet = client.get(reverse("members_csv", args=[council.slug])).content.decode("utf-8-sig")
+    sheet = sheet.replace(",稼働,", ",離脱,")
+    parsed = importers.parse_bodies(sheet.encode(), "members.csv", consortium=council)
+    importers.apply_bodies(parsed, consortium=council)
+    assert council.participations.get(body__code="113018").status == ParticipationStatus.LIVE
+    [warning] = [warning for warning in parsed.report.warnings if "参加状況" in warning]
+    assert warning.startswith("2行目: 伊奈町は既にこの協議会の構成団体のため") and "管理画面" in warning
 
 
 def test_a_population_source_is_imported_and_a_wrong_one_is_named_by_row_and_column(council):

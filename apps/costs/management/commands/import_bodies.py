@@ -16,6 +16,6 @@ class Command(BaseCommand):
         target = consortium_or_fail(consortium) if consortium else None
         run_import(
             self,
-            parse=lambda: importers.parse_bodies(data, file),
+            parse=lambda: importers.parse_bodies(data, file, consortium=target),
             apply=lambda parsed: importers.apply_bodies(parsed, consortium=target),
         )

@@ -1,0 +1,135 @@
+"""A new council's first import of its members: what it changes of bodies already
+registered is shown before it is written, a body another council also has keeps its
+details, and each member joins with the status and date it really has."""
+
+import datetime
+import io
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.costs import importers
+from apps.members.models import MemberBody, Participation, ParticipationStatus, PopulationRecord
+from apps.members.services import population_record
+from tests.factories import ConsortiumFactory, MemberBodyFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+HEADINGS = "団体コード,団体名,都道府県,人口,人口基準日,首長メールアドレス\n"
+
+
+@pytest.fixture
+def saitama():
+    consortium = ConsortiumFactory(slug="saitama", name="埼玉県町村情報システム共同化推進協議会")
+    member_of(consortium, code="113018", name="伊奈町", prefecture="埼玉県", population=44_000,
+              mayor_email="mayor@town.ina.example")
+    member_of(consortium, code="313866", name="日吉津村", kind="village", prefecture="鳥取県", population=3_500)
+    return consortium
+
+
+@pytest.fixture
+def newcomer(client):
+    consortium = ConsortiumFactory(slug="shinki", name="新協議会")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    return consortium
+
+
+def preview(client, content: str):
+    sheet = io.BytesIO(content.encode())
+    sheet.name = "bodies.csv"
+    return client.post(reverse("import_bodies", args=["shinki"]), {"file": sheet})
+
+
+def test_a_new_council_cannot_change_the_details_of_a_body_another_council_has(client, saitama, newcomer):
+    """A new council's import gave Saitama's 伊奈町 the hijacker's mayor address (where Saitama's
+    briefings go) and a population of 1, and renamed 日吉津村 into 島根県; the preview said only
+    「4行に誤りはありません。」."""
+    today = timezone.localdate().isoformat()
+    response = preview(client, HEADINGS + f"113018,伊奈町,埼玉県,1,{today},hijack@example.com\n"
+                                          "313866,ひえづ村,島根県,,,\n"
+                                          "113247,三芳町,埼玉県,38000,2025-01-01,\n")
+    errors = response.context["report"].errors
+    assert [(error.row, error.column, error.value) for error in errors] == [
+        (2, "首長メールアドレス", "hijack@example.com"), (2, "人口", "1"), (3, "団体名", "ひえづ村"),
+        (3, "都道府県", "島根県")]
+    assert all("埼玉県町村情報システム共同化推進協議会" in error.reason and "管理者" in error.reason for error in errors)
+    assert "現在: mayor@town.ina.example" in errors[0].reason and "現在: 鳥取県" in errors[3].reason
+    assert "token" not in response.context
+    ina = MemberBody.objects.get(code="113018")
+    assert (ina.mayor_email, ina.population) == ("mayor@town.ina.example", 44_000)
+    assert ina.populations.count() == 1
+    assert MemberBody.objects.get(code="313866").name == "日吉津村"
+    assert not newcomer.participations.exists()
+
+
+def test_a_body_another_council_has_joins_with_its_details_unchanged(client, saitama, newcomer):
+    """Its row as registered — or with only its code, name and prefecture: a column the file
+    lacks changes nothing — adds it to the new council, invited."""
+    response = preview(client, "団体コード,団体名,都道府県,人口,人口基準日\n113018,伊奈町,埼玉県,44000,2025-01-01\n"
+                               "313866,日吉津村,鳥取県,,\n")
+    assert response.context["token"] and not response.context["body_changes"]
+    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    assert set(newcomer.participations.values_list("body__code", "status")) == {
+        ("113018", "invited"), ("313866", "invited")}
+    assert MemberBody.objects.get(code="113018").mayor_email == "mayor@town.ina.example"
+
+
+def test_the_preview_lists_every_change_to_a_registered_body_old_and_new(client, newcomer):
+    """A body no other council has may be corrected by the import, in plain view."""
+    body = MemberBodyFactory(code="113247", name="三芳町", prefecture="埼玉県", mayor_email="old@miyoshi.example")
+    population_record(body=body, population=38_000, as_of=datetime.date(2024, 1, 1))
+    member_of(newcomer, code="113425", name="越生町", prefecture="埼玉県")
+    response = preview(client, HEADINGS + "113247,三芳町,埼玉県,38500,2025-01-01,new@miyoshi.example\n"
+                                          "113425,越生町,埼玉県,,,\n")
+    assert response.context["token"]
+    [(number, name, changes)] = response.context["body_changes"]
+    assert (number, name) == (2, "三芳町")
+    assert [(change.column, change.old, change.new) for change in changes] == [
+        ("首長メールアドレス", "old@miyoshi.example", "new@miyoshi.example"),
+        ("人口", "38,000（2024-01-01）", "38,500（2025-01-01）")]
+    page = response.content.decode()
+    assert "old@miyoshi.example" in page and "new@miyoshi.example" in page
+    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    body.refresh_from_db()
+    assert (body.mayor_email, body.population) == ("new@miyoshi.example", 38_500)
+
+
+def test_the_import_refuses_a_shared_bodys_change_whatever_parsed_the_file(saitama, newcomer):
+    """The save checks what the preview checks: rows read for no council are refused for this one."""
+    parsed = importers.parse_bodies((HEADINGS + "113018,伊奈町,埼玉県,,,hijack@example.com\n").encode(), "b.csv")
+    assert parsed.ok  # for no council (the administrator's import_bodies), a change is allowed
+    with pytest.raises(importers.ImportRefused) as refused:
+        importers.apply_bodies(parsed, consortium=newcomer)
+    assert [(error.row, error.column) for error in refused.value.report.errors] == [(2, "首長メールアドレス")]
+    assert MemberBody.objects.get(code="113018").mayor_email == "mayor@town.ina.example"
+
+
+def test_members_join_with_the_status_and_day_the_file_gives(client, newcomer):
+    """Imported members were all 招待 as of today, and their history could not be recorded."""
+    response = preview(client, "団体コード,団体名,都道府県,参加状況,開始日\n"
+                               "113018,伊奈町,埼玉県,協議会参加,2012-04-01\n"
+                               "113247,三芳町,埼玉県,live,2014/1/1\n"
+                               "113425,越生町,埼玉県,,\n")
+    assert response.context["token"], response.context["report"].errors
+    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    joined = {p.body.code: p for p in Participation.objects.filter(consortium=newcomer).select_related("body")}
+    assert [(c.status, c.start_date) for c in joined["113018"].history.all()] == [
+        ("council", datetime.date(2012, 4, 1))]
+    assert joined["113247"].status == ParticipationStatus.LIVE
+    assert joined["113247"].actual_go_live == datetime.date(2014, 1, 1)
+    assert [(c.status, c.start_date) for c in joined["113425"].history.all()] == [
+        ("invited", timezone.localdate())]
+
+
+def test_an_unknown_status_or_a_start_day_still_ahead_is_named(client, newcomer):
+    ahead = (timezone.localdate() + datetime.timedelta(days=1)).isoformat()
+    response = preview(client, "団体コード,団体名,都道府県,参加状況,開始日\n"
+                               "113018,伊奈町,埼玉県,加入,2012-04-01\n"
+                               f"113247,三芳町,埼玉県,招待,{ahead}\n")
+    errors = response.context["report"].errors
+    assert [(error.row, error.column) for error in errors] == [(2, "参加状況"), (3, "開始日")]
+    assert "招待・研究会・協議会参加・参加表明・稼働・離脱" in errors[0].reason
+    assert "今日より後" in errors[1].reason
+    assert not MemberBody.objects.exists() and not PopulationRecord.objects.exists()
