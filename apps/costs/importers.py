@@ -33,6 +33,7 @@ from apps.core.tabular import (
     parse_yen,
     read_table,
 )
+from apps.costs.permissions import council_years
 from apps.costs.selectors import catalogue_for, catalogue_for_body
 from apps.costs.services import cost_summaries_refresh, survey_round_ensure
 from apps.costs.models import WHOLE_SYSTEM_CODE, BodyYearCost, BusinessSystem, CostCategory, CostRecord, SurveyRound
@@ -526,12 +527,33 @@ def _system_lookup(systems: QuerySet[BusinessSystem]) -> dict[str, int]:
 
 def parse_costs(data: bytes, filename: str, *, consortium: Consortium, fiscal_year: int,
                 unit: str = "yen") -> ParsedRows:
-    """The secretariat's file: rows for any of the consortium's members."""
+    """The secretariat's file: rows for any of the consortium's members whose figures of
+    the year are its business (permissions.council_years)."""
     members = dict(consortium.participations.values_list("body__code", "body_id"))
     outsider = CellError(f"協議会「{consortium.name}」の構成団体ではありません", "not a member of this consortium")
     return _parse_cost_rows(data, filename, COST_COLUMNS, members=members, outsider=outsider,
                             systems=catalogue_for(consortium=consortium),
-                            fiscal_year=fiscal_year, unit=unit)
+                            fiscal_year=fiscal_year, unit=unit,
+                            refused=_others_figures(consortium=consortium, fiscal_year=fiscal_year))
+
+
+def _others_figures(*, consortium: Consortium, fiscal_year: int) -> dict[int, CellError]:
+    """The members only invited whose figures of the year are another council's until they
+    answer this council's survey of it, each with the reason its rows are refused: the
+    import overwrote what the other council's survey shares. A member that has joined
+    is surveyed here (the import opens the year's round if need be)."""
+    invited = MemberBody.objects.filter(participations__consortium=consortium,
+                                        participations__status=ParticipationStatus.INVITED)
+    refused = {}
+    for body in invited:
+        years = council_years(body, {consortium.pk})
+        if years is not None and fiscal_year not in years:
+            refused[body.pk] = CellError(
+                f"{body.name}はこの協議会では招待中で、他の協議会の構成団体です。{fiscal_year}年度の経費は、"
+                "この協議会に参加するか、この協議会の調査に回答するまで、他の協議会のものです",
+                f"{body.name} is only invited to this council and is in another: its {fiscal_year} figures are the "
+                "other council's until it joins this one or answers this council's survey")
+    return refused
 
 
 def parse_body_costs(data: bytes, filename: str, *, body: MemberBody, fiscal_year: int,
@@ -546,7 +568,8 @@ def parse_body_costs(data: bytes, filename: str, *, body: MemberBody, fiscal_yea
 
 def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, int], outsider: CellError,
                      systems: QuerySet[BusinessSystem],
-                     fiscal_year: int, unit: str, default_code: str | None = None) -> ParsedRows:
+                     fiscal_year: int, unit: str, default_code: str | None = None,
+                     refused: dict[int, CellError] | None = None) -> ParsedRows:
     table, headers, report = _open(data, filename, columns)
     if not any(category.value in headers for category in CostCategory):
         names = [column.named for column in columns if column.key in CostCategory.values]
@@ -576,6 +599,8 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
         elif body_id in locked:
             cells.error("code", code, CellError(f"{fiscal_year}年度の経費調査は確定済みのため変更できません",
                                                 f"the {fiscal_year} survey is locked"))
+        elif refused and body_id in refused:
+            cells.error("code", code, refused[body_id])
         system_text = cells.raw("system")
         system_id = systems.get(system_text.lower(), None) if system_text else whole
         if system_id is None:

@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from apps.accounts.models import Role, RoleAssignment
+from apps.costs.importers import apply_costs, parse_costs
 from apps.costs.models import SurveyResponse, SurveyRound
 from apps.costs.selectors import survey_round_members
 from apps.members.models import Participation, ParticipationStatus
@@ -87,3 +88,30 @@ def test_the_named_comparison_lists_only_the_members_that_have_joined(client, co
     page = client.get(reverse("cost_comparison", args=["saitama"]), {"fy": 2024}).content.decode()
     csv = client.get(reverse("cost_comparison_csv", args=["saitama"]), {"fy": 2024}).content.decode("utf-8-sig")
     assert "伊奈町" in csv and "香芝市" not in csv and "香芝市" not in page
+
+
+def test_the_secretariats_import_refuses_an_invited_bodys_figures_of_a_year_it_has_not_answered(councils):
+    """parse_costs took rows for 香芝市, only invited to Saitama, and overwrote Nara's survey of it."""
+    saitama, kashiba, ina = councils["saitama"], councils["kashiba"], councils["ina"]
+    sheet = f"団体コード,ソフトウェア\n{kashiba.code},1\n{ina.code},95000000\n".encode()
+    parsed = parse_costs(sheet, "costs.csv", consortium=saitama, fiscal_year=2026)
+    [error] = parsed.report.errors
+    assert (error.row, error.column, error.value) == (2, "団体コード", kashiba.code)
+    assert "香芝市はこの協議会では招待中で、他の協議会の構成団体です" in error.reason and "2026年度" in error.reason
+    assert "香芝市 is only invited" in error.reason.en
+    assert kashiba.cost_records.filter(fiscal_year=2026).get().amount == 330_000_000
+    # Once it answers Saitama's survey of the year, the year's figures are Saitama's business too.
+    SurveyResponse.objects.create(survey_round=councils["rounds"]["saitama", 2026], body=kashiba)
+    parsed = parse_costs(sheet, "costs.csv", consortium=saitama, fiscal_year=2026)
+    assert parsed.ok
+    apply_costs(parsed, fiscal_year=2026, consortium=saitama)
+    assert 1 in kashiba.cost_records.filter(fiscal_year=2026).values_list("amount", flat=True)
+
+
+def test_the_import_takes_an_invited_bodys_figures_when_no_other_council_has_it(councils):
+    saitama = councils["saitama"]
+    newcomer = member_of(saitama, name="三芳町")
+    newcomer.participations.update(status=ParticipationStatus.INVITED)
+    parsed = parse_costs(f"団体コード,ソフトウェア\n{newcomer.code},100\n".encode(), "costs.csv", consortium=saitama,
+                         fiscal_year=2025)
+    assert parsed.ok
