@@ -46,7 +46,8 @@ from apps.members.models import (
     PopulationRecord,
     StatusChange,
 )
-from apps.members.services import participation_ensure, population_check, population_record, status_date_check
+from apps.members.services import (participation_ensure, population_check, population_record,
+                                   shared_details_refusal, status_date_check)
 
 BODY_COLUMNS = (
     Column("code", "団体コード", ("code", "local government code", "lg code", "コード"), True,
@@ -284,8 +285,9 @@ def _status_words() -> dict[str, str]:
 def parse_bodies(data: bytes, filename: str, *, consortium: Consortium | None = None) -> ParsedRows:
     """The bodies of a file, and of those the installation has, what each row would change.
     With ``consortium`` (the council importing), a change to a body another council also
-    has is refused: its details are that council's too (only an import for no council —
-    the administrator's ``import_bodies`` without ``--consortium`` — changes them)."""
+    has is refused unless the body has joined this council: its details are that council's
+    too (an import for no council — the administrator's ``import_bodies`` without
+    ``--consortium`` — changes them)."""
     table, headers, report = _open(data, filename, BODY_IMPORT_COLUMNS)
     parsed = ParsedRows(report=report)
     statuses = _status_words()
@@ -362,7 +364,8 @@ def parse_bodies(data: bytes, filename: str, *, consortium: Consortium | None = 
 
 def _with_changes(rows: list[BodyRow], report: ImportReport, *, consortium: Consortium | None) -> list[BodyRow]:
     """Each row of a body the installation has, with what it would change (for the preview);
-    a change to a body another council also has is refused, cell by cell. Four queries."""
+    a change to a body another council also has is refused, cell by cell, unless the body
+    has joined this council (members.services.shared_details_refusal). Four queries."""
     bodies = MemberBody.objects.in_bulk([row.code for row in rows], field_name="code")
     ids = [body.pk for body in bodies.values()]
     records = {(body_id, as_of, source): (population, households) for body_id, as_of, source, population, households
@@ -371,6 +374,7 @@ def _with_changes(rows: list[BodyRow], report: ImportReport, *, consortium: Cons
     others: dict[int, list[str]] = {}
     if consortium is not None:
         for body_id, name in (Participation.objects.filter(body_id__in=ids).exclude(consortium=consortium)
+                              .exclude(status=ParticipationStatus.WITHDRAWN)
                               .order_by("consortium__name").values_list("body_id", "consortium__name")):
             others.setdefault(body_id, []).append(name)
     # Of the members already in this council, the status now and since when.
@@ -385,9 +389,14 @@ def _with_changes(rows: list[BodyRow], report: ImportReport, *, consortium: Cons
             kept.append(row)
             continue
         changes = _changes(row, body, records)
-        if body.pk in others and changes:
+        status_here = current[body.pk][0] if body.pk in current else None
+        if changes and shared_details_refusal(status=status_here, elsewhere=others.get(body.pk, [])):
             report.errors.extend(_shared_refusals(row, body, changes, others[body.pk]))
             continue
+        if changes and body.pk in others:
+            report.warnings.append(Bilingual(
+                f"{row.number}行目: {body.name}の変更は、{'、'.join(others[body.pk])}にも反映されます",
+                f"row {row.number}: the change to {body.name} is seen by {', '.join(others[body.pk])} too"))
         if body.pk in current:
             _status_left_alone(report, row, body, *current[body.pk])
         kept.append(replace(row, changes=tuple(change for _key, _raw, change in changes)))
@@ -422,16 +431,15 @@ def _changes(row: BodyRow, body: MemberBody, records: dict) -> list[tuple[str, s
 
 
 def _shared_refusals(row: BodyRow, body: MemberBody, changes, councils: list[str]) -> list[RowError]:
-    """A body another council also has keeps its details: its mayor's address is where that
-    council's briefings go, its population what its allocation divides by (a new council's
-    import gave Saitama's 伊奈町 another mayor's address and a population of 1)."""
+    """A body another council also has, and that has not joined this one, keeps its details
+    (members.services.shared_details_refusal)."""
     names_ja, names_en = "、".join(councils), ", ".join(councils)
     return [RowError(row.number, change.column, Bilingual(
-        f"{body.name}は他の協議会（{names_ja}）にも属するため、この協議会の取込みでは変更できません"
-        f"（現在: {change.old or '空欄'}）。他の協議会と共有する団体の情報の変更は管理者に依頼してください",
-        f"{body.name} is also in another council ({names_en}): this council's import cannot change it (now: "
-        f"{change.old or 'blank'}). Ask the administrator to change the details of a body other councils share"),
-        raw) for _key, raw, change in changes]
+        f"{body.name}は他の協議会（{names_ja}）にも属し、この協議会にはまだ参加していないため変更できません"
+        f"（現在: {change.old or '空欄'}）。研究会以降に参加してから変更するか、管理者に依頼してください",
+        f"{body.name} is also in another council ({names_en}) and has not joined this one yet, so this import "
+        f"cannot change it (now: {change.old or 'blank'}). Change it once it joins (研究会 onwards), or ask the "
+        "administrator"), raw) for _key, raw, change in changes]
 
 
 def _status_left_alone(report: ImportReport, row: BodyRow, body: MemberBody, status: str,

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
 from apps.members import selectors, services
 from apps.members.forms import (
@@ -39,9 +40,13 @@ def member_manage(request, slug, code):
         "ownership": OwnershipForm(request.POST if posted == "ownership" else None, initial_rows=held,
                                    prefix="ownership"),
     }
+    elsewhere = services.other_councils_of(body_id=body.pk, consortium_id=consortium.pk)
+    shared_refusal = services.shared_details_refusal(status=participation.status, elsewhere=elsewhere)
     if posted in forms and forms[posted].is_valid():
         form = forms[posted]
         try:
+            if posted in SHARED_FORMS and shared_refusal:
+                raise ValidationError(shared_refusal)
             SAVE[posted](form, participation)
         except ValidationError as error:
             add_service_errors(form, error)
@@ -50,12 +55,16 @@ def member_manage(request, slug, code):
             return redirect("member_manage", slug=slug, code=code)
     return render(request, "members/member_manage.html", {
         "consortium": consortium, "participation": participation, "body": body, "forms": forms,
+        "elsewhere": names_joined(elsewhere), "shared_refusal": shared_refusal,
         # Two steps of one day (invited and joined): the later recorded is the newer.
         "history": sorted(participation.history.all(), key=lambda change: (change.start_date, change.pk),
                           reverse=True),
         "populations": body.populations.all(),
     })
 
+
+# The body's own details and population: one set for every council it is in.
+SHARED_FORMS = ("details", "population")
 
 SAVE = {
     "status": lambda form, participation: services.participation_set_status(

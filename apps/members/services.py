@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from apps.core.formatting import japanese_date
+from apps.core.formatting import japanese_date, names_joined
 from apps.members.models import (
     Consortium,
     MemberBody,
@@ -104,6 +104,28 @@ def _save_validated(instance, fields: dict):
     instance.full_clean()
     instance.save()
     return instance
+
+
+def other_councils_of(*, body_id: int, consortium_id: int) -> list[str]:
+    """The councils other than this one that the body is in (not those it left), by name."""
+    return list(Participation.objects.filter(body_id=body_id).exclude(consortium_id=consortium_id)
+                .exclude(status=ParticipationStatus.WITHDRAWN).order_by("consortium__name")
+                .values_list("consortium__name", flat=True))
+
+
+def shared_details_refusal(*, status: str | None, elsewhere: list[str]) -> str | None:
+    """Why this council may not change the body's details and population, or None.
+
+    They are one set, shared by every council the body is in: its mayor's address is where
+    each council's briefings go, its population what each allocation divides by. A council
+    the body has joined changes them (its other councils see the change); one that has only
+    invited it, or is importing it, does not change another council's body: a new
+    council's import gave Saitama's 伊奈町 another mayor's address and a population of 1."""
+    if elsewhere and status in (None, ParticipationStatus.INVITED):
+        return _("This body is also in %(councils)s and has not joined this council yet: its details and "
+                 "population are theirs too, and change here once it joins (研究会 onwards), or by the "
+                 "administrator.") % {"councils": names_joined(elsewhere)}
+    return None
 
 
 def body_update(*, body: MemberBody, fields: dict) -> MemberBody:

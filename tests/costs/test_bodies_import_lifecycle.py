@@ -133,3 +133,38 @@ def test_an_unknown_status_or_a_start_day_still_ahead_is_named(client, newcomer)
     assert "招待・研究会・協議会参加・参加表明・稼働・離脱" in errors[0].reason
     assert "今日より後" in errors[1].reason
     assert not MemberBody.objects.exists() and not PopulationRecord.objects.exists()
+
+
+def test_a_council_the_shared_body_has_joined_changes_its_details_and_is_told_who_else_sees_them(client, saitama,
+                                                                                                 newcomer):
+    """Once 伊奈町 has joined the new council too (研究会 onwards), a new mayor's address is
+    that council's to record as well; the preview says Saitama sees it too."""
+    Participation.objects.create(consortium=newcomer, body=MemberBody.objects.get(code="113018"),
+                                 status=ParticipationStatus.STUDY_GROUP)
+    response = preview(client, HEADINGS + "113018,伊奈町,埼玉県,,,new-mayor@town.ina.example\n")
+    assert response.context["token"] and not response.context["report"].errors
+    assert any("埼玉県町村情報システム共同化推進協議会にも反映されます" in warning
+               for warning in response.context["report"].warnings)
+    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    assert MemberBody.objects.get(code="113018").mayor_email == "new-mayor@town.ina.example"
+
+
+def test_the_member_page_follows_the_imports_rule_for_a_shared_body(client, saitama, newcomer):
+    ina = MemberBody.objects.get(code="113018")
+    participation = Participation.objects.create(consortium=newcomer, body=ina, status=ParticipationStatus.INVITED)
+    url = reverse("member_manage", args=["shinki", "113018"])
+    details = {"form": "details", "details-name": "伊奈町", "details-kind": "town", "details-prefecture": "埼玉県",
+               "details-mayor_email": "hijack@example.com"}
+    refused = client.post(url, details)
+    assert refused.status_code == 200 and "まだ参加していません" in refused.content.decode()
+    population = {"form": "population", "population-population": "1", "population-as_of": "2025-06-01",
+                  "population-source": "registry"}
+    assert "まだ参加していません" in client.post(url, population).content.decode()
+    ina.refresh_from_db()
+    assert (ina.mayor_email, ina.population) == ("mayor@town.ina.example", 44_000)
+    participation.status = ParticipationStatus.STUDY_GROUP
+    participation.save()
+    page = client.get(url).content.decode()
+    assert "埼玉県町村情報システム共同化推進協議会にも反映されます" in page
+    assert client.post(url, {**details, "details-mayor_email": "new@town.ina.example"}).status_code == 302
+    assert MemberBody.objects.get(code="113018").mayor_email == "new@town.ina.example"
