@@ -228,6 +228,10 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
         if not CostRecord.objects.filter(body=body, fiscal_year=survey_round.fiscal_year).exists():
             raise ValidationError(_("Enter your figures for %(year)s before submitting them for review.")
                                   % {"year": fiscal_year_on_screen(survey_round.fiscal_year, "era")})
+    elif status == SurveyResponse.Status.EDITING and not note.strip():
+        # The town is e-mailed the note and reads it on its page: a return without one
+        # leaves it guessing what to correct.
+        raise ValidationError({"note": _("Say what to correct: the town reads it on its page and in the e-mail.")})
     elif status == SurveyResponse.Status.ACCEPTED and current != SurveyResponse.Status.SUBMITTED:
         # Accepted is what the town submitted, reviewed: not figures it never sent.
         raise ValidationError(_("Only an answer submitted for review can be accepted; this one is %(status)s.")

@@ -157,6 +157,22 @@ SURVEY_MOVED = {
     SurveyResponse.Status.ACCEPTED: gettext_lazy("Accepted: the member has been told."),
     SurveyResponse.Status.EDITING: gettext_lazy("Returned for changes: the member has been told, with your note."),
 }
+# Said when nobody could be e-mailed: the answer is moved all the same, and the other side
+# must learn of it some other way.
+SURVEY_MOVED_UNTOLD = {
+    SurveyResponse.Status.SUBMITTED: gettext_lazy(
+        "Submitted for review. No e-mail reached the secretariat (none of its users has an e-mail address, or "
+        "sending failed): it sees your answer on its survey page. Your figures can change again only if it "
+        "returns them."),
+    SurveyResponse.Status.ACCEPTED: gettext_lazy(
+        "Accepted. No e-mail reached %(body)s (none of its staff has an e-mail address, or sending failed): tell "
+        "them yourself, and add an address on the users page."),
+    SurveyResponse.Status.EDITING: gettext_lazy(
+        "Returned for changes. No e-mail reached %(body)s (none of its staff has an e-mail address, or sending "
+        "failed): they see your note on their page, but tell them yourself, and add an address on the users page."),
+}
+# The refusal of a return without a note is shown under the note's field too (extra tag).
+NOTE_ERROR_TAG = "survey-note"
 
 
 def survey_response(request, code, round_id):
@@ -178,14 +194,20 @@ def survey_response(request, code, round_id):
         response = services.survey_response_set(survey_round=survey_round, body=body, status=status,
                                                  by=request.user, note=request.POST.get("note", ""))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        note_refused = hasattr(error, "error_dict") and "note" in error.error_dict
+        messages.error(request, " ".join(error.messages),
+                       extra_tags=f"{NOTE_ERROR_TAG} {NOTE_ERROR_TAG}-{body.code}-{survey_round.pk}" if note_refused
+                       else "")
     body_page = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
     if response is not None:
-        messages.success(request, SURVEY_MOVED[status])
         # The secretariat is sent to review it; the town, to its figures.
         to_review = reverse("survey_round_detail", args=[survey_round.consortium.slug, survey_round.pk])
-        services.survey_response_notify(response=response, url=request.build_absolute_uri(
+        told = services.survey_response_notify(response=response, url=request.build_absolute_uri(
             to_review if status == SurveyResponse.Status.SUBMITTED else body_page))
+        if told:
+            messages.success(request, SURVEY_MOVED[status])
+        else:
+            messages.warning(request, SURVEY_MOVED_UNTOLD[status] % {"body": body.name})
     # Back where the button was: the body's page, or the round's page (``next``, local only).
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):

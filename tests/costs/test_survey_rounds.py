@@ -298,3 +298,54 @@ def test_the_deployment_check_asks_for_the_sites_address(settings):
     assert [warning.id for warning in site_url_set(None)] == ["costs.W001"]
     settings.SITE_URL = "https://kyogikai.example.jp"
     assert site_url_set(None) == []
+
+
+def test_nobody_is_said_to_be_told_of_an_answer_when_no_e_mail_could_be_sent(client, council):
+    """「事務局に通知しました」 was shown with no secretariat address to write to, and
+    「受理し、構成団体に通知しました」 with no staff address."""
+    body = member_of(council, name="伊奈町", cost=2_500_000, fiscal_year=2026)
+    staff = user_with_role(Role.STAFF, body=body)  # no address
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=council)  # no address
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    respond = reverse("survey_response", args=[body.code, survey_round.pk])
+    client.force_login(staff)
+    page = client.post(respond, {"action": "submit"}, follow=True).content.decode()
+    assert SurveyResponse.objects.get().status == SurveyResponse.Status.SUBMITTED and not mail.outbox
+    assert "事務局に通知しました" not in page and "事務局にはメールが届いていません" in page
+    assert "調査のページ" in page  # where the secretariat finds it all the same
+    client.force_login(secretariat)
+    page = client.post(respond, {"action": "accept"}, follow=True).content.decode()
+    assert SurveyResponse.objects.get().status == SurveyResponse.Status.ACCEPTED and not mail.outbox
+    assert "通知しました" not in page and "伊奈町にはメールが届いていません" in page and "利用者" in page
+
+
+def test_a_return_must_say_what_to_correct(client, council):
+    body = member_of(council, name="伊奈町", cost=2_500_000, fiscal_year=2026)
+    user_with_address(Role.STAFF, body, "it@town.ina.example")
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    answer(survey_round, body, "submitted")
+    detail = reverse("survey_round_detail", args=["saitama", survey_round.pk])
+    respond = reverse("survey_response", args=[body.code, survey_round.pk])
+    page = client.post(respond, {"action": "return", "note": "  ", "next": detail}, follow=True).content.decode()
+    assert SurveyResponse.objects.get().status == SurveyResponse.Status.SUBMITTED and not mail.outbox
+    # Under the note's field, on the page the button was on.
+    assert page.count("修正してほしい点を書いてください") == 2 and "data-note-error" in page
+    assert "修正してほしい点を書いてください" not in client.get(detail).content.decode()  # said once
+    client.post(respond, {"action": "return", "note": "保守費を確認してください"})
+    assert SurveyResponse.objects.get().review_note == "保守費を確認してください"
+    assert "保守費を確認してください" in mail.outbox[0].body
+
+
+def test_an_answer_nobody_has_touched_reads_the_same_to_the_town_and_the_secretariat(client, council):
+    """The town's page said 「当団体: 入力中」 where the round's page said 未着手."""
+    body = member_of(council, name="伊奈町")
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    assert "未着手" in client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    costs_page = client.get(reverse("body_costs", args=[body.code]) + "?fy=2026").content.decode()
+    assert "当団体: <strong>未着手</strong>" in costs_page and "入力中" not in costs_page
+    town_page = client.get(reverse("body_detail", args=[body.code])).content.decode()
+    assert "未着手" in town_page and "入力中" not in town_page
