@@ -40,16 +40,17 @@ def _year_param(request) -> int | None:
     return int(raw)
 
 
-def _comparison_year(request, consortium) -> tuple[list[int], int]:
-    """The years the user may compare and the one asked for (404 for any other)."""
+def _comparison_year(request, consortium) -> tuple[list[int], int | None]:
+    """The years the user may compare and the one asked for (404 for any other). For the
+    secretariat and observers, no year when none has been surveyed yet (the page says so);
+    a member is told why there is nothing to compare yet."""
     oversees = access_for(request.user).oversees(consortium.pk)
     years = selectors.comparison_years(consortium=consortium, with_open=oversees)
     year = _year_param(request) or years.default
-    if year is None:
-        raise Http404(_("No fiscal year has been surveyed yet.") if oversees else
-                      _("The secretariat has not locked any fiscal year's figures yet: the comparison shows a year "
+    if year is None and not oversees:
+        raise Http404(_("The secretariat has not locked any fiscal year's figures yet: the comparison shows a year "
                         "once its figures are reviewed and locked."))
-    if year not in years.shown:
+    if year is not None and year not in years.shown:
         raise Http404(_("There is no comparison for this fiscal year."))
     return years.shown, year
 
@@ -60,6 +61,10 @@ COMPARISON_TABLE_FIELDS = ("status", "body__code", "body__name")
 def cost_comparison(request, slug):
     consortium = _comparison_consortium(request, slug)
     years, year = _comparison_year(request, consortium)
+    if year is None:
+        # A new council: the menu's page says why it is empty, and where the year is opened.
+        return render(request, "costs/comparison.html", {
+            "consortium": consortium, "year": None, "manages": access_for(request.user).manages(consortium.pk)})
     unit = "thousand" if request.GET.get("unit") == "thousand" else "yen"
     era = "era" if request.GET.get("era") == "1" else "western"
     rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
@@ -93,6 +98,8 @@ def cost_comparison(request, slug):
 def cost_comparison_export(request, slug, fmt):
     consortium = _comparison_consortium(request, slug)
     _years, year = _comparison_year(request, consortium)
+    if year is None:
+        raise Http404(_("No fiscal year has been surveyed yet."))
     all_rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
     ranks = selectors.comparison_stats(all_rows).ranks
     rows = ComparisonFilter(request.GET, queryset=all_rows).qs.order_by("-cost_per_resident", "body__code")

@@ -230,3 +230,23 @@ def test_the_pages_rows_are_sorted_carrying_only_the_columns_the_table_reads(cli
     [rows] = [query["sql"] for query in queries if "LIMIT" in query["sql"] and "main_vendor" in query["sql"]]
     assert "mayor_email" not in rows and "contact" not in rows
     assert "伊奈町" in page and "1,000,000" in page
+
+
+def test_a_new_council_with_no_surveyed_year_shows_the_comparison_page_saying_so(client):
+    """The menu's 経費比較表 was a 404 on a new council."""
+    council = ConsortiumFactory(slug="shinki")
+    url = reverse("cost_comparison", args=["shinki"])
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
+    response = client.get(url)
+    said = _no_year_notice(response.content.decode())
+    assert response.status_code == 200 and "まだ経費調査をした年度がありません" in said
+    assert reverse("survey_rounds", args=["shinki"]) in said  # where a year is opened
+    assert client.get(reverse("cost_comparison_csv", args=["shinki"])).status_code == 404
+    client.force_login(user_with_role(Role.OBSERVER, consortium=council))
+    said = _no_year_notice(client.get(url).content.decode())
+    assert "まだ経費調査をした年度がありません" in said and reverse("survey_rounds", args=["shinki"]) not in said
+
+
+def _no_year_notice(page: str) -> str:
+    start = page.index("data-no-year")
+    return page[start:page.index("</p>", start)]
