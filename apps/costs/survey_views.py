@@ -42,6 +42,7 @@ def survey_rounds(request, slug):
             return redirect("survey_round_detail", slug=slug, round_id=survey_round.pk)
     return render(request, "costs/survey_rounds.html", {
         "consortium": consortium, "rounds": selectors.survey_rounds_progress(consortium=consortium), "form": form,
+        "no_scope": not consortium.business_systems.exists(),
     })
 
 
@@ -56,6 +57,8 @@ def survey_round_detail(request, slug, round_id):
     return render(request, "costs/survey_round_detail.html", {
         "consortium": consortium, "survey_round": survey_round, "members": members, "progress": progress,
         "shown": shown,
+        # A council with no business system in scope gives its members empty survey sheets.
+        "no_scope": not consortium.business_systems.exists(),
         "manages": manages, "deadline_form": SurveyDeadlineForm(initial={"deadline": survey_round.deadline}),
     })
 

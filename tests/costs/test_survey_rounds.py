@@ -19,7 +19,7 @@ from apps.costs.checks import site_url_set
 from apps.costs.tasks import send_survey_reminders
 from apps.costs.models import CostRecord, SurveyResponse, SurveyRound
 from apps.members.models import ParticipationStatus
-from tests.factories import ConsortiumFactory, add_cost, member_of, user_with_role
+from tests.factories import ConsortiumFactory, add_cost, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -349,3 +349,20 @@ def test_an_answer_nobody_has_touched_reads_the_same_to_the_town_and_the_secreta
     assert "当団体: <strong>未着手</strong>" in costs_page and "入力中" not in costs_page
     town_page = client.get(reverse("body_detail", args=[body.code])).content.decode()
     assert "未着手" in town_page and "入力中" not in town_page
+
+
+def test_a_survey_of_a_council_with_no_business_system_in_scope_says_so_with_the_way_to_choose_them(client, council):
+    """A new council starts with no 対象業務: its survey opened without a word, and the towns'
+    sheets were headers only."""
+    body = member_of(council, name="伊奈町")
+    systems = reverse("business_systems", args=["saitama"])
+    assert systems in client.get(reverse("survey_rounds", args=["saitama"])).content.decode()
+    open_round(client, council)
+    survey_round = SurveyRound.objects.get()
+    page = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
+    assert "data-no-scope" in page and "対象業務" in page and systems in page
+    council.business_systems.add(business_system())
+    page = client.get(reverse("survey_round_detail", args=["saitama", survey_round.pk])).content.decode()
+    assert "data-no-scope" not in page
+    sheet = client.get(reverse("body_costs_sheet_csv", args=[body.code, 2026])).content.decode("utf-8-sig")
+    assert len(sheet.strip().splitlines()) == 2  # the system in scope, to fill in
