@@ -251,6 +251,10 @@ class Contract(AuditScoped, TimeStampedModel):
 
     def clean(self):
         super().clean()
+        if self.starts_on and self.ends_on and self.ends_on <= self.starts_on:
+            # Said under the end date; the amounts and the reminder are measured against a
+            # term, and there is none (a reminder «-31 days before the end» was all it said).
+            raise ValidationError({"ends_on": _("The contract must end after it starts.")})
         # A term shorter than a year may cost less than a year's rate; a longer one cannot.
         if (self.starts_on and self.ends_on and self.annual_amount is not None and self.total_amount is not None
                 and self.ends_on - self.starts_on >= datetime.timedelta(days=365)

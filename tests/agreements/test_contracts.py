@@ -167,3 +167,18 @@ def test_the_daily_task_sends_the_reminders_of_today(consortium, ina, secretaria
     monkeypatch.setattr(timezone, "localdate", lambda: datetime.date(2026, 12, 1))
     assert send_renewal_reminders.delay().get() == 1
     assert len(mail.outbox) == 1
+
+
+def test_an_end_before_the_start_is_refused_under_the_end_date_with_no_reminder_figure(client, consortium, secretariat,
+                                                                                      ina):
+    """It said 「通知は契約満了の -31 日前までにしてください」 and never that the end was before the start."""
+    client.force_login(secretariat)
+    response = client.post(reverse("contract_create", args=[consortium.slug]), {
+        "body": str(ina.pk), "vendor": "v", "title": "t", "service_type": "saas", "starts_on": "2026-04-01",
+        "ends_on": "2026-03-01", "annual_amount": "1", "total_amount": "1", "notice_days": "180",
+        "sla-TOTAL_FORMS": "0", "sla-INITIAL_FORMS": "0", "sla-MIN_NUM_FORMS": "0", "sla-MAX_NUM_FORMS": "1000",
+    })
+    errors = response.context["form"].errors
+    assert errors["ends_on"] == ["契約満了日は契約開始日より後の日付にしてください。"]
+    assert "notice_days" not in errors and "__all__" not in errors
+    assert "-31 日前" not in response.content.decode() and not Contract.objects.exists()
