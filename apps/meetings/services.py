@@ -9,6 +9,8 @@ secretariat sets the meeting back to "held" first, which the audit trail records
 
 from __future__ import annotations
 
+import codecs
+
 import datetime
 from dataclasses import dataclass
 
@@ -26,6 +28,35 @@ from apps.meetings.selectors import meeting_members, notice_recipients
 from apps.members.models import Consortium, MemberBody
 
 MATERIAL_TYPES = {".pdf", ".docx", ".xlsx", ".pptx", ".doc", ".xls", ".ppt", ".csv", ".txt", ".zip"}
+
+# How each type's content begins: every member downloads a material as what its name says.
+PDF_SIGNATURE, ZIP_SIGNATURE, OLE2_SIGNATURE = b"%PDF-", b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+MATERIAL_SIGNATURES = {".pdf": PDF_SIGNATURE, ".docx": ZIP_SIGNATURE, ".xlsx": ZIP_SIGNATURE, ".pptx": ZIP_SIGNATURE,
+                       ".zip": ZIP_SIGNATURE, ".doc": OLE2_SIGNATURE, ".xls": OLE2_SIGNATURE, ".ppt": OLE2_SIGNATURE}
+TEXT_ENCODINGS = ("utf-8-sig", "cp932")  # what Japanese offices save CSV and text in
+
+
+def _content_matches(document: UploadedFile, suffix: str) -> bool:
+    document.seek(0)
+    try:
+        if suffix in MATERIAL_SIGNATURES:
+            return document.read(len(MATERIAL_SIGNATURES[suffix])) == MATERIAL_SIGNATURES[suffix]
+        content = document.read()
+        if content.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # Notepad's «Unicode»
+            encodings = ("utf-16",)
+        elif b"\x00" in content:  # a binary file named .txt
+            return False
+        else:
+            encodings = TEXT_ENCODINGS
+        for encoding in encodings:
+            try:
+                content.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            return True
+        return False
+    finally:
+        document.seek(0)
 
 
 def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fields) -> Meeting:
@@ -73,7 +104,8 @@ def _delete_file_after_commit(field_file) -> None:
 
 
 def material_check(document: UploadedFile | None) -> None:
-    """Meeting materials: office documents and PDFs of a sensible size, nothing else."""
+    """Meeting materials: office documents and PDFs of a sensible size, nothing else, and
+    each one what its name says it is (its content's signature, or text for .csv/.txt)."""
     if not document:
         return
     suffix = "." + document.name.rsplit(".", 1)[-1].lower() if "." in document.name else ""
@@ -83,6 +115,10 @@ def material_check(document: UploadedFile | None) -> None:
     if document.size > settings.MEETING_MATERIAL_MAX_BYTES:
         raise ValidationError({"document": _("%(name)s is larger than %(limit)d MB.") % {
             "name": document.name, "limit": settings.MEETING_MATERIAL_MAX_BYTES // (1024 * 1024)}})
+    if not _content_matches(document, suffix):
+        raise ValidationError({"document": _("%(name)s is not a %(type)s file: its content is something else. Save "
+                                             "it as %(type)s again, or attach it under its own type's name.") % {
+            "name": document.name, "type": suffix[1:].upper()}})
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from tests.factories import ConsortiumFactory, member_of, user_with_role
 pytestmark = pytest.mark.django_db
 
 PDF = b"%PDF-1.4 materials"
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1rest"
 
 
 @pytest.fixture
@@ -69,6 +70,26 @@ def test_a_material_of_the_wrong_type_is_refused_by_name_and_nothing_is_added(cl
     assert response.status_code == 200
     assert "run.exe" in response.content.decode()
     assert not AgendaItem.objects.exists()
+
+
+def test_a_material_whose_content_is_not_what_its_name_says_is_refused_by_name(client, world):
+    """A text file named 資料1.pdf was accepted, and served to every member as a PDF."""
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("agenda_add", args=[world["meeting"].pk]),
+                           {"title": "議題", "document": SimpleUploadedFile("資料1.pdf", "これはPDFではない".encode())})
+    error = " ".join(response.context["form"].errors["document"])
+    assert "資料1.pdf" in error and "PDF" in error and not AgendaItem.objects.exists()
+    for name, content in (("名簿.xlsx", b"%PDF-1.4"), ("議事.doc", b"PK\x03\x04"), ("一覧.csv", b"\x00\x01\xff\xfe"),
+                          ("旧様式.xls", b"PK\x03\x04")):
+        with pytest.raises(ValidationError) as refusal:
+            services.material_check(SimpleUploadedFile(name, content))
+        assert name in refusal.value.message_dict["document"][0]
+    for name, content in (("資料.pdf", PDF), ("名簿.xlsx", b"PK\x03\x04rest"), ("議事.doc", OLE2), ("一覧.zip", b"PK\x03\x04"),
+                          ("一覧.csv", "団体,金額\n伊奈町,1\n".encode("cp932")), ("メモ.txt", "メモ".encode("utf-8")),
+                          ("メモ2.txt", "メモ".encode("utf-16"))):
+        document = SimpleUploadedFile(name, content)
+        services.material_check(document)
+        assert document.read() == content  # read from the start when saved
 
 
 def test_members_read_meetings_and_download_materials_of_their_own_consortium_only(client, world):
