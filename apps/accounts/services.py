@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -38,9 +39,15 @@ def role_grant(*, user: User, role: Role, consortium=None, body=None) -> RoleAss
     return RoleAssignment.objects.create(user=user, role=role, consortium=consortium, body=body)
 
 
+@dataclass(frozen=True)
+class Invitation:
+    user: User
+    replaces_earlier: bool  # an earlier invitation's link, unused, no longer works
+
+
 @transaction.atomic
 def user_invite(*, email: str, display_name: str, role: Role, consortium=None, body=None,
-                set_password_url, councils_elsewhere: Callable[[User], list[str]] = lambda user: []) -> User:
+                set_password_url, councils_elsewhere: Callable[[User], list[str]] = lambda user: []) -> Invitation:
     """Create (or reuse) the account for ``email``, grant the role, and e-mail a link
     to choose a password. ``set_password_url(uid, token)`` builds the absolute link.
 
@@ -53,7 +60,8 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
     secretariat or the administrator let back in. Nothing is written if refused."""
     email = email.strip().lower()
     user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk").first()
-    if user is None:
+    replaces_earlier, created = False, user is None
+    if created:
         user = User(username=email, email=email, display_name=display_name)
         user.set_unusable_password()
         user.save()
@@ -65,18 +73,25 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
                 "person": user, "email": email, "councils": names_joined(elsewhere)})
         user.is_active = True
         user.save(update_fields=["is_active"])
+    if not created and not user.has_usable_password():
+        # Invited before, no password chosen yet: the link's token hashes the password, so a
+        # fresh unusable one leaves only this invitation's link working. (An account with a
+        # password keeps it: it logs in as before, and this link lets it choose another.)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        replaces_earlier = True
     role_grant(user=user, role=role, consortium=consortium, body=body)
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     context = {"user": user, "link": set_password_url(uid, token), "role": Role(role).label,
-               "scope": consortium or body}
+               "scope": consortium or body, "replaces_earlier": replaces_earlier}
     send_mail(
         subject=render_to_string("emails/invitation_subject.txt", context).strip(),
         message=render_to_string("emails/invitation.txt", context),
         from_email=None, recipient_list=[email],
         html_message=render_to_string("emails/invitation.html", context),
     )
-    return user
+    return Invitation(user=user, replaces_earlier=replaces_earlier)
 
 
 def user_deactivate(*, user: User) -> None:

@@ -53,7 +53,7 @@ def people(request, slug):
         data = form.cleaned_data
         in_consortium = data["role"] in (Role.SECRETARIAT, Role.OBSERVER)
         try:
-            user_invite(
+            invitation = user_invite(
                 email=data["email"], display_name=data["display_name"], role=data["role"],
                 consortium=consortium if in_consortium else None, body=None if in_consortium else data["body"],
                 set_password_url=lambda uid, token: request.build_absolute_uri(
@@ -63,7 +63,11 @@ def people(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
+            if invitation.replaces_earlier:
+                messages.success(request, _("Invitation sent again to %(email)s: the link in the earlier invitation "
+                                            "no longer works, only this one's.") % {"email": data["email"]})
+            else:
+                messages.success(request, _("Invitation sent to %(email)s.") % {"email": data["email"]})
             return redirect("people", slug=slug)
     # A member body's account serves every council the body is in: deactivating it is
     # theirs to decide too, so the page names them instead of offering a button that refuses.

@@ -75,7 +75,7 @@ def test_asking_again_within_the_quarter_hour_sends_no_second_e_mail(client, off
 def test_an_invited_user_whose_invitation_expired_unused_can_ask_for_a_link(client):
     consortium = ConsortiumFactory()
     invited = user_invite(email="new@town.example", display_name="新任", role=Role.SECRETARIAT,
-                          consortium=consortium, set_password_url=lambda uid, token: f"http://x/{uid}/{token}/")
+                          consortium=consortium, set_password_url=lambda uid, token: f"http://x/{uid}/{token}/").user
     assert not invited.has_usable_password()
     mail.outbox.clear()
     ask(client, "new@town.example")

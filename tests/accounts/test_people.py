@@ -206,3 +206,23 @@ def test_the_administrator_cannot_mix_the_two_kinds_of_account_either(two_counci
     mixed = RoleAssignment(user=world["ina_staff"], role=Role.OBSERVER, consortium=world["saitama"])
     with pytest.raises(ValidationError):
         mixed.full_clean()
+
+
+def test_only_the_newest_invitations_link_works(client):
+    """Invited twice, the first mail's link still set the password, and the newer one then
+    said it was already used."""
+    consortium = ConsortiumFactory(slug="a")
+    body = member_of(consortium, name="伊奈町")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    data = {"email": "it@town.example", "display_name": "情報 太郎", "role": "staff", "body": body.pk}
+    client.post(reverse("people", args=["a"]), data)
+    page = client.post(reverse("people", args=["a"]), data, follow=True).content.decode()
+    assert "以前の招待のリンクは使えなくなりました" in page
+    assert "以前の招待" in mail.outbox[1].body and "以前の招待" not in mail.outbox[0].body
+    first, newest = (re.search(r"https?://\S+", message.body).group(0) for message in mail.outbox)
+    client.logout()
+    assert "password1" not in client.get(first, follow=True).content.decode()  # void: no form to fill
+    form_page = client.get(newest, follow=True)
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "kyoudou-cloud-2026!",
+                                                  "new_password2": "kyoudou-cloud-2026!"})
+    assert User.objects.get(username="it@town.example").check_password("kyoudou-cloud-2026!")
