@@ -21,6 +21,7 @@ from django.utils.translation import override
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
 from apps.costs.models import SurveyRound
+from apps.costs.selectors import comparison_rows
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
@@ -84,6 +85,10 @@ def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested
     plan_year_check(plan=plan, fiscal_year=fiscal_year)
     if kind == Kind.BRIEFING and batch is None:  # a batch takes its members from the plan itself
         briefing_subject_check(consortium=consortium, plan=plan, body=body)
+    if kind == Kind.SIDE_BY_SIDE and not comparison_rows(consortium=consortium, fiscal_year=fiscal_year).exists():
+        # Archived with its SHA-256 as the council's comparison, it would list nobody.
+        raise ValidationError(_("%(consortium)s has no member to compare yet: add its members first.")
+                              % {"consortium": consortium.name})
     job = ReportJob.objects.create(kind=kind, consortium=consortium, fiscal_year=fiscal_year, plan=plan, body=body,
                                    params=(options or Options()).as_params(), batch=batch, requested_by=requested_by)
     if enqueue:
@@ -162,6 +167,12 @@ def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_
     bodies = (MemberBody.objects.filter(pk__in=plan.members.values("body_id")) if plan
               else MemberBody.objects.filter(pk__in=Participation.objects.filter(consortium=consortium).exclude(
                   status=ParticipationStatus.WITHDRAWN).values("body_id"))).order_by("code")
+    if not bodies.exists():
+        # An empty batch reads 「完了 0 · 失敗 0」, as if something had been done.
+        raise ValidationError(_("「%(plan)s」 gives no member a share: there is no briefing to make.")
+                              % {"plan": plan.name} if plan else
+                              _("%(consortium)s has no member to brief yet: add its members first.")
+                              % {"consortium": consortium.name})
     jobs = ReportJob.objects.bulk_create([
         ReportJob(kind=Kind.BRIEFING, consortium=consortium, body=body, plan=plan, fiscal_year=fiscal_year,
                   params=options.as_params(), batch=batch, requested_by=requested_by)

@@ -123,11 +123,11 @@ def _render_requested(request, consortium, form):
     data = form.cleaned_data
     options = Options(unit=data["unit"], calendar=data["calendar"])
     kind = request.POST.get("kind")
-    if kind == RENDER_ALL_BRIEFINGS:
-        batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
-                                      requested_by=request.user, options=options)
-        return redirect("batch_detail", pk=batch.pk)
     try:
+        if kind == RENDER_ALL_BRIEFINGS:
+            batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
+                                          requested_by=request.user, options=options)
+            return redirect("batch_detail", pk=batch.pk)
         services.job_create(kind=Kind.BRIEFING if kind == RENDER_ONE_BRIEFING else Kind.SIDE_BY_SIDE,
                             consortium=consortium, fiscal_year=data["fiscal_year"], plan=data["plan"],
                             body=data["body"] if kind == RENDER_ONE_BRIEFING else None, requested_by=request.user,

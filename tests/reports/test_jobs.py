@@ -497,3 +497,19 @@ def test_in_process_a_single_report_that_fails_is_listed_with_what_to_do(client,
     assert ReportJob.objects.get().status == ReportJob.Status.FAILED
     page = client.get(url).content.decode()
     assert "data-failed-reports" in page and council["bodies"][0].name in page and "disk full" not in page
+
+
+def test_a_council_with_no_member_is_refused_a_batch_and_a_comparison_with_the_reason(client):
+    """An empty council made a batch 「完了 0 · 失敗 0」 and archived a comparison naming nobody."""
+    from tests.factories import ConsortiumFactory
+
+    empty = ConsortiumFactory(slug="shinki", name="新規協議会")
+    SurveyRoundFactory(consortium=empty, fiscal_year=2025)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=empty))
+    url = reverse("report_list", args=["shinki"])
+    for kind, reason in ((Kind.BRIEFING, "説明資料を作成する構成団体がまだありません"),
+                         (Kind.SIDE_BY_SIDE, "比較する構成団体がまだありません")):
+        response = client.post(url, {"fiscal_year": 2025, "plan": "", "unit": "yen", "calendar": "era", "kind": kind})
+        assert response.status_code == 200 and reason in " ".join(response.context["form"].non_field_errors())
+        assert reason in response.content.decode()
+    assert not Batch.objects.exists() and not ReportJob.objects.exists() and not Report.objects.exists()
