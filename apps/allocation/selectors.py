@@ -14,7 +14,10 @@ from django.db.models import QuerySet
 
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan
-from apps.members.models import Consortium
+from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation
+
+# Bodies that take part in an allocation by default: the council's members.
+ALLOCATED_STATUSES = COUNCIL_STATUSES
 
 
 @dataclass(frozen=True)
@@ -130,3 +133,32 @@ def published_total(plan: AllocationPlan) -> int:
 
 def member_names(plan: AllocationPlan) -> dict[str, str]:
     return dict(plan.members.values_list("body__code", "body__name"))
+
+
+def council_member_ids(*, consortium_id: int) -> QuerySet:
+    """The bodies a plan of the council counts now."""
+    return (Participation.objects.filter(consortium_id=consortium_id, status__in=ALLOCATED_STATUSES)
+            .values_list("body_id", flat=True))
+
+
+@dataclass(frozen=True)
+class MembersDifference:
+    """A plan's members beside the council's: a plan takes them when it is made."""
+
+    current: list[MemberBody]  # the council's members a plan counts now, by code
+    joined: list[MemberBody]  # of those, the ones the plan lacks
+    left: list[MemberBody]  # the plan's members no longer among them
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.joined or self.left)
+
+
+def plan_members_difference(plan: AllocationPlan) -> MembersDifference:
+    current = list(MemberBody.objects.filter(pk__in=council_member_ids(consortium_id=plan.consortium_id))
+                   .order_by("code").only("code", "name"))
+    in_plan = list(MemberBody.objects.filter(pk__in=plan.members.values("body_id")).order_by("code")
+                   .only("code", "name"))
+    current_ids, plan_ids = {body.pk for body in current}, {body.pk for body in in_plan}
+    return MembersDifference(current=current, joined=[body for body in current if body.pk not in plan_ids],
+                             left=[body for body in in_plan if body.pk not in current_ids])

@@ -20,12 +20,11 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
+from apps.allocation.selectors import ALLOCATED_STATUSES, council_member_ids, plan_members_difference
 from apps.core.formatting import names_joined
 from apps.costs.models import CostRecord, SurveyRound
-from apps.members.models import COUNCIL_STATUSES, Consortium, PopulationRecord
+from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
 
-# Bodies that take part in an allocation by default: the council's members.
-ALLOCATED_STATUSES = COUNCIL_STATUSES
 
 
 def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:
@@ -151,16 +150,55 @@ def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, 
     return results
 
 
+def _no_member_to_share(consortium: Consortium) -> str:
+    return _("%(consortium)s has no member to share a plan: a plan counts the members whose participation is "
+             "%(statuses)s, and it is the council's members when it is made.") % {
+        "consortium": consortium.name, "statuses": "、".join(str(ParticipationStatus(s).label)
+                                                            for s in ALLOCATED_STATUSES)}
+
+
+@transaction.atomic
+def plan_members_sync(*, plan: AllocationPlan) -> tuple[list[str], list[str]]:
+    """Bring a draft plan's members up to the council's current ones (its members are
+    taken when it is created): those who joined since are added, those who left are
+    removed, one by one for the audit trail. ``(added, removed)`` by name."""
+    plan = AllocationPlan.objects.select_for_update().get(pk=plan.pk)
+    if plan.is_published:
+        raise ValidationError(_("A published plan cannot be changed."))
+    difference = plan_members_difference(plan)
+    if not difference.current:
+        raise ValidationError(_no_member_to_share(plan.consortium))
+    left_ids = {body.pk for body in difference.left}
+    for pool in plan.pools.prefetch_related("bodies"):
+        sharing = {body.pk for body in pool.bodies.all()}
+        if sharing and sharing <= left_ids:
+            # Emptied, the pool would be shared by every member instead.
+            raise ValidationError(_("The pool 「%(pool)s」 is shared only by members that have left the council "
+                                    "(%(members)s): choose who shares it first.")
+                                  % {"pool": pool.name, "members": "、".join(
+                                      body.name for body in difference.left if body.pk in sharing)})
+        if sharing & left_ids:
+            pool.bodies.remove(*(sharing & left_ids))
+    for member in plan.members.filter(body_id__in=left_ids):
+        member.delete()
+    for body in difference.joined:
+        PlanMember.objects.create(plan=plan, body=body)
+    return [body.name for body in difference.joined], [body.name for body in difference.left]
+
+
 @transaction.atomic
 def plan_create(*, consortium: Consortium, name: str, fiscal_year: int, cost_fiscal_year: int,
                 population_basis_date: datetime.date, guarantee: Decimal | None = None,
                 pools: list[dict] | None = None) -> AllocationPlan:
-    """A draft plan with every member still on the path to going live, and its pools."""
+    """A draft plan with every member still on the path to going live, and its pools.
+    Refused when the council has none: a plan nobody shares has nothing to allocate."""
+    body_ids = list(council_member_ids(consortium_id=consortium.pk))
+    if not body_ids:
+        raise ValidationError(_no_member_to_share(consortium))
     plan = AllocationPlan.objects.create(
         consortium=consortium, name=name, fiscal_year=fiscal_year, cost_fiscal_year=cost_fiscal_year,
         population_basis_date=population_basis_date, guarantee=guarantee,
     )
-    body_ids = consortium.participations.filter(status__in=ALLOCATED_STATUSES).values_list("body_id", flat=True)
     PlanMember.objects.bulk_create([PlanMember(plan=plan, body_id=body_id) for body_id in body_ids])
     for pool in pools or []:
         systems = pool.pop("business_systems", [])

@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<int:pk>/pools/", views.plan_pools, name="plan_pools"),
     path("plans/<int:pk>/guarantee/", views.plan_guarantees, name="plan_guarantees"),
     path("plans/<int:pk>/scenarios/", views.plan_scenarios, name="plan_scenarios"),
+    path("plans/<int:pk>/members/sync/", views.plan_members_sync, name="plan_members_sync"),
     path("plans/<int:pk>/publish/", views.plan_publish, name="plan_publish"),
     path("plans/<int:pk>/revise/", views.plan_revise, name="plan_revise"),
 ]

@@ -44,9 +44,14 @@ def plan_create(request, slug):
     consortium = consortium_for(request, slug, manage=True)
     form = PlanForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        plan = services.plan_create(consortium=consortium, **form.cleaned_data)
-        messages.success(request, _("Plan created with every member in council, declared or live. Add its pools."))
-        return redirect("plan_pools", pk=plan.pk)
+        try:
+            plan = services.plan_create(consortium=consortium, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Plan created with every member in council, declared or live. Add its "
+                                        "pools."))
+            return redirect("plan_pools", pk=plan.pk)
     return render(request, "allocation/plan_form.html", {"consortium": consortium, "form": form})
 
 
@@ -101,6 +106,9 @@ def plan_detail(request, pk):
         # Named where the guarantee is stated: «every member» would not be true.
         "left_out": list(plan.members.filter(guaranteed=False).order_by("body__code").values_list("body__name",
                                                                                                  flat=True)),
+        "plan_members": list(plan.members.select_related("body").order_by("body__code")),
+        # A draft's members against the council's now (they are taken when the plan is made).
+        "members_difference": selectors.plan_members_difference(plan) if not plan.is_published else None,
         **_as_read_by(request, plan, _computed(plan)),
     })
 
@@ -195,6 +203,25 @@ def plan_publish(request, pk):
         messages.error(request, _("The plan cannot be published: %(reason)s") % {"reason": " ".join(error.messages)})
     else:
         messages.success(request, _("Published. The plan is now frozen and visible to members."))
+    return redirect("plan_detail", pk=plan.pk)
+
+
+def plan_members_sync(request, pk):
+    """Bring a draft's members up to the council's current members."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    plan = _editable(request, pk)
+    try:
+        added, removed = services.plan_members_sync(plan=plan)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if added or removed:
+            messages.success(request, _("The plan's members are the council's now. Added: %(added)s. Removed: "
+                                        "%(removed)s.") % {"added": "、".join(added) or "—",
+                                                            "removed": "、".join(removed) or "—"})
+        else:
+            messages.info(request, _("The plan's members are already the council's."))
     return redirect("plan_detail", pk=plan.pk)
 
 

@@ -160,6 +160,7 @@ EXPECTED = {
     "plan_pools": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_MANAGE),
     "plan_guarantees": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_MANAGE),
     "plan_scenarios": (lambda w: {"pk": w["draft"].pk}, DRAFT_PLAN_READ),
+    "plan_members_sync": (lambda w: {"pk": w["draft"].pk}, POST_ONLY),
     "plan_publish": (lambda w: {"pk": w["draft"].pk}, POST_ONLY),
     "plan_revise": (lambda w: {"pk": w["published"].pk}, POST_ONLY),
     "report_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),  # each sees only the reports meant for them

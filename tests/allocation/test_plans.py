@@ -401,3 +401,49 @@ def test_a_plan_is_published_only_from_a_locked_survey(client, plan):
     client.post(reverse("plan_publish", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.is_published
+
+
+def test_a_plan_is_refused_on_a_council_with_no_member_to_share_it(client):
+    """An empty council got a plan 「…すべて含めて按分案を作成しました」 that then only said
+    a pool had nobody to share it."""
+    empty = ConsortiumFactory(slug="shinki", name="新規協議会")
+    member_of(empty, name="研究会町").participations.update(status="study_group")  # not yet in council
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=empty))
+    response = client.post(reverse("plan_create", args=["shinki"]), {
+        "name": "案", "fiscal_year": 2026, "cost_fiscal_year": 2025, "population_basis_date": "2025-06-01"})
+    assert response.status_code == 200 and not AllocationPlan.objects.exists()
+    refusal = " ".join(response.context["form"].non_field_errors())
+    assert "新規協議会" in refusal and "協議会参加" in refusal  # who counts
+
+
+def test_a_draft_plans_members_are_brought_up_to_the_councils_with_the_audit_trail(client, consortium, plan):
+    from apps.members.models import ParticipationStatus
+    from apps.members.services import participation_set_status
+
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    client.force_login(secretariat)
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "3 団体" in page and "伊奈町" in page and "data-members-differ" not in page
+    joining = member_of(consortium, name="三芳町")
+    leaving = plan.members.get(body__name="横瀬町").body
+    plan.pools.get().bodies.set([leaving, plan.members.get(body__name="伊奈町").body])
+    participation_set_status(participation=leaving.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=datetime.date(2025, 7, 1))
+    page = client.get(reverse("plan_detail", args=[plan.pk])).content.decode()
+    assert "data-members-differ" in page and "三芳町" in page and reverse("plan_members_sync", args=[plan.pk]) in page
+    page = client.post(reverse("plan_members_sync", args=[plan.pk]), follow=True).content.decode()
+    assert set(plan.members.values_list("body__name", flat=True)) == {"伊奈町", "東秩父村", "三芳町"}
+    assert list(plan.pools.get().bodies.values_list("name", flat=True)) == ["伊奈町"]
+    assert "data-members-differ" not in page and "三芳町" in page
+    created = LogEntry.objects.get_for_model(PlanMember).filter(action=LogEntry.Action.CREATE, actor=secretariat)
+    deleted = LogEntry.objects.get_for_model(PlanMember).filter(action=LogEntry.Action.DELETE, actor=secretariat)
+    assert ["三芳町" in entry.object_repr for entry in created] == [True]
+    assert ["横瀬町" in entry.object_repr for entry in deleted] == [True]
+
+
+def test_a_published_plans_members_stay_as_published(client, consortium, plan):
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    services.plan_publish(plan=plan, by=None)
+    member_of(consortium, name="三芳町")
+    assert client.post(reverse("plan_members_sync", args=[plan.pk])).status_code == 403
+    assert plan.members.count() == 3

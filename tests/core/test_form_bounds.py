@@ -11,7 +11,7 @@ from django.utils import translation
 from apps.accounts.models import Role
 from apps.core.forms import SensibleDates
 from apps.meetings.models import Meeting
-from tests.factories import ConsortiumFactory, user_with_role
+from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 
 class Dated(SensibleDates, forms.Form):
@@ -51,6 +51,7 @@ def test_a_plan_of_a_five_digit_year_is_refused_and_the_plans_pages_keep_working
     from apps.allocation import services
 
     consortium = ConsortiumFactory(slug="a")
+    member_of(consortium)  # a plan is made for the council's members
     plan = services.plan_create(consortium=consortium, name="案", fiscal_year=2026, cost_fiscal_year=2025,
                                 population_basis_date=datetime.date(2025, 6, 1), guarantee=None, pools=[])
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))

@@ -90,6 +90,7 @@ def test_a_council_adds_a_system_of_its_own_that_no_other_council_sees(client, c
     codes = list(BusinessSystem.objects.filter(consortium=council).values_list("code", flat=True))
     assert len(codes) == len(set(codes)) == 2  # a free code, not the one still in use
     other = ConsortiumFactory(slug="nara")
+    member_of(other)  # a plan is made for the council's members
     plan = plan_create(consortium=other, name="案", fiscal_year=2026, cost_fiscal_year=2025,
                        population_basis_date=datetime.date(2025, 1, 1), pools=[])
     assert own not in PoolForm(plan=plan).fields["business_systems"].queryset
