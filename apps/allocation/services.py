@@ -26,7 +26,6 @@ from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
 
 
-
 def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:
     """Each body's latest population on or before the basis date."""
     populations: dict[int, int] = {}
@@ -153,8 +152,8 @@ def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, 
 def _no_member_to_share(consortium: Consortium) -> str:
     return _("%(consortium)s has no member to share a plan: a plan counts the members whose participation is "
              "%(statuses)s, and it is the council's members when it is made.") % {
-        "consortium": consortium.name, "statuses": "、".join(str(ParticipationStatus(s).label)
-                                                            for s in ALLOCATED_STATUSES)}
+        "consortium": consortium.name,
+        "statuses": names_joined(ParticipationStatus(status).label for status in ALLOCATED_STATUSES)}
 
 
 @transaction.atomic
@@ -175,7 +174,7 @@ def plan_members_sync(*, plan: AllocationPlan) -> tuple[list[str], list[str]]:
             # Emptied, the pool would be shared by every member instead.
             raise ValidationError(_("The pool 「%(pool)s」 is shared only by members that have left the council "
                                     "(%(members)s): choose who shares it first.")
-                                  % {"pool": pool.name, "members": "、".join(
+                                  % {"pool": pool.name, "members": names_joined(
                                       body.name for body in difference.left if body.pk in sharing)})
         if sharing & left_ids:
             pool.bodies.remove(*(sharing & left_ids))

@@ -13,6 +13,7 @@ from apps.allocation.forms import GuaranteesForm, PlanForm, PoolFormSet, Preview
 from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
 from apps.allocation.refusals import refusal_text
+from apps.core.formatting import names_joined
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
@@ -218,8 +219,8 @@ def plan_members_sync(request, pk):
     else:
         if added or removed:
             messages.success(request, _("The plan's members are the council's now. Added: %(added)s. Removed: "
-                                        "%(removed)s.") % {"added": "、".join(added) or "—",
-                                                            "removed": "、".join(removed) or "—"})
+                                        "%(removed)s.") % {"added": names_joined(added) or "—",
+                                                            "removed": names_joined(removed) or "—"})
         else:
             messages.info(request, _("The plan's members are already the council's."))
     return redirect("plan_detail", pk=plan.pk)
