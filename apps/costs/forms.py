@@ -89,7 +89,8 @@ DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class SurveyRoundOpenForm(SensibleDates, forms.Form):
-    fiscal_year = forms.IntegerField(label=_("Fiscal year surveyed"), min_value=FIRST_FISCAL_YEAR, max_value=LAST_FISCAL_YEAR,
+    fiscal_year = forms.IntegerField(label=_("Fiscal year surveyed"), min_value=FIRST_FISCAL_YEAR,
+                                     max_value=LAST_FISCAL_YEAR,
                                      help_text=_("The year whose costs the members report (April to March)."))
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DATE_INPUT)
 

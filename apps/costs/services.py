@@ -221,7 +221,8 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
     current = response.status if response else SurveyResponse.Status.EDITING
     accepted_resubmitted = status == SurveyResponse.Status.SUBMITTED and current == SurveyResponse.Status.ACCEPTED
     if status == current or accepted_resubmitted:
-        raise ValidationError(_("The answer is already “%(status)s”.") % {"status": SurveyResponse.Status(current).label})
+        raise ValidationError(_("The answer is already “%(status)s”.")
+                              % {"status": SurveyResponse.Status(current).label})
     if status == SurveyResponse.Status.SUBMITTED:
         if survey_round.status != SurveyRound.Status.OPEN:
             raise ValidationError(_("The survey is closed to members: ask the secretariat to reopen it."))

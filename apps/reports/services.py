@@ -146,8 +146,8 @@ def report_archive(*, job: ReportJob, rendered: pdf.Pdf, survey_locked: bool) ->
     path.chmod(0o440)  # stored reports never change
     return Report.objects.create(
         kind=job.kind, consortium=job.consortium, body=job.body, plan=job.plan, fiscal_year=job.fiscal_year,
-        survey_locked=survey_locked, params=job.params, job=job, requested_by=job.requested_by, file_name=file_name, sha256=digest,
-        size=len(content), pages=rendered.pages,
+        survey_locked=survey_locked, params=job.params, job=job, requested_by=job.requested_by, file_name=file_name,
+        sha256=digest, size=len(content), pages=rendered.pages,
     )
 
 
