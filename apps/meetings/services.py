@@ -10,7 +10,6 @@ secretariat sets the meeting back to "held" first, which the audit trail records
 from __future__ import annotations
 
 import codecs
-
 import datetime
 from dataclasses import dataclass
 
