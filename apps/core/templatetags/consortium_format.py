@@ -28,6 +28,18 @@ def with_yen(amount):
 
 
 @register.filter
+def joined_names(items, attribute=""):
+    """Names in a sentence as the reader lists them (伊奈町、三芳町 / 伊奈町, 三芳町); with an
+    ``attribute`` path such as "body.name", that of each item."""
+    def name(item):
+        for part in attribute.split(".") if attribute else ():
+            item = getattr(item, part)
+        return item
+
+    return formatting.names_joined(name(item) for item in items)
+
+
+@register.filter
 def fiscal_year(value, style="western"):
     """令和7年度 / 2025年度 in Japanese; FY2025 (R7) / FY2025 in English."""
     if value in (None, ""):
