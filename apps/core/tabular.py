@@ -23,7 +23,7 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from apps.core.formatting import ERAS
-from apps.core.limits import COUNT_LIMIT, YEN_LIMIT
+from apps.core.limits import COUNT_LIMIT, EARLIEST_DATE, LATEST_DATE, YEN_LIMIT
 
 
 class Bilingual(str):
@@ -368,6 +368,17 @@ def parse_date(text: str | None) -> datetime.date | None:
         start, name = _ERAS[era]
         raise CellError(f"{name}は{start.year}年{start.month}月{start.day}日からです",
                         f"the {name} era begins on {start.isoformat()}")
+    return result
+
+
+def parse_business_date(text: str | None) -> datetime.date | None:
+    """A date of a council's business, from 1990 to 2100, as the forms take
+    (apps.core.forms.within_calendar): «0202-01-01» became a member's history from the
+    year 202, printed so in its mayor's briefing."""
+    result = parse_date(text)
+    if result is not None and not EARLIEST_DATE <= result <= LATEST_DATE:
+        raise CellError(f"{EARLIEST_DATE.year}年1月1日から{LATEST_DATE.year}年12月31日までの日付にしてください",
+                        f"a date from {EARLIEST_DATE.isoformat()} to {LATEST_DATE.isoformat()}")
     return result
 
 

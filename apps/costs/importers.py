@@ -26,7 +26,7 @@ from apps.core.tabular import (
     Table,
     TableError,
     map_headers,
-    parse_date,
+    parse_business_date,
     parse_fiscal_year,
     parse_int,
     parse_text,
@@ -325,7 +325,7 @@ def parse_bodies(data: bytes, filename: str, *, consortium: Consortium | None = 
                     f"kind is blank and cannot be told from the end of the name ({last}): give city, town, village "
                     "or ward"))
         population = cells.get("population", parse_int)
-        as_of = cells.get("population_as_of", parse_date)
+        as_of = cells.get("population_as_of", parse_business_date)
         households = cells.get("households", parse_int)
         if population is not None and as_of is None and not cells.raw("population_as_of"):
             cells.error("population_as_of", "", CellError("人口には基準日が必要です",
@@ -349,7 +349,7 @@ def parse_bodies(data: bytes, filename: str, *, consortium: Consortium | None = 
             cells.error("status", status_text, CellError(
                 f"参加状況は{labels_ja}のいずれかです（空欄は招待）",
                 f"status must be one of {', '.join(ParticipationStatus.values)} (blank: invited)"))
-        status_from = cells.get("status_from", parse_date)
+        status_from = cells.get("status_from", parse_business_date)
         if status_from is not None:
             for error in _refusals(lambda: status_date_check(on=status_from)).values():
                 cells.error("status_from", cells.raw("status_from"), error)
@@ -633,7 +633,7 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             elif body_id and system_id:
                 seen[key] = row.number
         vendor = cells.get("vendor", VENDOR_PARSER) or ""
-        contract_end = cells.get("contract_end", parse_date)
+        contract_end = cells.get("contract_end", parse_business_date)
         if not cells.failed:
             parsed.rows.append(CostRow(row.number, body_id, system_id, amounts, vendor, contract_end))
     return parsed

@@ -19,6 +19,7 @@ from apps.core.tabular import (
     TableError,
     heading_unit,
     map_headers,
+    parse_business_date,
     parse_date,
     parse_fiscal_year,
     parse_int,
@@ -332,3 +333,11 @@ def test_the_reader_does_not_import_django():
     # Commands, pages and scripts share this module; it must not need settings to load.
     code = "import sys, apps.core.tabular; assert 'django' not in sys.modules, 'django was imported'"
     subprocess.run([sys.executable, "-c", code], cwd=Path(__file__).resolve().parents[2], check=True)
+
+
+@pytest.mark.parametrize("text", ["0202-01-01", "1980/1/1", "2101-01-01", "平成元年1月8日"])
+def test_a_business_date_is_from_1990_to_2100_as_the_forms_take(text):
+    with pytest.raises(CellError, match="1990年1月1日から2100年12月31日までの日付にしてください"):
+        parse_business_date(text)
+    assert parse_business_date("令和7年3月31日") == datetime.date(2025, 3, 31) and parse_business_date("") is None
+

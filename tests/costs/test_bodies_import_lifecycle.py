@@ -168,3 +168,12 @@ def test_the_member_page_follows_the_imports_rule_for_a_shared_body(client, sait
     assert "埼玉県町村情報システム共同化推進協議会にも反映されます" in page
     assert client.post(url, {**details, "details-mayor_email": "new@town.ina.example"}).status_code == 302
     assert MemberBody.objects.get(code="113018").mayor_email == "new@town.ina.example"
+
+
+def test_the_import_takes_dates_from_1990_to_2100_as_the_forms_do(client, newcomer):
+    """«0202-01-01» became a member's history from the year 202, printed so in its briefing."""
+    response = preview(client, "団体コード,団体名,都道府県,人口,人口基準日,参加状況,開始日\n"
+                               "292052,古い村,奈良県,100,0202-01-01,稼働,0202-04-01\n")
+    errors = response.context["report"].errors
+    assert {(error.row, error.column) for error in errors} == {(2, "人口基準日"), (2, "開始日")}
+    assert not MemberBody.objects.filter(code="292052").exists()
