@@ -239,7 +239,11 @@ def _require_reviewed_costs(plan: AllocationPlan) -> None:
     the comparison is published: they must be the figures the secretariat reviewed and
     locked, not a town's unfinished answer."""
     survey = SurveyRound.objects.filter(consortium_id=plan.consortium_id, fiscal_year=plan.cost_fiscal_year).first()
-    if survey is not None and survey.status != SurveyRound.Status.LOCKED:
+    if survey is None:
+        raise ValidationError(_("The plan's cost year (%(year)d) has no survey to lock: the members' figures have "
+                                "not been reviewed. Open the year's survey, review the answers and lock it, then "
+                                "publish the plan.") % {"year": plan.cost_fiscal_year})
+    if survey.status != SurveyRound.Status.LOCKED:
         raise ValidationError(_("The survey of the plan's cost year (%(year)d) is %(status)s, not locked: the members' "
                                 "figures are not final. Lock it on its survey page first, then publish the plan.")
                               % {"year": plan.cost_fiscal_year, "status": survey.get_status_display()})

@@ -31,6 +31,7 @@ def plan(consortium):
     member_of(consortium, name="伊奈町", population=40000, cost=100_000_000)
     member_of(consortium, name="東秩父村", population=3000, cost=20_000_000)
     member_of(consortium, name="横瀬町", population=8000, cost=30_000_000)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status="locked")  # the figures reviewed
     return services.plan_create(
         consortium=consortium, name="案", fiscal_year=2026, cost_fiscal_year=2025,
         population_basis_date=datetime.date(2025, 6, 1), guarantee=Decimal("0.10"),
@@ -391,13 +392,18 @@ def test_a_plan_is_published_only_from_a_locked_survey(client, plan):
     is published: a town's unfinished answer must not be among them."""
     from apps.costs.models import SurveyRound
 
-    survey = SurveyRoundFactory(consortium=plan.consortium, fiscal_year=2025, status=SurveyRound.Status.OPEN)
+    survey = plan.consortium.survey_rounds.get(fiscal_year=2025)
+    survey.status = SurveyRound.Status.OPEN
+    survey.save()
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
     page = client.post(reverse("plan_publish", args=[plan.pk]), follow=True).content.decode()
     plan.refresh_from_db()
     assert not plan.is_published and "2025" in page and "確定" in page
-    survey.status = SurveyRound.Status.LOCKED
-    survey.save()
+    survey.delete()  # a year with figures but no survey: nobody reviewed them either
+    client.post(reverse("plan_publish", args=[plan.pk]))
+    plan.refresh_from_db()
+    assert not plan.is_published
+    SurveyRoundFactory(consortium=plan.consortium, fiscal_year=2025, status=SurveyRound.Status.LOCKED)
     client.post(reverse("plan_publish", args=[plan.pk]))
     plan.refresh_from_db()
     assert plan.is_published
