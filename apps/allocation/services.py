@@ -137,8 +137,10 @@ def plan_guarantees_set(*, plan: AllocationPlan, guaranteed_body_ids: set[int]) 
 
 
 def scenario_results(plan: AllocationPlan) -> list[tuple[Scenario, dict | None, str | None]]:
-    """Each scenario's result, or the engine's refusal of it in the user's words."""
-    base = plan_engine_input(plan)
+    """Each scenario's result, or the engine's refusal of it in the user's words. A published
+    plan's scenarios are worked out from the inputs frozen with it, as the plan itself is:
+    from today's figures they showed a year reopened for correction beside the frozen plan."""
+    base = engine.plan_from_json(plan.frozen_inputs) if plan.is_published else plan_engine_input(plan)
     names = {member.code: member.name for member in base.members}
     results = []
     for scenario in plan.scenarios.all():

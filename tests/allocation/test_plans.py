@@ -453,3 +453,13 @@ def test_a_published_plans_members_stay_as_published(client, consortium, plan):
     member_of(consortium, name="三芳町")
     assert client.post(reverse("plan_members_sync", args=[plan.pk])).status_code == 403
     assert plan.members.count() == 3
+
+
+def test_a_published_plans_scenarios_are_worked_out_from_its_frozen_figures(client, plan):
+    Scenario.objects.create(plan=plan, name="5:5", equal_ratio=Decimal("0.5"), population_ratio=Decimal("0.5"))
+    published = services.plan_publish(plan=plan, by=user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    ina = published.members.get(body__name="伊奈町").body
+    add_cost(ina, 10_000_000, category="hardware")  # a correction after publishing, the year reopened
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    rows = client.get(reverse("plan_scenarios", args=[published.pk])).context["table"]["rows"]
+    assert next(row for row in rows if row["code"] == ina.code)["current_cost"] == 100_000_000
