@@ -233,6 +233,11 @@ def survey_response_set(*, survey_round: SurveyRound, body: MemberBody, status: 
         # The town is e-mailed the note and reads it on its page: a return without one
         # leaves it guessing what to correct.
         raise ValidationError({"note": _("Say what to correct: the town reads it on its page and in the e-mail.")})
+    elif status == SurveyResponse.Status.EDITING and survey_round.status != SurveyRound.Status.OPEN:
+        # A town corrects and resubmits only while the round is open: returned in a closed
+        # round, it was told to correct what it could not.
+        raise ValidationError(_("The survey is closed to members, so the town could not correct a returned answer: "
+                                "reopen the survey first, then return it."))
     elif status == SurveyResponse.Status.ACCEPTED and current != SurveyResponse.Status.SUBMITTED:
         # Accepted is what the town submitted, reviewed: not figures it never sent.
         raise ValidationError(_("Only an answer submitted for review can be accepted; this one is %(status)s.")

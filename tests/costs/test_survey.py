@@ -169,6 +169,10 @@ def test_the_secretariat_accepts_only_what_was_submitted_reviews_while_closed_an
     assert 'value="accept"' in page  # closed to the towns, still reviewed
     with pytest.raises(ValidationError, match="伊奈町"):
         services.survey_round_move(survey_round=survey_round, action="lock")
+    # Returned while closed, the town could not correct it: reopen first.
+    returned = client.post(reverse("survey_response", args=[body.code, survey_round.pk]),
+                           {"action": "return", "note": "保守費を見直してください"}, follow=True)
+    assert "再開" in returned.content.decode() and SurveyResponse.objects.get().status == SurveyResponse.Status.SUBMITTED
     client.post(reverse("survey_response", args=[body.code, survey_round.pk]), {"action": "accept"})
     assert SurveyResponse.objects.get().status == SurveyResponse.Status.ACCEPTED
     services.survey_round_move(survey_round=survey_round, action="lock")
