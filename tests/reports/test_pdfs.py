@@ -477,3 +477,10 @@ def test_a_withdrawn_members_briefing_lists_no_survey_awaiting_its_answer(counci
     assert "現行経費調査：回答受付中" in briefing_text(council, staying, council["plan"])
     leaving.participations.update(status=ParticipationStatus.WITHDRAWN)
     assert "現行経費調査" not in briefing_text(council, leaving, council["plan"])
+
+
+def test_a_briefing_of_a_member_with_a_share_but_no_current_cost_says_why_it_has_no_saving(council):
+    plan, silent = _plan_with_a_member_yet_to_report(council)
+    text = digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                              plan=plan, body=silent, options=Options())))
+    assert "現行経費が報告されていないため、削減額と削減率は算出していません" in text
