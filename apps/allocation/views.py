@@ -64,7 +64,12 @@ def _computed(plan, engine_input=None):
     except engine.AllocationError as error:
         return {"error": refusal_text(error, selectors.member_names(plan))}
     rows = result_rows(result, selectors.member_names(plan))
-    return {"result": result, "rows": rows, "chart": savings_chart(rows)}
+    # The guarantee's excess is shared by the members outside it: one without a current cost
+    # (outside it perforce) took 148 million of a 200 million pool at 90 %, unremarked.
+    outside = ({member.code for member in engine_input.members if not member.guaranteed} if engine_input is not None
+               else set(plan.members.filter(guaranteed=False).values_list("body__code", flat=True)))
+    burdened = [row for row in rows if row["code"] in outside and (row["adjustment"] or 0) > 0]
+    return {"result": result, "rows": rows, "chart": savings_chart(rows), "burdened": burdened}
 
 
 # What a town reads of the other members until the secretariat publishes the named
@@ -93,7 +98,7 @@ def _as_read_by(request, plan, computed: dict) -> dict:
         return computed
     rows = [_withhold(row, own) for row in computed["rows"]]
     return {**computed, "rows": rows, "chart": savings_chart([row for row in rows if row["code"] == own]),
-            "withheld": True}
+            "withheld": True, "burdened": []}
 
 
 def plan_detail(request, pk):

@@ -463,3 +463,15 @@ def test_a_published_plans_scenarios_are_worked_out_from_its_frozen_figures(clie
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
     rows = client.get(reverse("plan_scenarios", args=[published.pk])).context["table"]["rows"]
     assert next(row for row in rows if row["code"] == ina.code)["current_cost"] == 100_000_000
+
+
+def test_the_guarantees_re_allocation_onto_members_outside_it_is_named_with_its_amount(client, plan):
+    """A member without a current cost, outside the guarantee perforce, took most of the pool at
+    a high guarantee, unremarked."""
+    member_of(plan.consortium, name="古い村", population=100)
+    services.plan_members_sync(plan=plan)
+    PlanMember.objects.filter(plan=plan, body__name="古い村").update(guaranteed=False)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0.5"}).content.decode()
+    assert "data-burdened" in page and "古い村 +" in page and "現行経費の報告なし" in page
+    assert "data-burdened" not in client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0"}).content.decode()
