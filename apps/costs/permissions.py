@@ -12,9 +12,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from apps.accounts.access import access_for
+from apps.core.formatting import names_joined
 from apps.costs.models import SurveyResponse, SurveyRound
 from apps.members.models import MemberBody, ParticipationStatus, consortia_of
 
@@ -96,13 +97,25 @@ def cost_edit_refusal(user, body, year: int) -> str | None:
     open_rounds = [r for r in rounds if r.status == SurveyRound.Status.OPEN]
     if not open_rounds:
         return "closed"
-    submitted = SurveyResponse.objects.filter(
-        survey_round__in=open_rounds, body=body,
+    # The year's figures are one set, answering every council's survey of the year: once
+    # any council holds them for review or has accepted them — its round open or closed —
+    # they stay as it has them (another council's open round let a town rewrite figures
+    # one council had accepted and closed).
+    return "submitted" if _holding_councils(body, rounds) else None
+
+
+def _holding_councils(body, rounds) -> list[str]:
+    """The councils whose survey of the year holds the body's answer (submitted or accepted)."""
+    return list(SurveyResponse.objects.filter(
+        survey_round__in=rounds, body=body,
         status__in=[SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED],
-    ).exists()
-    return "submitted" if submitted else None
+    ).order_by("survey_round__consortium__name").values_list("survey_round__consortium__name", flat=True))
 
 
 def require_cost_editor(user, body, year: int) -> None:
     if refusal := cost_edit_refusal(user, body, year):
+        if refusal == "submitted":
+            raise PermissionDenied(gettext("Your figures for this year are submitted to or accepted by %(councils)s: "
+                                           "ask its secretariat to return them before changing them.")
+                                   % {"councils": names_joined(_holding_councils(body, list(rounds_of(body, year))))})
         raise PermissionDenied(REFUSALS[refusal])

@@ -115,3 +115,19 @@ def test_the_import_takes_an_invited_bodys_figures_when_no_other_council_has_it(
     parsed = parse_costs(f"団体コード,ソフトウェア\n{newcomer.code},100\n".encode(), "costs.csv", consortium=saitama,
                          fiscal_year=2025)
     assert parsed.ok
+
+
+def test_figures_one_council_accepted_stay_as_accepted_whatever_the_other_councils_survey(client, councils):
+    """Saitama accepted and closed 香芝市's 2026 answer; Nara's round of 2026, still open, let
+    the town rewrite them (and Saitama's accepted total moved by 13 % unremarked)."""
+    kashiba, rounds = councils["kashiba"], councils["rounds"]
+    Participation.objects.filter(body=kashiba, consortium=councils["saitama"]).update(
+        status=ParticipationStatus.STUDY_GROUP)
+    SurveyResponse.objects.filter(survey_round=rounds["nara", 2026], body=kashiba).update(
+        status=SurveyResponse.Status.EDITING)  # returned by Nara
+    SurveyResponse.objects.create(survey_round=rounds["saitama", 2026], body=kashiba,
+                                  status=SurveyResponse.Status.ACCEPTED)
+    SurveyRound.objects.filter(pk=rounds["saitama", 2026].pk).update(status=SurveyRound.Status.CLOSED)
+    client.force_login(user_with_role(Role.STAFF, body=kashiba))
+    refused = client.get(reverse("body_costs_edit", args=[kashiba.code, 2026]))
+    assert refused.status_code == 403 and "埼玉県町村情報システム共同化推進協議会" in refused.content.decode()
