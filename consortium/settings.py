@@ -190,6 +190,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "ja"
 LANGUAGES = [("ja", _("Japanese")), ("en", _("English"))]
+# English short dates without the United States' month-first order (consortium/formats/en).
+FORMAT_MODULE_PATH = ["consortium.formats"]
 # Our catalogue, then Japanese for the third-party apps that ship none
 # (django-tables2, django-filter, django-axes), kept apart so makemessages leaves it be.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_thirdparty"]

@@ -45,7 +45,7 @@ def test_screens_follow_the_readers_language_and_documents_stay_japanese():
     with override("ja"):
         assert page.render(context) == "令和7年度 令和8年12月25日"
     with override("en"):
-        assert page.render(context) == "FY2025 (R7) Dec. 25, 2026"
+        assert page.render(context) == "FY2025 (R7) 25 Dec. 2026"  # never 12/25, nor 12/07 read as July
 
 
 @pytest.mark.parametrize(("value", "text"), [(615946, "+615,946"), (-4948588, "−4,948,588"), (0, "0"), (None, "—")])
@@ -57,3 +57,14 @@ def test_a_change_in_yen_carries_its_sign_with_a_true_minus(value, text):
                                           (Decimal("0.0001"), "0.0%"), (Decimal("-0.0004"), "0.0%"), (None, "—")])
 def test_a_change_is_signed_with_a_true_minus_and_no_sign_when_it_rounds_to_nothing(ratio, shown):
     assert formatting.ratio_percent_signed(ratio) == shown
+
+
+def test_english_short_dates_put_the_day_first():
+    """«12/07/2026» reads as 12 July outside the United States."""
+    from django.utils import formats
+    from django.utils.translation import override
+
+    with override("en"):
+        assert formats.date_format(datetime.datetime(2026, 12, 7, 21, 27), "SHORT_DATETIME_FORMAT") == "7 Dec. 2026, 21:27"
+    with override("ja"):
+        assert formats.date_format(datetime.date(2026, 12, 7), "DATE_FORMAT") == "2026年12月7日"
