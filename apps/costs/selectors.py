@@ -9,15 +9,20 @@ from decimal import Decimal
 from django.db.models import (
     BigIntegerField,
     BooleanField,
+    Case,
     Count,
+    Exists,
     ExpressionWrapper,
     F,
     FilteredRelation,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
+    When,
 )
 from django.db.models.functions import Coalesce, NullIf
 
@@ -208,21 +213,52 @@ class SurveyProgress:
 
 
 def _answering(consortium_id: int):
-    """The members asked to answer: all but those that have withdrawn."""
+    """The members asked to answer an open round: all but those that have withdrawn."""
     return Participation.objects.filter(consortium_id=consortium_id).exclude(status=ParticipationStatus.WITHDRAWN)
 
 
+def _answered(survey_round) -> Exists:
+    """The participation's body has answered ``survey_round`` (a round or an OuterRef to one)."""
+    return Exists(SurveyResponse.objects.filter(survey_round=survey_round, body=OuterRef("body_id")))
+
+
+def survey_round_asked(*, survey_round: SurveyRound) -> QuerySet[Participation]:
+    """The members ``survey_round`` asks to answer.
+
+    An open round asks every member that has not withdrawn; a closed or locked one those
+    of them that were in the council when it was closed or locked, and any that answered
+    it: a town that joins today was never asked for a year already closed. The moment is
+    the round's ``updated_at``, which every status move saves. A deadline saved on a
+    closed round moves it too, counting a town that joined in between as asked: the audit
+    trail has the exact moment, but only as stored changes to parse for every round."""
+    asked = _answering(survey_round.consortium_id)
+    if survey_round.status == SurveyRound.Status.OPEN:
+        return asked
+    return asked.filter(Q(created_at__lte=survey_round.updated_at) | Q(_answered(survey_round)))
+
+
+def _number(participations: QuerySet[Participation]) -> Coalesce:
+    """How many ``participations`` there are, as a subquery."""
+    counted = participations.order_by().values("consortium_id").annotate(number=Count("pk")).values("number")
+    return Coalesce(Subquery(counted), Value(0))
+
+
 def survey_rounds_progress(*, consortium: Consortium) -> list[tuple[SurveyRound, SurveyProgress]]:
-    """Every round of the consortium, newest first, with its progress (three queries)."""
-    rounds = list(SurveyRound.objects.filter(consortium=consortium).order_by("-fiscal_year"))
-    answering = _answering(consortium.pk)
-    members = answering.count()
+    """Every round of the consortium, newest first, with its progress (two queries): the
+    members each asks (``survey_round_asked``) that have not answered it, counted in the
+    database."""
+    unanswered = _answering(consortium.pk).exclude(_answered(OuterRef(OuterRef("pk"))))
+    rounds = list(SurveyRound.objects.filter(consortium=consortium).order_by("-fiscal_year").annotate(
+        not_started=Case(When(status=SurveyRound.Status.OPEN, then=_number(unanswered)),
+                         default=_number(unanswered.filter(created_at__lte=OuterRef("updated_at"))))))
     counts: dict[int, dict[str, int]] = {}
     for round_id, status, number in (
-            SurveyResponse.objects.filter(survey_round__in=rounds, body__in=answering.values("body_id"))
+            SurveyResponse.objects.filter(survey_round__in=rounds, body__in=_answering(consortium.pk).values("body_id"))
             .values_list("survey_round_id", "status").annotate(number=Count("pk")).order_by()):
         counts.setdefault(round_id, {})[status] = number
-    return [(survey_round, _progress(counts.get(survey_round.pk, {}), members)) for survey_round in rounds]
+    return [(survey_round, _progress(counts.get(survey_round.pk, {}),
+                                     sum(counts.get(survey_round.pk, {}).values()) + survey_round.not_started))
+            for survey_round in rounds]
 
 
 def _progress(counts: dict[str, int], members: int) -> SurveyProgress:
@@ -268,7 +304,7 @@ class SurveyMember:
 def survey_round_members(*, survey_round: SurveyRound) -> tuple[list[SurveyMember], SurveyProgress]:
     """Each member asked to answer, in code order, with its response, its reported total
     and the year before's (five queries, whatever the number of members)."""
-    participations = list(_answering(survey_round.consortium_id).select_related("body").order_by("body__code"))
+    participations = list(survey_round_asked(survey_round=survey_round).select_related("body").order_by("body__code"))
     body_ids = [p.body_id for p in participations]
     responses = {response.body_id: response
                  for response in survey_round.responses.filter(body_id__in=body_ids).select_related("submitted_by")}

@@ -366,3 +366,22 @@ def test_a_survey_of_a_council_with_no_business_system_in_scope_says_so_with_the
     assert "data-no-scope" not in page
     sheet = client.get(reverse("body_costs_sheet_csv", args=[body.code, 2026])).content.decode("utf-8-sig")
     assert len(sheet.strip().splitlines()) == 2  # the system in scope, to fill in
+
+
+def test_a_closed_or_locked_round_counts_the_members_it_asked_not_those_that_joined_since(client, council):
+    answered, silent = member_of(council, name="伊奈町"), member_of(council, name="三芳町")
+    open_round(client, council, year=2025)
+    open_round(client, council, year=2026)
+    past, current = SurveyRound.objects.get(fiscal_year=2025), SurveyRound.objects.get(fiscal_year=2026)
+    answer(past, answered, "accepted")
+    act(client, past, "lock")
+    joined = member_of(council, name="新規町")  # added after the year was locked
+    late = member_of(council, name="遅参町")
+    answer(past, late, "accepted")  # joined late but answered the year all the same: it counts
+    progress = dict(client.get(reverse("survey_rounds", args=["saitama"])).context["rounds"])
+    assert (progress[past].accepted, progress[past].unanswered, progress[past].members) == (2, 1, 3)
+    assert (progress[current].unanswered, progress[current].members) == (4, 4)  # an open round asks everyone
+    detail = client.get(reverse("survey_round_detail", args=["saitama", past.pk]))
+    assert {m.participation.body for m in detail.context["members"]} == {answered, silent, late}
+    assert joined.name not in detail.content.decode()
+    assert "2 件受理、0 件確認待ち、未回答 1 団体（構成団体 3 団体）" in detail.content.decode()
