@@ -31,17 +31,23 @@ from apps.members.models import Consortium, MemberBody, Participation, Participa
 
 
 def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Participation]:
-    """Every member that has joined, with population, total cost, cost per resident and main vendor.
+    """The members of the year's comparison, with population, total cost, cost per resident
+    and main vendor.
+
+    They are the members that have joined (研究会 onwards) and not withdrawn, and those
+    that have withdrawn but reported the year (before they left): a body only invited (招待)
+    is not ranked among them, its figures perhaps another council's, and one that has left
+    is not a town yet to report the years after it left. The totals count these same rows,
+    the withdrawn ones among them said apart (``ComparisonTotals.withdrawn``).
 
     One LEFT JOIN onto the yearly summaries: no per-row subquery, so sorting by any
     column stays cheap at national scale.
     """
     return (
-        # The members that have joined (研究会 onwards, those that left included): a body
-        # only invited (招待) is not ranked among them, its figures perhaps another council's.
         Participation.objects.filter(consortium=consortium).exclude(status=ParticipationStatus.INVITED)
         .select_related("body")
         .annotate(year_cost=FilteredRelation("body__year_costs", condition=Q(body__year_costs__fiscal_year=fiscal_year)))
+        .exclude(status=ParticipationStatus.WITHDRAWN, year_cost__total__isnull=True)
         .annotate(
             population=F("body__population"),
             total_cost=Coalesce(F("year_cost__total"), Value(0)),
@@ -68,10 +74,15 @@ def rounded_per_resident(cost: int, population: int) -> int | None:
 
 @dataclass(frozen=True)
 class ComparisonTotals:
-    members: int
+    members: int              # every row, the withdrawn members that reported the year included
     population: int           # of every member shown
     total_cost: int
     reported_population: int  # of the members that reported the year's cost
+    withdrawn: int = 0        # of ``members``, those that have left the council since
+
+    @property
+    def current_members(self) -> int:
+        return self.members - self.withdrawn
 
     @property
     def cost_per_resident(self) -> int | None:
@@ -90,17 +101,18 @@ class ComparisonStats:
 def comparison_stats(rows: QuerySet[Participation]) -> ComparisonStats:
     """Totals of ``rows`` and a rank for every cost per resident among them, from one
     query of three numbers per member (cheaper than a second aggregate query)."""
-    values = list(rows.values_list("population", "total_cost", "cost_per_resident", "reported"))
-    descending = sorted((per_resident for _p, _t, per_resident, reported in values
+    values = list(rows.values_list("population", "total_cost", "cost_per_resident", "reported", "status"))
+    descending = sorted((per_resident for _p, _t, per_resident, reported, _s in values
                          if reported and per_resident is not None), reverse=True)
     ranks: dict[int, int] = {}
     for position, per_resident in enumerate(descending, start=1):
         ranks.setdefault(per_resident, position)  # ties share the best position
     totals = ComparisonTotals(
         members=len(values),
-        population=sum(population or 0 for population, _t, _c, _r in values),
-        total_cost=sum(total for _p, total, _c, _r in values),
-        reported_population=sum(population or 0 for population, _t, _c, reported in values if reported),
+        population=sum(population or 0 for population, _t, _c, _r, _s in values),
+        total_cost=sum(total for _p, total, _c, _r, _s in values),
+        reported_population=sum(population or 0 for population, _t, _c, reported, _s in values if reported),
+        withdrawn=sum(status == ParticipationStatus.WITHDRAWN for _p, _t, _c, _r, status in values),
     )
     return ComparisonStats(ranks=ranks, totals=totals)
 
@@ -112,9 +124,11 @@ def comparison_totals(rows: QuerySet[Participation]) -> ComparisonTotals:
     sums = rows.aggregate(
         members=Count("pk"), population=Sum("body__population"), total_cost=Sum("year_cost__total"),
         reported_population=Sum("body__population", filter=Q(year_cost__total__isnull=False)),
+        withdrawn=Count("pk", filter=Q(status=ParticipationStatus.WITHDRAWN)),
     )
     return ComparisonTotals(members=sums["members"], population=sums["population"] or 0,
-                            total_cost=sums["total_cost"] or 0, reported_population=sums["reported_population"] or 0)
+                            total_cost=sums["total_cost"] or 0, reported_population=sums["reported_population"] or 0,
+                            withdrawn=sums["withdrawn"])
 
 
 @dataclass(frozen=True)

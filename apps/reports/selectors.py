@@ -119,7 +119,8 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     ]
     _amount_columns(rows, options)
     reported = [r for r in rows if r.reported]
-    totals = {"members": len(rows), "population": stats.totals.population, "current_cost": stats.totals.total_cost,
+    totals = {"members": len(rows), "withdrawn": stats.totals.withdrawn,
+              "current_members": stats.totals.current_members, "population": stats.totals.population, "current_cost": stats.totals.total_cost,
               "per_resident": stats.totals.cost_per_resident, "reported": len(reported),
               # Nobody has reported the year yet: "—", not a council that pays 0 yen.
               "shown_current_cost": sum(r.shown["current_cost"] for r in reported) if reported else None}

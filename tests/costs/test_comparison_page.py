@@ -7,11 +7,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import load_workbook
 
 from apps.accounts.models import Role
 from apps.costs import selectors
 from apps.costs.models import SurveyRound
+from apps.members.models import ParticipationStatus
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -250,3 +252,19 @@ def test_a_new_council_with_no_surveyed_year_shows_the_comparison_page_saying_so
 def _no_year_notice(page: str) -> str:
     start = page.index("data-no-year")
     return page[start:page.index("</p>", start)]
+
+
+def test_a_withdrawn_member_appears_only_in_the_years_it_reported_and_the_totals_say_so(client, consortium):
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2024)
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    left = member_of(consortium, name="離脱町", population=5000, cost=10_000_000, fiscal_year=2024)
+    left.participations.update(status=ParticipationStatus.WITHDRAWN)  # reported 2024, then left
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    with translation.override("ja"):
+        after = client.get(reverse("cost_comparison", args=["saitama"]), {"fy": 2025})
+        before = client.get(reverse("cost_comparison", args=["saitama"]), {"fy": 2024})
+    assert [row.record.body.name for row in after.context["table"].rows] == ["伊奈町"]  # not 未回答 after leaving
+    assert after.context["totals"].members == 1 and "合計（1 団体）" in after.content.decode()
+    assert {row.record.body.name for row in before.context["table"].rows} == {"伊奈町", "離脱町"}
+    assert (before.context["totals"].members, before.context["totals"].withdrawn) == (2, 1)
+    assert "合計（2 団体、うち離脱 1 団体）" in before.content.decode()

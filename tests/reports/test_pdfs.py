@@ -15,6 +15,7 @@ from pypdf import PdfReader
 from apps.allocation.selectors import MemberShare, published_shares
 from apps.reports import services
 from apps.reports.models import Kind
+from apps.members.models import ParticipationStatus
 from apps.accounts.models import Role
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
 from tests.pdf_reading import embedded_fonts, text_of
@@ -403,7 +404,6 @@ def test_a_comparison_of_a_year_nobody_reported_prints_no_total_and_no_chart(cou
 
 
 def test_the_comparison_says_why_a_member_has_no_share(council):
-    from apps.members.models import ParticipationStatus
 
     left = member_of(council["consortium"], name="嵐山町", population=18000, cost=50_000_000)
     left.participations.update(status=ParticipationStatus.WITHDRAWN)
@@ -471,7 +471,6 @@ def test_members_of_one_saving_ratio_share_a_place(council):
 
 
 def test_a_withdrawn_members_briefing_lists_no_survey_awaiting_its_answer(council):
-    from apps.members.models import ParticipationStatus
 
     staying, leaving = council["bodies"][0], council["bodies"][1]
     assert "現行経費調査：回答受付中" in briefing_text(council, staying, council["plan"])
@@ -484,3 +483,15 @@ def test_a_briefing_of_a_member_with_a_share_but_no_current_cost_says_why_it_has
     text = digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
                                               plan=plan, body=silent, options=Options())))
     assert "現行経費が報告されていないため、削減額と削減率は算出していません" in text
+
+
+def test_the_comparison_counts_a_withdrawn_member_only_in_a_year_it_reported(council):
+    left = member_of(council["consortium"], name="離脱町", population=5000, cost=10_000_000, fiscal_year=2024)
+    left.participations.update(status=ParticipationStatus.WITHDRAWN)
+    text = digits(text_of(render(council, Kind.SIDE_BY_SIDE)))
+    assert "離脱町" not in text and "構成団体5団体、実名" in text and "合計（5団体）" in text
+    SurveyRoundFactory(consortium=council["consortium"], fiscal_year=2024)
+    earlier = digits(text_of(services.render_pdf(kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"],
+                                                 fiscal_year=2024, plan=None, body=None, options=Options())))
+    assert "離脱町" in earlier and "構成団体5団体、ほかに離脱前に報告した離脱団体1団体" in earlier
+    assert "合計（6団体、うち離脱団体1）" in earlier
