@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from apps.costs import importers, permissions, selectors, upload_stash
+from apps.accounts.access import access_for
+from apps.costs import importers, permissions, selectors, services, upload_stash
 from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
@@ -58,10 +59,17 @@ def body_costs_upload(request, code, year):
         request, form_class=BodyCostImportForm, template="costs/body_costs_upload.html",
         parse=lambda data, name, params: importers.parse_body_costs(data, name, body=body, fiscal_year=year,
                                                                      unit=params["unit"]),
-        apply=lambda parsed, params: importers.apply_costs(parsed, fiscal_year=year),
+        apply=lambda parsed, params: _town_upload(request, body, year, parsed),
         context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS},
         done_url=f"{reverse('body_costs', args=[body.code])}?fy={year}",
         summarise=lambda parsed, params: _year_check(parsed, body=body, year=year))
+
+
+def _town_upload(request, body, year: int, parsed):
+    result = importers.apply_costs(parsed, fiscal_year=year)
+    if access_for(request.user).is_own_body(body.pk):  # the town's answer, being filled in
+        services.survey_answers_started(body=body, fiscal_year=year)
+    return result
 
 
 def _year_check(parsed, *, body, year) -> dict:

@@ -21,7 +21,7 @@ from apps.core.formatting import fiscal_year_on_screen, names_joined
 from apps.core.mail import japanese_message
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.costs.selectors import catalogue_for, survey_round_members
-from apps.members.models import Consortium, MemberBody
+from apps.members.models import Consortium, MemberBody, consortia_of
 
 SUBMITTED_OR_ACCEPTED = {SurveyResponse.Status.SUBMITTED, SurveyResponse.Status.ACCEPTED}
 
@@ -117,9 +117,27 @@ def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
         if waiting:
             raise ValidationError(_("Accept or return the answers awaiting review before locking the year: "
                                     "%(members)s.") % {"members": names_joined(waiting)})
+        # Nor with a town's figures it is still filling in (or was returned to correct): a
+        # draft locked with the year was ranked by name in the published comparison.
+        drafts = list(survey_round.responses.filter(status=SurveyResponse.Status.EDITING).filter(
+            body__cost_records__fiscal_year=survey_round.fiscal_year).distinct()
+            .order_by("body__code").values_list("body__name", flat=True))
+        if drafts:
+            raise ValidationError(_("These members' figures are still being filled in, never submitted for review: "
+                                    "%(members)s. Have them submit (or remove the figures) before locking the year.")
+                                  % {"members": names_joined(drafts)})
     survey_round.status = target
     survey_round.save(update_fields=["status", "updated_at"])
     return survey_round
+
+
+def survey_answers_started(*, body: MemberBody, fiscal_year: int) -> None:
+    """The town has entered figures for the year: its answer to each open survey of that
+    year is being filled in (入力中), not «not started», and a year is not locked with it."""
+    for survey_round in SurveyRound.objects.filter(consortium__in=consortia_of(body.pk), fiscal_year=fiscal_year,
+                                                   status=SurveyRound.Status.OPEN):
+        SurveyResponse.objects.get_or_create(survey_round=survey_round, body=body,
+                                             defaults={"status": SurveyResponse.Status.EDITING})
 
 
 def survey_round_deadline_set(*, survey_round: SurveyRound, deadline: datetime.date | None) -> SurveyRound:

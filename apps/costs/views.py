@@ -222,6 +222,13 @@ def survey_response(request, code, round_id):
     return redirect(back)
 
 
+def _town_answering(request, body, year: int) -> None:
+    """Figures the town entered itself are its answer being filled in (the secretariat's
+    own entries are not a town's draft)."""
+    if access_for(request.user).is_own_body(body.pk):
+        services.survey_answers_started(body=body, fiscal_year=year)
+
+
 def body_costs_copy_previous_year(request, code, year):
     """Fill an empty year with the year before's figures, then open them for correction."""
     if request.method != "POST":
@@ -230,6 +237,7 @@ def body_costs_copy_previous_year(request, code, year):
     permissions.require_cost_editor(request.user, body, year)
     try:
         copied = services.cost_records_copy_previous_year(body=body, fiscal_year=year)
+        _town_answering(request, body, year)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
@@ -250,6 +258,7 @@ def body_costs_edit(request, code, year):
     if request.method == "POST" and formset.is_valid():
         try:
             services.cost_records_save(body=body, fiscal_year=year, formset=formset)
+            _town_answering(request, body, year)
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:

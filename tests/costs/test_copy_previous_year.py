@@ -87,3 +87,23 @@ def test_copying_follows_the_rules_of_editing_by_hand(client, town):
     assert client.post(url).status_code == 403  # submitted for review
     assert client.get(url).status_code == 405
     assert not CostRecord.objects.filter(fiscal_year=2026).exists()
+
+
+def test_copied_figures_are_the_towns_answer_being_filled_in_and_keep_the_year_from_being_locked(client, town):
+    """A town's copied draft, never submitted, read 未着手; the year was locked with it and its
+    figures ranked by name in the published comparison."""
+    from django.core.exceptions import ValidationError
+
+    from apps.costs import services
+
+    consortium, body = town
+    client.force_login(user_with_role(Role.STAFF, body=body))
+    client.post(reverse("body_costs_copy_previous_year", args=[body.code, 2026]))
+    survey_round = SurveyRound.objects.get(consortium=consortium, fiscal_year=2026)
+    assert SurveyResponse.objects.get(survey_round=survey_round, body=body).status == SurveyResponse.Status.EDITING
+    assert "入力中" in client.get(reverse("body_detail", args=[body.code])).content.decode()
+    with pytest.raises(ValidationError, match="伊奈町"):
+        services.survey_round_move(survey_round=survey_round, action="lock")
+    services.survey_round_move(survey_round=survey_round, action="close")  # closing is still allowed
+    with pytest.raises(ValidationError, match="伊奈町"):
+        services.survey_round_move(survey_round=survey_round, action="lock")
