@@ -160,9 +160,9 @@ def _shown(field, value, names) -> str:
             moment = datetime.datetime.fromisoformat(value)
         except ValueError:
             return _short(value)
-        if timezone.is_aware(moment):
-            moment = timezone.localtime(moment)
-        return moment.strftime("%Y-%m-%d %H:%M")
+        if timezone.is_naive(moment):
+            moment = moment.replace(tzinfo=datetime.UTC)  # auditlog writes UTC without its offset
+        return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M")
     if kind in INTEGERS and not field.name.endswith("year") and str(value).lstrip("-").isdigit():
         return f"{int(value):,}"  # yen and populations; a fiscal year never takes a separator
     return _short(str(value))

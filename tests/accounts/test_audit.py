@@ -165,3 +165,20 @@ def test_who_gave_whom_access_and_who_took_it_away_is_in_the_councils_trail(clie
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=nara))
     nara_rows = [row.record.object_repr for row in client.get(reverse("audit_trail")).context["table"].rows]
     assert not any("伊奈町" in r for r in nara_rows)
+
+
+def test_a_date_time_in_the_trail_is_in_japan_time_as_everywhere_else(client):
+    """auditlog keeps a date-time as UTC without its offset: the trail showed a 10:00 meeting at 01:00."""
+    import datetime
+    from zoneinfo import ZoneInfo
+
+    from apps.meetings.models import Meeting
+
+    consortium = ConsortiumFactory(slug="a")
+    meeting = Meeting.objects.create(consortium=consortium, title="総会",
+                                     starts_at=datetime.datetime(2026, 4, 20, 10, 0, tzinfo=ZoneInfo("Asia/Tokyo")))
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    assert "2026-04-20 10:00" in _described(client, meeting)[1]
+    meeting.starts_at = datetime.datetime(2026, 4, 21, 14, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
+    meeting.save()
+    assert _described(client, meeting)[1] == "開始日時: 2026-04-20 10:00 → 2026-04-21 14:30"
