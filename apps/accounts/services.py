@@ -3,16 +3,15 @@ from dataclasses import dataclass
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Role, RoleAssignment, User, role_refusal
 from apps.core.formatting import names_joined
+from apps.core.mail import japanese_message
 
 
 def user_ensure(*, username: str, password: str, display_name: str = "", email: str = "",
@@ -85,12 +84,7 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
     token = default_token_generator.make_token(user)
     context = {"user": user, "link": set_password_url(uid, token), "role": Role(role).label,
                "scope": consortium or body, "replaces_earlier": replaces_earlier}
-    send_mail(
-        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
-        message=render_to_string("emails/invitation.txt", context),
-        from_email=None, recipient_list=[email],
-        html_message=render_to_string("emails/invitation.html", context),
-    )
+    japanese_message("invitation", context, html=True, to=[email]).send()
     return Invitation(user=user, replaces_earlier=replaces_earlier)
 
 

@@ -30,6 +30,23 @@ def test_an_invited_officer_sets_a_password_from_the_email_and_logs_in(client):
     assert user.check_password("kyoudou-cloud-2026!")
 
 
+def test_the_invitation_is_japanese_when_the_secretariat_reads_the_site_in_english(client):
+    """An English-reading secretariat sent 伊奈町's officer an English invitation; every other letter is Japanese."""
+    from django.conf import settings
+
+    consortium = ConsortiumFactory(slug="a")
+    body = member_of(consortium, name="伊奈町")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert '<html lang="en">' in client.get(reverse("people", args=["a"])).content.decode()
+    invite(client, email="it@town.example", display_name="情報太郎", body=body.pk)
+    [message] = mail.outbox
+    assert message.subject == "伊奈町のアカウントのご案内"
+    assert "情報太郎 様" in message.body and "団体職員" in message.body and "Dear" not in message.body
+    [(html, _kind)] = message.alternatives
+    assert "情報太郎 様" in html and "Dear" not in html
+
+
 def test_staff_must_be_bound_to_a_body(client):
     consortium = ConsortiumFactory(slug="a")
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
