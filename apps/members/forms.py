@@ -5,9 +5,11 @@ import datetime
 import unicodedata
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import SensibleDates
+from apps.core.limits import COUNT_LIMIT
 from apps.members.models import (
     Asset,
     Consortium,
@@ -51,6 +53,16 @@ class PopulationForm(SensibleDates, forms.ModelForm):
         model = PopulationRecord
         fields = ["as_of", "population", "households", "source"]
         widgets = {"as_of": DATE_INPUT}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The service's own bounds (population_check), said before it is called: the model
+        # field's «greater than or equal to 0» let -1 read as if 0 were a population.
+        field = self.fields["population"]
+        field.min_value, field.max_value = 1, COUNT_LIMIT
+        field.validators = [MinValueValidator(1, message=_("A population is at least 1 resident.")),
+                            MaxValueValidator(COUNT_LIMIT)]
+        field.widget.attrs.update(min=1, max=COUNT_LIMIT)
 
 
 class OwnershipForm(forms.Form):

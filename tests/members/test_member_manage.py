@@ -190,9 +190,14 @@ def test_a_population_below_one_is_refused_with_its_reason(client, council):
                                      "population-as_of": "2025-06-01", "population-source": "registry"})
         assert response.status_code == 200 and "population" in response.context["forms"]["population"].errors
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    zero = client.post(url, {"form": "population", "population-population": "0",
+    for population in ("0", "-1"):  # -1 was «greater than or equal to 0», as if 0 were a population
+        refused = client.post(url, {"form": "population", "population-population": population,
+                                    "population-as_of": "2025-06-01", "population-source": "registry"})
+        assert refused.context["forms"]["population"].errors["population"] == ["A population is at least 1 resident."]
+    huge = client.post(url, {"form": "population", "population-population": "2147483648",
                              "population-as_of": "2025-06-01", "population-source": "registry"})
-    assert "at least 1" in " ".join(zero.context["forms"]["population"].errors["population"])
+    assert huge.context["forms"]["population"].errors["population"] == [
+        "Ensure this value is less than or equal to 2147483647."]
     ina.refresh_from_db()
     assert ina.population == 44_000 and ina.populations.count() == 1
 
