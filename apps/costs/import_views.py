@@ -10,7 +10,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.access import access_for
 from apps.costs import importers, permissions, selectors, services, upload_stash
@@ -133,10 +133,14 @@ def upload_flow(request, *, form_class, template: str, parse, apply, context: di
             return render(request, template, {**context, "report": refused.report, "form": form_class()})
         figures = result.created + result.updated + result.unchanged
         if figures == result.rows:  # a record a row (the members sheet)
-            done = _("%(rows)d rows imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.")
+            done = ngettext("%(rows)d row imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
+                            "%(rows)d rows imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
+                            result.rows)
         else:  # several amounts a row (a year's costs)
-            done = _("%(rows)d rows imported: of their %(figures)d figures, %(created)d added, %(updated)d changed, "
-                     "%(unchanged)d unchanged.")
+            done = ngettext("%(rows)d row imported: of its %(figures)d figures, %(created)d added, %(updated)d "
+                            "changed, %(unchanged)d unchanged.",
+                            "%(rows)d rows imported: of their %(figures)d figures, %(created)d added, %(updated)d "
+                            "changed, %(unchanged)d unchanged.", result.rows)
         messages.success(request, done % {**vars(result), "figures": figures})
         return redirect(done_url or request.path)
     form = form_class(request.POST or None, request.FILES or None)

@@ -483,22 +483,30 @@ def apply_bodies(parsed: ParsedRows, *, consortium: Consortium | None = None) ->
 def _apply_body_row(row: BodyRow, body: MemberBody | None, result: ImportResult, *,
                     consortium: Consortium | None) -> None:
     values = {key: value or "" for key, value in row.values.items()}
-    if body is None:
+    created, changed = body is None, False
+    if created:
         body = MemberBody(code=row.code, **values)
         body.full_clean()
         body.save()
-        result.created += 1
     elif any(getattr(body, key) != value for key, value in values.items()):
         for key, value in values.items():
             setattr(body, key, value)
         body.full_clean()
         body.save()
+        changed = True
+    if row.population is not None:
+        # A new or corrected count changes the body as much as a new name does.
+        changed = changed or not created and not body.populations.filter(
+            as_of=row.population_as_of, source=row.population_source, population=row.population,
+            households=row.households).exists()
+        population_record(body=body, population=row.population, as_of=row.population_as_of,
+                          households=row.households, source=row.population_source)
+    if created:
+        result.created += 1
+    elif changed:
         result.updated += 1
     else:
         result.unchanged += 1
-    if row.population is not None:
-        population_record(body=body, population=row.population, as_of=row.population_as_of,
-                          households=row.households, source=row.population_source)
     if consortium is not None:
         participation_ensure(body=body, consortium=consortium, status=row.status or ParticipationStatus.INVITED,
                              on=row.status_from or timezone.localdate())

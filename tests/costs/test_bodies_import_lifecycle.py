@@ -177,3 +177,24 @@ def test_the_import_takes_dates_from_1990_to_2100_as_the_forms_do(client, newcom
     errors = response.context["report"].errors
     assert {(error.row, error.column) for error in errors} == {(2, "人口基準日"), (2, "開始日")}
     assert not MemberBody.objects.filter(code="292052").exists()
+
+
+def test_the_imports_message_counts_a_new_population_as_a_change(client, newcomer):
+    """«2 rows imported: 1 added, 0 changed, 1 unchanged» though 伊奈町's population had changed."""
+    from django.conf import settings
+
+    ina = member_of(newcomer, code="113018", name="伊奈町", prefecture="埼玉県", population=44_000)
+    member_of(newcomer, code="113247", name="三芳町", prefecture="埼玉県", population=38_000)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+    def imported(content):
+        response = preview(client, "団体コード,団体名,都道府県,人口,人口基準日\n" + content)
+        done = client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]}, follow=True)
+        return [str(message) for message in done.context["messages"]]
+
+    assert imported("113018,伊奈町,埼玉県,44500,2025-10-01\n113247,三芳町,埼玉県,38000,2025-01-01\n") == [
+        "2 rows imported: 0 added, 1 changed, 1 unchanged."]
+    assert ina.populations.count() == 2
+    assert imported("113247,三芳町,埼玉県,38100,2025-01-01\n") == [  # a count corrected is a change too
+        "1 row imported: 0 added, 1 changed, 0 unchanged."]
+    assert imported("113247,三芳町,埼玉県,38100,2025-01-01\n") == ["1 row imported: 0 added, 0 changed, 1 unchanged."]
