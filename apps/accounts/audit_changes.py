@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from apps.core.formatting import names_joined
+
 # Kept by every model and shown by the entry itself (its time), or meaningless to a reader.
 BOOKKEEPING = frozenset({"id", "created_at", "updated_at"})
 SHOWN = 6  # changes per entry; the rest are counted
@@ -97,7 +99,7 @@ def _many_to_many(entry: LogEntry) -> list[Change]:
             label = name
         template = M2M_OPERATIONS.get(value.get("operation"), "%(names)s")
         changes.append(Change(field=label, before=None,
-                              after=template % {"names": "、".join(value.get("objects", []))}))
+                              after=template % {"names": names_joined(value.get("objects", []))}))
     return changes
 
 

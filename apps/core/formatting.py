@@ -76,7 +76,12 @@ def fiscal_year_english(year: int, style: str = "western") -> str:
 
 def names_joined(names) -> str:
     """Names in a sentence: 伊奈町、三芳町 in Japanese, 伊奈町, 三芳町 in English."""
-    return ("、" if reader_reads_japanese() else ", ").join(str(name) for name in names)
+    return names_separator().join(str(name) for name in names)
+
+
+def names_separator() -> str:
+    """What stands between two names in a sentence (see names_joined)."""
+    return "、" if reader_reads_japanese() else ", "
 
 
 def reader_reads_japanese() -> bool:

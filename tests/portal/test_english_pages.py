@@ -33,3 +33,20 @@ def test_names_in_a_sentence_are_joined_as_the_reader_writes_lists():
         assert names_joined(["伊奈町", "三芳町"]) == "伊奈町、三芳町"
     with translation.override("en"):
         assert names_joined(["伊奈町", "三芳町"]) == "伊奈町, 三芳町"
+
+
+def test_the_list_of_councils_lists_members_as_the_reader_writes_lists(client):
+    """«伊奈町、三芳町 … 2 （1 withdrew）» on an English page."""
+    from apps.members.models import ParticipationStatus
+
+    consortium = ConsortiumFactory(name="埼玉")
+    member_of(consortium, name="伊奈町", code="113018")
+    member_of(consortium, name="三芳町", code="113247")
+    member_of(consortium, name="離脱村", code="113263").participations.update(status=ParticipationStatus.WITHDRAWN)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    japanese = client.get(reverse("consortium_list")).content.decode()
+    assert "伊奈町、三芳町" in japanese and "（離脱 1）" in japanese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(reverse("consortium_list")).content.decode()
+    assert "伊奈町, 三芳町" in english and "伊奈町、" not in english
+    assert "(1 withdrew)" in english and "（" not in english

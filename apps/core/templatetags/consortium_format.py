@@ -39,6 +39,12 @@ def joined_names(items, attribute=""):
     return formatting.names_joined(name(item) for item in items)
 
 
+@register.simple_tag
+def names_separator():
+    """Between the items of a list written out in a loop, as joined_names joins names."""
+    return formatting.names_separator()
+
+
 @register.filter
 def fiscal_year(value, style="western"):
     """令和7年度 / 2025年度 in Japanese; FY2025 (R7) / FY2025 in English."""
