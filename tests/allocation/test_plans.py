@@ -441,6 +441,8 @@ def test_a_draft_plans_members_are_brought_up_to_the_councils_with_the_audit_tra
     assert set(plan.members.values_list("body__name", flat=True)) == {"伊奈町", "東秩父村", "三芳町"}
     assert list(plan.pools.get().bodies.values_list("name", flat=True)) == ["伊奈町"]
     assert "data-members-differ" not in page and "三芳町" in page
+    # Not «the council's members when the plan was made»: 三芳町 joined since.
+    assert "（按分案の作成時、または対象団体を最後に構成団体に合わせた時点の構成団体）" in page and "作成した時点の構成団体" not in page
     created = LogEntry.objects.get_for_model(PlanMember).filter(action=LogEntry.Action.CREATE, actor=secretariat)
     deleted = LogEntry.objects.get_for_model(PlanMember).filter(action=LogEntry.Action.DELETE, actor=secretariat)
     assert ["三芳町" in entry.object_repr for entry in created] == [True]
