@@ -26,7 +26,7 @@ def _comparison_consortium(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
     access = access_for(request.user)
     if not access.oversees(consortium.pk) and not consortium.comparison_published:
-        raise PermissionDenied
+        raise PermissionDenied(_("The council has not published the cost comparison to its members yet."))
     return consortium
 
 

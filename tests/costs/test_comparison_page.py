@@ -92,6 +92,8 @@ def test_members_see_the_comparison_only_once_published(client, consortium):
     client.force_login(user_with_role(Role.STAFF, body=body))
     url = reverse("cost_comparison", args=["saitama"])
     assert client.get(url).status_code == 403
+    for refused in (url, reverse("cost_comparison_csv", args=["saitama"])):  # a bare 403 said nothing of why
+        assert "協議会は経費比較表をまだ構成団体に公開していません。" in client.get(refused).content.decode()
     consortium.comparison_published = True
     consortium.save()
     assert client.get(url).status_code == 200
