@@ -11,6 +11,7 @@ from apps.accounts.access import access_for
 from apps.agreements import selectors, services
 from apps.agreements.forms import AgreementForm, ArticleForm, ContractForm, SignatureForm, SlaItemFormSet
 from apps.agreements.models import Agreement, Article, Contract, Signature
+from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
 
@@ -183,8 +184,10 @@ def contract_list(request, slug):
 
 def contract_detail(request, pk):
     contract = _contract_for(request, pk)
+    # A withdrawn town still reads its own contract, but no longer the council's list of them.
+    council_open = Consortium.objects.for_user(request.user).filter(pk=contract.consortium_id).exists()
     return _page(request, "contract_detail.html", contract.consortium, contract=contract,
-                 sla_items=contract.sla_items.all())
+                 sla_items=contract.sla_items.all(), council_open=council_open)
 
 
 def _contract_form(request, contract: Contract):

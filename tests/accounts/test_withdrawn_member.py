@@ -56,3 +56,15 @@ def test_a_withdrawn_towns_people_lose_the_councils_business_and_keep_their_own(
     assert "離脱" in page  # its own participation history stays
     client.force_login(world["users"]["staff_x"])  # a member that stays keeps everything
     assert [name for name in COUNCIL_BUSINESS if client.get(urls[name]).status_code != 200] == []
+
+
+def test_a_withdrawn_towns_own_contract_does_not_link_to_the_councils_contracts(client, world):  # noqa: F811
+    """Its contract page linked to /c/<slug>/contracts/, a 404 for it now."""
+    url, contracts = reverse("contract_detail", args=[world["contract_x"].pk]), reverse("contract_list", args=["a"])
+    client.force_login(world["users"]["staff_x"])
+    assert f'href="{contracts}"' in client.get(url).content.decode()
+    participation_set_status(participation=world["x"].participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=datetime.date(2026, 1, 1))
+    page = client.get(url)
+    assert page.status_code == 200 and world["contract_x"].title in page.content.decode()
+    assert contracts not in page.content.decode() and client.get(contracts).status_code == 404
