@@ -8,7 +8,7 @@ from django.db.models import Count, Q, QuerySet
 from apps.agreements.models import Agreement, Contract
 from apps.agreements.selectors import contracts_due_for_renewal, current_agreement, signature_progress
 from apps.allocation.models import AllocationPlan, PlanMember
-from apps.allocation.selectors import MemberShare, published_shares
+from apps.allocation.selectors import FROZEN_FIELDS, MemberShare, published_shares
 from apps.costs.models import SurveyRound
 from apps.costs.selectors import SurveyProgress, survey_rounds_progress
 from apps.meetings.models import ActionItem, Meeting
@@ -43,7 +43,8 @@ def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]
     return (Report.objects.for_user(user)
             .filter(Q(kind=Kind.BRIEFING, body=body)
                     | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=consortia_of(body.pk)))
-            .select_related("consortium", "body")[:limit])
+            # Which plan each was made from (or none): two comparisons of a year differ by it.
+            .select_related("consortium", "body", "plan").defer(*(f"plan__{name}" for name in FROZEN_FIELDS))[:limit])
 
 
 @dataclass(frozen=True)

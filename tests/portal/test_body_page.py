@@ -27,3 +27,19 @@ def test_each_open_survey_on_the_towns_page_names_its_council(client):
     # One line per council, each naming its own.
     assert {tuple(council.name in line for council in (saitama, nara)) for line in lines} == {(True, False),
                                                                                              (False, True)}
+
+
+def test_a_towns_documents_say_which_plan_each_was_made_from(client):
+    """Two comparisons of one year, one with a plan's shares and one without, read the same."""
+    from apps.reports import services as reports
+    from apps.reports.models import Kind
+
+    consortium = ConsortiumFactory(slug="saitama", comparison_published=True)
+    SurveyRoundFactory(consortium=consortium, fiscal_year=2025, status="locked")
+    ina = member_of(consortium, name="伊奈町", cost=90_000_000)
+    secretariat = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    job = reports.job_create(kind=Kind.SIDE_BY_SIDE, consortium=consortium, fiscal_year=2025, plan=None,
+                             requested_by=secretariat, enqueue=False)
+    reports.job_run(job.pk)
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    assert "按分案なし" in client.get(reverse("body_detail", args=[ina.code])).content.decode()
