@@ -34,8 +34,8 @@ def refusal_text(error: AllocationError, names: dict[str, str]) -> str:
             "guarantee": ratio_percent(params["guarantee"]), "shortfall": group_digits(params["shortfall"]),
             "total": group_digits(params["total"]), "largest": ratio_percent(params["largest"], 2)}
     if error.reason == "pool_empty":
-        return _("The pool 「%(pool)s」 has no member.") % {"pool": params["pool"]}
+        return _("The pool “%(pool)s” has no member.") % {"pool": params["pool"]}
     if error.reason == "pool_no_population":
-        return _("The pool 「%(pool)s」 is shared by population, but its members' populations add up to zero.") % {
+        return _("The pool “%(pool)s” is shared by population, but its members' populations add up to zero.") % {
             "pool": params["pool"]}
     return str(error)  # inputs the forms already refuse; the engine's own words

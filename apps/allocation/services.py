@@ -174,7 +174,7 @@ def plan_members_sync(*, plan: AllocationPlan) -> tuple[list[str], list[str]]:
         sharing = {body.pk for body in pool.bodies.all()}
         if sharing and sharing <= left_ids:
             # Emptied, the pool would be shared by every member instead.
-            raise ValidationError(_("The pool 「%(pool)s」 is shared only by members that have left the council "
+            raise ValidationError(_("The pool “%(pool)s” is shared only by members that have left the council "
                                     "(%(members)s): choose who shares it first.")
                                   % {"pool": pool.name, "members": names_joined(
                                       body.name for body in difference.left if body.pk in sharing)})
@@ -262,7 +262,7 @@ def plan_revise(*, plan: AllocationPlan) -> tuple[AllocationPlan, bool]:
         AllocationPlan.objects.select_for_update().filter(pk=plan.pk).exists()  # one revision at a time
         revision = AllocationPlan.objects.filter(supersedes=plan).first()
         if revision is not None and revision.is_published:
-            raise ValidationError(_("「%(plan)s」 is superseded by 「%(revision)s」, published on %(on)s: revise that one.")
+            raise ValidationError(_("“%(plan)s” is superseded by “%(revision)s”, published on %(on)s: revise that one.")
                                   % {"plan": plan.name, "revision": revision.name,
                                      "on": timezone.localtime(revision.published_at).date().isoformat()})
         if revision is not None:

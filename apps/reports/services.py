@@ -62,7 +62,7 @@ def plan_year_check(*, plan: AllocationPlan | None, fiscal_year: int) -> None:
     print the plan's figure under the other year's name."""
     if plan is not None and plan.cost_fiscal_year != fiscal_year:
         raise ValidationError({"fiscal_year": _(
-            "「%(plan)s」 was worked out from the current costs of fiscal year %(year)s: choose %(year)s, "
+            "“%(plan)s” was worked out from the current costs of fiscal year %(year)s: choose %(year)s, "
             "or no plan.") % {"plan": plan.name, "year": plan.cost_fiscal_year}})
 
 
@@ -76,7 +76,7 @@ def briefing_subject_check(*, consortium: Consortium, plan: AllocationPlan | Non
                                        % {"body": body.name, "consortium": consortium.name}})
     if plan is not None and not plan.members.filter(body=body).exists():
         raise ValidationError({"body": _(
-            "「%(plan)s」 gives %(body)s no share: choose another member, or no plan.")
+            "“%(plan)s” gives %(body)s no share: choose another member, or no plan.")
             % {"plan": plan.name, "body": body.name}})
 
 
@@ -169,7 +169,7 @@ def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_
                   status=ParticipationStatus.WITHDRAWN).values("body_id"))).order_by("code")
     if not bodies.exists():
         # An empty batch reads 「完了 0 · 失敗 0」, as if something had been done.
-        raise ValidationError(_("「%(plan)s」 gives no member a share: there is no briefing to make.")
+        raise ValidationError(_("“%(plan)s” gives no member a share: there is no briefing to make.")
                               % {"plan": plan.name} if plan else
                               _("%(consortium)s has no member to brief yet: add its members first.")
                               % {"consortium": consortium.name})

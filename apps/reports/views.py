@@ -158,14 +158,14 @@ def report_send(request, pk):
     if not access_for(request.user).manages(report.consortium_id):
         raise PermissionDenied
     # A briefing already sent goes again only when the user asks for it, seeing when it went
-    # (the 「Send again」 button names that sending): a second press sends nobody a duplicate.
+    # (the “Send again” button names that sending): a second press sends nobody a duplicate.
     last = report.last_sent
     again = request.POST.get("again", "")
     if not report.body.mayor_email:
         messages.error(request, _("%(body)s has no mayor's e-mail address.") % {"body": report.body})
     elif last is not None and again != str(last.pk):
         messages.warning(request, _("The briefing was already sent to %(to)s on %(sent)s; nothing was sent. "
-                                    "To send it once more, press 「Send again」.")
+                                    "To send it once more, press “Send again”.")
                          % {"to": last.to, "sent": formats.date_format(timezone.localtime(last.sent_at),
                                                                         "SHORT_DATETIME_FORMAT")})
     else:
