@@ -623,9 +623,11 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             cells.error("system", system_text, CellError("業務名が業務一覧にありません",
                                                          "unknown business system"))
         year_text = cells.raw("fiscal_year")
+        other_year = False
         if year_text:
             year = cells.get("fiscal_year", parse_fiscal_year)
-            if year is not None and year != fiscal_year:
+            other_year = year is not None and year != fiscal_year
+            if other_year:
                 cells.error("fiscal_year", year_text, CellError(f"{fiscal_year}年度の取込みに別の年度があります",
                                                                 f"row is for another fiscal year than {fiscal_year}"))
         amounts = {}
@@ -638,7 +640,7 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             if key in seen:
                 cells.error(category.value, cells.raw(category.value), CellError(
                     f"{seen[key]}行目と同じ団体・業務・費目です", f"same body, system and category as row {seen[key]}"))
-            elif body_id and system_id:
+            elif body_id and system_id and not other_year:  # a row of another year is no figure of this one
                 seen[key] = row.number
         vendor = cells.get("vendor", VENDOR_PARSER) or ""
         contract_end = cells.get("contract_end", parse_business_date)

@@ -236,3 +236,14 @@ def test_an_import_that_fails_after_writing_its_rows_leaves_nothing_behind(conso
     with pytest.raises(RuntimeError):
         apply_costs(parsed, fiscal_year=2025, consortium=consortium)
     assert not CostRecord.objects.exists() and not consortium.survey_rounds.exists()
+
+
+def test_a_row_of_another_year_is_refused_for_its_year_alone_not_as_a_duplicate_of_the_next(consortium):
+    from apps.costs.importers import parse_costs
+
+    content = ("団体コード,業務,年度,ソフトウェア\n"
+               "113018,住民基本台帳,2024,100000\n"
+               "113018,住民基本台帳,2025,120000\n").encode()
+    member_of(consortium, name="伊奈町", code="113018")
+    parsed = parse_costs(content, "c.csv", consortium=consortium, fiscal_year=2025, unit="yen")
+    assert [(error.row, error.column) for error in parsed.report.errors] == [(2, "年度")]
