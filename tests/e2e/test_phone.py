@@ -57,3 +57,17 @@ def test_every_page_fits_a_phones_width(browser, demo):
         problems += sideways(page)
     context.close()
     assert not problems, "\n".join(problems)
+
+
+def test_a_towns_cost_form_shows_every_field_of_a_figure_on_a_phone(browser, demo):
+    """In a table that scrolled sideways, the amount — the one field a town must fill — was
+    off-screen; on a phone each figure is a card with every field labelled and in view."""
+    context = browser.new_context(locale="ja-JP", viewport=PHONE)
+    page = context.new_page()
+    log_in(page, demo, "ina-staff")
+    assert page.goto(f"{demo}/bodies/{INA}/costs/{OPEN_YEAR}/edit/").status == 200
+    amount = page.locator("input[name='costs-0-amount']")
+    box = amount.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
+    assert page.get_by_text("1行目 金額").first.is_visible()
+    context.close()
