@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
 from apps.core.forms import add_service_errors
-from apps.core.formatting import fiscal_year as fiscal_year_label
+from apps.core.formatting import fiscal_year_on_screen as fiscal_year_label
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
 from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalForm,

@@ -182,3 +182,16 @@ def test_a_case_walks_its_stages_with_dates_but_is_not_awarded_without_a_selecti
     with pytest.raises(ValidationError):
         services.case_set_stage(case=case, stage=Stage.RFP, by=world["secretariat"], on=datetime.date(2025, 5, 1))
     assert list(case.stage_history.values_list("stage", flat=True)) == [Stage.MARKET_SURVEY, Stage.RFI]
+
+
+def test_the_quote_grid_names_its_years_in_the_readers_language(client, world, rfi_round):
+    from django.conf import settings
+
+    client.force_login(world["secretariat"])
+    client.post(reverse("rfi_response_create", args=[rfi_round.pk]),
+                {"vendor": world["demo"].pk, "received_on": "2025-06-20"})
+    url = reverse("quote_entry", args=[rfi_round.responses.get().pk])
+    assert f"{FY}年度" in client.get(url).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert f"FY{FY}" in english and f"{FY}年度" not in english
