@@ -239,8 +239,8 @@ POPULATION_COLUMNS = {"as_of": "population_as_of", "source": "population_source"
 
 def _refusals(check) -> dict[str, CellError]:
     """What ``check()`` refuses with a ValidationError, as a CellError per field, in
-    Japanese and in English (it runs once in each: a service's message is translated
-    when it is raised)."""
+    Japanese and in English: run in Japanese, and once more in English only when it
+    refuses (a service's message is translated when it is raised; most cells pass)."""
     found: dict[str, dict[str, list[str]]] = {}
     for language in ("ja", "en"):
         with translation.override(language):
@@ -249,8 +249,8 @@ def _refusals(check) -> dict[str, CellError]:
             except ValidationError as error:
                 found[language] = error.message_dict if hasattr(error, "error_dict") else {
                     NON_FIELD_ERRORS: error.messages}
-    if not found:
-        return {}
+        if not found:
+            return {}
     return {name: CellError(" ".join(texts), " ".join(found["en"].get(name, texts)))
             for name, texts in found["ja"].items()}
 
