@@ -1,5 +1,6 @@
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -62,6 +63,9 @@ class SurveyRound(AuditScoped, TimeStampedModel):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.OPEN)
     deadline = models.DateField(_("deadline"), null=True, blank=True)
     reminded_at = models.DateTimeField(_("members last reminded"), null=True, blank=True)
+    # When the round was last opened, closed or locked: a closed round asked the members
+    # that were in the council at that moment (a later deadline edit does not move it).
+    status_changed_at = models.DateTimeField(_("status changed"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("survey round")

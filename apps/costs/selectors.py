@@ -242,15 +242,12 @@ def survey_round_asked(*, survey_round: SurveyRound) -> QuerySet[Participation]:
     """The members ``survey_round`` asks to answer.
 
     An open round asks every member that has not withdrawn; a closed or locked one those
-    of them that were in the council when it was closed or locked, and any that answered
-    it: a town that joins today was never asked for a year already closed. The moment is
-    the round's ``updated_at``, which every status move saves. A deadline saved on a
-    closed round moves it too, counting a town that joined in between as asked: the audit
-    trail has the exact moment, but only as stored changes to parse for every round."""
+    of them that were in the council when it was last closed or locked, and any that
+    answered it: a town that joins today was never asked for a year already closed."""
     asked = _answering(survey_round.consortium_id)
     if survey_round.status == SurveyRound.Status.OPEN:
         return asked
-    return asked.filter(Q(created_at__lte=survey_round.updated_at) | Q(_answered(survey_round)))
+    return asked.filter(Q(created_at__lte=survey_round.status_changed_at) | Q(_answered(survey_round)))
 
 
 def _number(participations: QuerySet[Participation]) -> Coalesce:
@@ -266,7 +263,7 @@ def survey_rounds_progress(*, consortium: Consortium) -> list[tuple[SurveyRound,
     unanswered = _answering(consortium.pk).exclude(_answered(OuterRef(OuterRef("pk"))))
     rounds = list(SurveyRound.objects.filter(consortium=consortium).order_by("-fiscal_year").annotate(
         not_started=Case(When(status=SurveyRound.Status.OPEN, then=_number(unanswered)),
-                         default=_number(unanswered.filter(created_at__lte=OuterRef("updated_at"))))))
+                         default=_number(unanswered.filter(created_at__lte=OuterRef("status_changed_at"))))))
     counts: dict[int, dict[str, int]] = {}
     for round_id, status, number in (
             SurveyResponse.objects.filter(survey_round__in=rounds, body__in=_answering(consortium.pk).values("body_id"))

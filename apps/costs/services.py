@@ -127,7 +127,8 @@ def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
                                     "%(members)s. Have them submit (or remove the figures) before locking the year.")
                                   % {"members": names_joined(drafts)})
     survey_round.status = target
-    survey_round.save(update_fields=["status", "updated_at"])
+    survey_round.status_changed_at = timezone.now()
+    survey_round.save(update_fields=["status", "status_changed_at", "updated_at"])
     return survey_round
 
 

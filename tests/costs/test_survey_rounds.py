@@ -385,3 +385,19 @@ def test_a_closed_or_locked_round_counts_the_members_it_asked_not_those_that_joi
     assert {m.participation.body for m in detail.context["members"]} == {answered, silent, late}
     assert joined.name not in detail.content.decode()
     assert "2 件受理、0 件確認待ち、未回答 1 団体（構成団体 3 団体）" in detail.content.decode()
+
+
+def test_a_deadline_moved_on_a_closed_round_does_not_count_a_town_that_joined_since_as_asked(client, council):
+    answered = member_of(council, name="伊奈町")
+    open_round(client, council, year=2025)
+    closed = SurveyRound.objects.get(fiscal_year=2025)
+    answer(closed, answered, "accepted")
+    act(client, closed, "close")
+    member_of(council, name="新規町")  # joined after the year was closed
+    act(client, closed, "deadline", deadline=days_ahead(90).isoformat())
+    closed.refresh_from_db()
+    assert closed.deadline == days_ahead(90)
+    progress = dict(client.get(reverse("survey_rounds", args=["saitama"])).context["rounds"])
+    assert (progress[closed].unanswered, progress[closed].members) == (0, 1)
+    detail = client.get(reverse("survey_round_detail", args=["saitama", closed.pk]))
+    assert {m.participation.body for m in detail.context["members"]} == {answered}
