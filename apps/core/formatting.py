@@ -84,6 +84,12 @@ def names_separator() -> str:
     return "、" if reader_reads_japanese() else ", "
 
 
+def brackets() -> tuple[str, str]:
+    """What encloses an aside after a name: 伊奈町（埼玉県） in Japanese, 伊奈町 (埼玉県) in
+    English, where full-width brackets read as a stray symbol."""
+    return ("（", "）") if reader_reads_japanese() else (" (", ")")
+
+
 def reader_reads_japanese() -> bool:
     """Screens follow the reader's language; PDFs and e-mails are rendered in Japanese
     (translation.override("ja")), so they keep 令和7年度 and 2025年4月1日 whatever the

@@ -50,3 +50,31 @@ def test_the_list_of_councils_lists_members_as_the_reader_writes_lists(client):
     english = client.get(reverse("consortium_list")).content.decode()
     assert "伊奈町, 三芳町" in english and "伊奈町、" not in english
     assert "(1 withdrew)" in english and "（" not in english
+
+
+def test_an_aside_after_a_name_is_bracketed_as_the_reader_writes_it(client):
+    """伊奈町の対応事項（第1回協議会） in Japanese; «… (第1回協議会)» in English, not a full-width （."""
+    from django.utils import timezone
+
+    from apps.meetings.models import ActionItem, Meeting
+
+    consortium = ConsortiumFactory(slug="saitama")
+    ina = member_of(consortium, name="伊奈町")
+    meeting = Meeting.objects.create(consortium=consortium, title="第1回協議会", starts_at=timezone.now())
+    ActionItem.objects.create(meeting=meeting, text="移行計画書の提出", owner=ina)
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    url = reverse("body_detail", args=[ina.code])
+    japanese = client.get(url).content.decode()
+    assert f'（<a href="{reverse("meeting_detail", args=[meeting.pk])}">第1回協議会</a>）' in japanese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get(url).content.decode()
+    assert f' (<a href="{reverse("meeting_detail", args=[meeting.pk])}">第1回協議会</a>)' in english
+    assert "（" not in english
+
+
+def test_a_bracketed_aside_is_escaped():
+    from django.template import Context, Template
+
+    template = Template("{% load consortium_format %}{{ name|bracketed }}")
+    with translation.override("en"):
+        assert template.render(Context({"name": "<b>x</b>"})) == " (&lt;b&gt;x&lt;/b&gt;)"

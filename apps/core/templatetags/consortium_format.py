@@ -2,6 +2,8 @@
 
 from django import template
 from django.utils.formats import date_format
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -43,6 +45,24 @@ def joined_names(items, attribute=""):
 def names_separator():
     """Between the items of a list written out in a loop, as joined_names joins names."""
     return formatting.names_separator()
+
+
+@register.filter(needs_autoescape=True)
+def bracketed(text, autoescape=True):
+    """An aside after a name, in the reader's brackets: （第1条） / " (Article 1)"."""
+    opening, closing = formatting.brackets()
+    return mark_safe(opening + (conditional_escape(text) if autoescape else str(text)) + closing)
+
+
+@register.simple_tag
+def open_bracket():
+    """The opening of an aside that holds markup (a link): see ``bracketed``."""
+    return formatting.brackets()[0]
+
+
+@register.simple_tag
+def close_bracket():
+    return formatting.brackets()[1]
 
 
 @register.filter
