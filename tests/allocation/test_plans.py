@@ -477,3 +477,17 @@ def test_the_guarantees_re_allocation_onto_members_outside_it_is_named_with_its_
     page = client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0.5"}).content.decode()
     assert "data-burdened" in page and "古い村 +" in page and "現行経費の報告なし" in page
     assert "data-burdened" not in client.get(reverse("plan_preview", args=[plan.pk]), {"guarantee": "0"}).content.decode()
+
+
+def test_a_scenario_that_cannot_be_worked_out_says_why_above_the_table(client, plan):
+    """On a phone the table scrolls sideways and its foot is far below: the reason a
+    scenario has no result is said before the table, and its column is marked."""
+    Scenario.objects.create(plan=plan, name="高すぎる総額", equal_ratio=Decimal("0.5"),
+                            population_ratio=Decimal("0.5"), total_amount=200_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    page = client.get(reverse("plan_scenarios", args=[plan.pk])).content.decode()
+    alert = page[page.index("data-scenario-error"):page.index("<table")]
+    assert "シナリオ「高すぎる総額」は算定できません" in alert and "最低削減率を保証できません" in alert
+    header = page[page.index("<thead>"):page.index("</thead>")]
+    assert "算定不可" in header
+    assert "最低削減率を保証できません" not in page[page.index("<table"):]
