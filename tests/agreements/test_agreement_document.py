@@ -100,3 +100,12 @@ def test_a_towns_page_offers_the_print_of_the_agreement_awaiting_its_signature(c
     client.force_login(user_with_role(Role.MAYOR, body=ina))
     page = client.get(reverse("body_detail", args=[ina.code])).content.decode()
     assert reverse("agreement_pdf", args=[under_review.pk]) in page
+
+
+def test_a_title_with_quotes_and_ampersands_prints_as_written_in_the_running_head(under_review):
+    """The running head is a CSS string: HTML escaping printed R&amp;D &quot;共同&quot; there."""
+    under_review.title = 'R&D "共同" <協定> \\ 書'
+    under_review.save(update_fields=["title"])
+    text = text_of(agreement_document.agreement_pdf(agreement=under_review).content)
+    assert 'R&D "共同" <協定> \\ 書（第1版）' in text  # the running head; the title page has no version
+    assert "&amp;" not in text and "&quot;" not in text and "&lt;" not in text

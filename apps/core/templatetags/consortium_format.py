@@ -65,6 +65,15 @@ def close_bracket():
     return formatting.brackets()[1]
 
 
+@register.filter(is_safe=False)
+def css_string(text):
+    """Text to stand between double quotes in a stylesheet (a PDF's running head): quotes,
+    backslashes and line breaks escaped, and ``<`` too, so that it cannot close the
+    <style> element it sits in."""
+    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
+    return mark_safe(" ".join(escaped.split("\n")).replace("\r", " "))
+
+
 @register.filter
 def fiscal_year(value, style="western"):
     """令和7年度 / 2025年度 in Japanese; FY2025 (R7) / FY2025 in English."""
