@@ -13,6 +13,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from whitenoise.compress import Compressor
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -96,6 +97,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Serves /static/ itself (compressed, cached for ever under hashed names), so that
+    # gunicorn alone is a whole deployment behind the TLS proxy: no static server to add.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -202,6 +206,13 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+# Locally (and in the tests, which turn DEBUG off themselves) static files come straight
+# from static/, with no collectstatic; deployed, from STATIC_ROOT under hashed names.
+WHITENOISE_USE_FINDERS = DEBUG
+WHITENOISE_AUTOREFRESH = DEBUG
+# The PDF fonts are read from static/ by WeasyPrint, never sent to a browser: compressing
+# their 9 MB took a minute of every image build.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = (*Compressor.SKIP_COMPRESS_EXTENSIONS, "ttf", "otf")
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 # Reports are private: they are served by a view that checks access, never by MEDIA_URL.
@@ -231,6 +242,15 @@ DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("DJANGO_EMAIL_PORT", 25)
+# A municipal relay (LGWAN or the prefecture's) usually wants a login over STARTTLS.
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL", False)
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("DJANGO_EMAIL_USE_TLS and DJANGO_EMAIL_USE_SSL cannot both be true")
+# A relay that does not answer must not hold a page (or a worker) for ever.
+EMAIL_TIMEOUT = env_int("DJANGO_EMAIL_TIMEOUT", 30)
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "jimukyoku@consortium.invalid")
 
 # Celery: with no broker configured, tasks run in-process (the demo and local use).
@@ -267,9 +287,17 @@ SITE_URL = env_str("CONSORTIUM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Members still to answer a survey are reminded this many days before its deadline.
 SURVEY_REMINDER_DAYS = (7, 1)
 
-# Sessions are written through to the database and read from each process's cache:
-# one query less on every page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# One cache shared by every process (Redis) when deployed; each process's own memory when
+# run alone (the demo, the tests). Sessions are read from the cache, one query less on
+# every page, but only a shared cache forgets a session everywhere at logout: with one
+# cache per gunicorn worker, the others kept a logged-out session for its two weeks.
+CACHE_URL = env_str("DJANGO_CACHE_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured(f"DJANGO_CACHE_URL={CACHE_URL!r} is not a redis:// address")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL or DEBUG
+                  else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
@@ -285,7 +313,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     STORAGES = {
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     }
 
 LOGGING = {
