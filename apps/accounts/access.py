@@ -81,7 +81,3 @@ def require_manager(user, consortium_id: int) -> None:
     if not access_for(user).manages(consortium_id):
         raise PermissionDenied
 
-
-def require_overseer(user, consortium_id: int) -> None:
-    if not access_for(user).oversees(consortium_id):
-        raise PermissionDenied

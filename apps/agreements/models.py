@@ -271,10 +271,6 @@ class Contract(AuditScoped, TimeStampedModel):
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]
 
-    @property
-    def is_bulk(self) -> bool:
-        return self.body_id is None
-
 
 class SlaItem(AuditScoped, TimeStampedModel):
     class Kind(models.TextChoices):

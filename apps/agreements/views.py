@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts.access import access_for
+from apps.accounts.access import access_for, require_manager
 from apps.agreements import selectors, services
 from apps.agreements.forms import AgreementForm, ArticleForm, ContractForm, SignatureForm, SlaItemFormSet
 from apps.agreements.models import Agreement, Article, Contract, Signature
@@ -15,15 +15,10 @@ from apps.members.models import Consortium
 from apps.members.views import consortium_for
 
 
-def _require_manager(request, consortium_id: int) -> None:
-    if not access_for(request.user).manages(consortium_id):
-        raise PermissionDenied
-
-
 def _agreement_for(request, pk, *, manage: bool = False) -> Agreement:
     agreement = get_object_or_404(Agreement.objects.for_user(request.user).select_related("consortium"), pk=pk)
     if manage:
-        _require_manager(request, agreement.consortium_id)
+        require_manager(request.user, agreement.consortium_id)
     return agreement
 
 
@@ -36,7 +31,7 @@ def _article_for(request, pk) -> Article:
     visible = Agreement.objects.for_user(request.user)
     article = get_object_or_404(Article.objects.filter(agreement__in=visible).select_related("agreement__consortium"),
                                 pk=pk)
-    _require_manager(request, article.agreement.consortium_id)
+    require_manager(request.user, article.agreement.consortium_id)
     _require_draft(article.agreement)
     return article
 
@@ -44,7 +39,7 @@ def _article_for(request, pk) -> Article:
 def _contract_for(request, pk, *, manage: bool = False) -> Contract:
     contract = get_object_or_404(Contract.objects.for_user(request.user).select_related("consortium", "body"), pk=pk)
     if manage:
-        _require_manager(request, contract.consortium_id)
+        require_manager(request.user, contract.consortium_id)
     return contract
 
 
@@ -163,7 +158,7 @@ def agreement_transition(request, pk, transition):
 def signature_record(request, pk):
     signature = get_object_or_404(
         Signature.objects.for_user(request.user).select_related("agreement__consortium", "body"), pk=pk)
-    _require_manager(request, signature.agreement.consortium_id)
+    require_manager(request.user, signature.agreement.consortium_id)
     if not signature.agreement.is_under_review:
         raise PermissionDenied(_("Signatures are recorded only while the agreement is under review."))
     form = SignatureForm(request.POST or None, initial={

@@ -1,8 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.formatting import yen
-
 
 class ComparisonTable(tables.Table):
     """The named side-by-side comparison: one row per member, every name shown."""
@@ -37,15 +35,3 @@ class ComparisonTable(tables.Table):
         # a town's staff and mayor read every name but open only their own body.
         self.links_every_body = True
         self.own_body_id: int | None = None
-
-    def render_rank(self, record):
-        return self.ranks.get(record.cost_per_resident, "—")
-
-    def render_population(self, value):
-        return f"{value:,}"
-
-    def render_total_cost(self, value):
-        return yen(value, self.unit)
-
-    def render_cost_per_resident(self, value):
-        return f"{value:,}"

@@ -109,15 +109,6 @@ def percent_signed(value, places=1):
     return formatting.ratio_percent_signed(value, int(places))
 
 
-@register.simple_tag(takes_context=True)
-def query_with(context, **changes):
-    """The current query string with some parameters replaced (keeps filters on links)."""
-    params = context["request"].GET.copy()
-    for key, value in changes.items():
-        params[key] = value
-    return params.urlencode()
-
-
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
