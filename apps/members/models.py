@@ -174,6 +174,15 @@ STATUS_ORDER = [
 ]
 
 
+def status_may_follow(current: str, new: str) -> bool:
+    """A step forward along STATUS_ORDER; withdrawal from any step; any step after a
+    withdrawal (a withdrawn member rejoins where it stands, an invitation or a declaration).
+    A member does not walk back: live then invited left a go-live date on an invited town."""
+    if ParticipationStatus.WITHDRAWN in (current, new):
+        return True
+    return STATUS_ORDER.index(new) > STATUS_ORDER.index(current)
+
+
 class ParticipationQuerySet(models.QuerySet):
     def for_user(self, user):
         access = access_for(user)

@@ -18,6 +18,7 @@ from apps.members.models import (
     ParticipationStatus,
     PopulationRecord,
     StatusChange,
+    status_may_follow,
 )
 
 
@@ -32,7 +33,11 @@ def participation_set_status(
     The status a member already has, on another day, corrects the day it started while
     that is the member's only status: a member imported or added «invited, today» gets its
     real date of invitation, which every later change must follow. Once a change follows
-    it, the first day stays as recorded."""
+    it, the first day stays as recorded.
+
+    A status moves forward only (models.status_may_follow). An earlier step on the day the
+    current one started corrects a step recorded by mistake: the mistaken step goes, and
+    with it a go-live it recorded."""
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
     status_date_check(on=on)
@@ -51,6 +56,16 @@ def participation_set_status(
         if on < current.start_date:
             raise ValidationError({"on": _("The new status must start after the current one, which started on "
                                            "%(date)s.") % {"date": japanese_date(current.start_date)}})
+        if not status_may_follow(current.status, status):
+            if on == current.start_date:
+                return _mistaken_step_correct(participation=participation, mistaken=current, status=status,
+                                              note=note)
+            raise ValidationError({"status": _(
+                "A member does not go back from «%(current)s» to «%(requested)s»: its status only moves forward "
+                "(it may withdraw from any step, and rejoin at any step once withdrawn). A step recorded by "
+                "mistake is corrected by the right status on the day it started, %(date)s.") % {
+                "current": ParticipationStatus(current.status).label, "requested": ParticipationStatus(status).label,
+                "date": japanese_date(current.start_date)}})
         current.end_date = on
         current.save(update_fields=["end_date"])
     change = StatusChange.objects.create(participation=participation, status=status, start_date=on, note=note)
@@ -72,6 +87,40 @@ def _first_status_redate(*, participation: Participation, first: StatusChange, o
     first.note = note or first.note
     first.save(update_fields=["start_date", "note"])
     return first
+
+
+def _mistaken_step_correct(*, participation: Participation, mistaken: StatusChange, status: str,
+                           note: str) -> StatusChange:
+    """``mistaken`` never happened: the step before it goes on (the same status again), or
+    ``status`` takes its place if it may follow that step. Kept as a step of no day, a
+    mistaken «live» counted in the funnel and left its go-live date on a council member."""
+    previous = (participation.history.filter(end_date=mistaken.start_date).exclude(pk=mistaken.pk)
+                .order_by("-start_date", "-pk").first())
+    if previous is not None and not status_may_follow(previous.status, status) and previous.status != status:
+        raise ValidationError({"status": _(
+            "«%(current)s» taken back on the day it started leaves «%(previous)s» before it, which does not go "
+            "back to «%(requested)s».") % {
+            "current": ParticipationStatus(mistaken.status).label,
+            "previous": ParticipationStatus(previous.status).label, "requested": ParticipationStatus(status).label}})
+    fields = ["status", "updated_at"]
+    # Withdrawn after going live, then rejoined: the go-live of the first time stands.
+    if mistaken.status == ParticipationStatus.LIVE and not participation.history.filter(
+            status=ParticipationStatus.LIVE).exclude(pk=mistaken.pk).exists():
+        participation.actual_go_live = None
+        fields.append("actual_go_live")
+    if previous is not None and previous.status == status:
+        mistaken.delete()
+        previous.end_date = None
+        previous.save(update_fields=["end_date"])
+        change = previous
+    else:
+        mistaken.status = status
+        mistaken.note = note or mistaken.note
+        mistaken.save(update_fields=["status", "note"])
+        change = mistaken
+    participation.status = status
+    participation.save(update_fields=fields)
+    return change
 
 
 def status_date_check(*, on: datetime.date) -> None:

@@ -88,11 +88,13 @@ def test_the_sheet_imports_back_unchanged(client, council, fmt):
     assert not [warning for warning in parsed.report.warnings if "参加状況" in warning]
 
 
-def test_a_members_status_edited_in_the_sheet_is_left_alone_and_said_so(client, council):
-    """A member's status changes on its page, dated: the import does not change it, and says so."""
+@pytest.mark.parametrize("edited", ["離脱", "招待"])
+def test_a_members_status_edited_in_the_sheet_is_left_alone_and_said_so(client, council, edited):
+    """A member's status changes on its page, dated, where it does not walk back (招待 after
+    稼働): the import does not change it, and says so."""
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=council))
     sheet = client.get(reverse("members_csv", args=[council.slug])).content.decode("utf-8-sig")
-    sheet = sheet.replace(",稼働,", ",離脱,")
+    sheet = sheet.replace(",稼働,", f",{edited},")
     parsed = importers.parse_bodies(sheet.encode(), "members.csv", consortium=council)
     importers.apply_bodies(parsed, consortium=council)
     assert council.participations.get(body__code="113018").status == ParticipationStatus.LIVE
