@@ -135,8 +135,13 @@ def status_date_check(*, on: datetime.date) -> None:
 def participation_go_live_set(*, participation: Participation, planned: datetime.date | None,
                               actual: datetime.date | None) -> Participation:
     """The planned go-live any time; the actual one only for a member that is live, and
-    not a day still ahead (a council member showed as gone live in 2019)."""
-    if actual is not None and participation.status != ParticipationStatus.LIVE:
+    not a day still ahead (a council member showed as gone live in 2019).
+
+    An actual date left as recorded is no change: a member withdrawn after going live keeps
+    the day it went live, and its form, which shows it, saves a new planned date."""
+    # From the database: a ModelForm bound to ``participation`` has already set the posted date on it.
+    recorded = Participation.objects.filter(pk=participation.pk).values_list("actual_go_live", flat=True).get()
+    if actual is not None and actual != recorded and participation.status != ParticipationStatus.LIVE:
         raise ValidationError({"actual_go_live": _(
             "Only a live member has gone live: set its status to «live» with the day, which records the date.")})
     if actual is not None and actual > timezone.localdate():

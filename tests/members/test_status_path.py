@@ -147,3 +147,21 @@ def test_two_steps_forward_on_one_day_are_both_kept(ina):
                                       (S.COUNCIL, datetime.date(2026, 7, 1), datetime.date(2026, 7, 1)),
                                       (S.DECLARED, datetime.date(2026, 7, 1), None)]
 
+
+def test_a_planned_go_live_is_saved_beside_the_actual_date_of_a_member_that_left_after_going_live(client, ina):
+    """The go-live form shows the actual date a withdrawn member went live on; saving a new
+    planned date with it unchanged was refused until the clerk cleared it."""
+    participation = ina.participations.get()
+    walk(participation, (S.LIVE, datetime.date(2026, 8, 1)), (S.WITHDRAWN, datetime.date(2026, 11, 1)))
+    url = reverse("member_manage", args=["saitama", ina.code])
+    page = client.get(url)
+    assert page.context["forms"]["go_live"]["actual_go_live"].value() == datetime.date(2026, 8, 1)
+    saved = client.post(url, {"form": "go_live", "go_live-planned_go_live": "2027-04-01",
+                              "go_live-actual_go_live": "2026-08-01"})
+    assert saved.status_code == 302
+    participation.refresh_from_db()
+    assert participation.planned_go_live == datetime.date(2027, 4, 1)
+    assert participation.actual_go_live == datetime.date(2026, 8, 1)
+    moved = client.post(url, {"form": "go_live", "go_live-planned_go_live": "2027-04-01",
+                              "go_live-actual_go_live": "2026-09-01"})
+    assert "actual_go_live" in moved.context["forms"]["go_live"].errors
