@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -26,6 +27,8 @@ from apps.members.models import Consortium, MemberBody, Participation, Participa
 from apps.reports import pdf
 from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, briefing_context, briefing_summary, side_by_side_context
+
+logger = logging.getLogger(__name__)
 
 TEMPLATES = {Kind.SIDE_BY_SIDE: "reports/pdf/side_by_side.html", Kind.BRIEFING: "reports/pdf/briefing.html"}
 
@@ -151,8 +154,27 @@ def report_archive(*, job: ReportJob, rendered: pdf.Pdf, survey_locked: bool) ->
     )
 
 
+class ArchiveError(Exception):
+    """A stored report that cannot be handed out as archived: its file is gone (a database
+    restored without the reports volume) or is no longer the file stored, by its SHA-256."""
+
+
 def report_content(report: Report) -> bytes:
-    return (reports_root() / report.file_name).read_bytes()
+    """The archived file, checked against the SHA-256 recorded when it was made: downloads,
+    ZIPs and e-mails to mayors hand out only what was archived."""
+    try:
+        content = (reports_root() / report.file_name).read_bytes()
+    except FileNotFoundError:
+        logger.error("Report %s: %s is missing from %s", report.pk, report.file_name, reports_root())
+        raise ArchiveError(_("The file of “%(report)s” is missing from the archive. Render it again.")
+                           % {"report": report.download_name}) from None
+    if hashlib.sha256(content).hexdigest() != report.sha256:
+        logger.error("Report %s: %s does not match its archived SHA-256 %s", report.pk, report.file_name,
+                     report.sha256)
+        raise ArchiveError(_("The file of “%(report)s” is no longer the one archived (its SHA-256 differs), so it "
+                             "is not handed out. Render it again, and tell whoever keeps the server.")
+                           % {"report": report.download_name})
+    return content
 
 
 @transaction.atomic
@@ -257,12 +279,12 @@ def briefing_send(*, report: Report, by, download_url: str, queued: Delivery | N
     context = {"report": report, "body": report.body, "consortium": report.consortium, "attach": attach,
                "link": download_url, "summary": briefing_summary(report)}
     message = japanese_message("briefing", context, html=True, to=[report.body.mayor_email])
-    if attach:
-        message.attach(report.download_name, report_content(report), "application/pdf")
     delivery = queued or Delivery(report=report)
     delivery.to, delivery.mode, delivery.sent_by = report.body.mayor_email, "attachment" if attach else "link", by
     delivery.ok, delivery.error = True, ""
     try:
+        if attach:
+            message.attach(report.download_name, report_content(report), "application/pdf")
         message.send()
     except Exception as error:  # noqa: BLE001 — any mail failure is recorded, then shown
         delivery.ok, delivery.error = False, str(error)[:2000]

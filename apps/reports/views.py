@@ -147,9 +147,18 @@ def report_download(request, pk):
     report = get_object_or_404(Report.objects.for_user(request.user).select_related("body"), pk=pk)
     LogEntry.objects.log_create(report, action=LogEntry.Action.ACCESS, force_log=True,
                                 additional_data={"consortia": f"|{report.consortium_id}|"})
-    response = HttpResponse(services.report_content(report), content_type="application/pdf")
+    try:
+        content = services.report_content(report)
+    except services.ArchiveError as error:
+        return _unavailable(request, str(error))
+    response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=report.download_name)
     return response
+
+
+def _unavailable(request, reason: str) -> HttpResponse:
+    """An archived file that cannot be handed out: said on a page, not a server error."""
+    return render(request, "reports/unavailable.html", {"reason": reason}, status=410)
 
 
 @require_POST
@@ -244,7 +253,11 @@ def batch_send(request, pk):
 def batch_zip(request, pk):
     # Whoever may open each briefing of the batch (the secretariat, an observer) may take them at once.
     batch = _batch_for(request, pk)
-    response = HttpResponse(services.batch_zip(batch=batch), content_type="application/zip")
+    try:
+        content = services.batch_zip(batch=batch)
+    except services.ArchiveError as error:
+        return _unavailable(request, str(error))
+    response = HttpResponse(content, content_type="application/zip")
     response["Content-Disposition"] = f'attachment; filename="briefings-{batch.consortium.slug}-{batch.pk}.zip"'
     return response
 

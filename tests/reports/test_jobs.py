@@ -513,3 +513,33 @@ def test_a_council_with_no_member_is_refused_a_batch_and_a_comparison_with_the_r
         assert response.status_code == 200 and reason in " ".join(response.context["form"].non_field_errors())
         assert reason in response.content.decode()
     assert not Batch.objects.exists() and not ReportJob.objects.exists() and not Report.objects.exists()
+
+
+def test_an_archived_file_changed_on_disk_is_not_handed_out_by_download_zip_or_mail(client, council, settings):
+    """The archive's SHA-256 is checked on the way out: a file altered after it was stored
+    reaches no mayor, as a download, in a batch's ZIP or attached to an e-mail."""
+    settings.REPORTS_EMAIL_ATTACH = True
+    report = services.job_run(briefing_job(council).pk)
+    path = services.reports_root() / report.file_name
+    path.chmod(0o640)
+    path.write_bytes(path.read_bytes() + b"%% altered")
+    client.force_login(council["secretariat"])
+    response = client.get(reverse("report_download", args=[report.pk]))
+    assert response.status_code == 410 and "SHA-256" in response.content.decode()
+    delivery = services.briefing_send(report=report, by=council["secretariat"], download_url="https://example.jp/")
+    assert delivery.ok is False and "SHA-256" in delivery.error and not mail.outbox
+
+
+def test_a_report_whose_file_is_gone_says_so_instead_of_failing(client, council):
+    """A database restored without the reports volume: the archive lists a file it no longer has."""
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    for job in batch.jobs.all():
+        services.job_run(job.pk)
+    report = Report.objects.filter(job__batch=batch).first()
+    (services.reports_root() / report.file_name).unlink()
+    client.force_login(council["secretariat"])
+    for response in (client.get(reverse("report_download", args=[report.pk])),
+                     client.get(reverse("batch_zip", args=[batch.pk]))):
+        assert response.status_code == 410
+        assert "missing from the archive" in response.content.decode() or "見つかりません" in response.content.decode()
