@@ -14,6 +14,9 @@ ROW_TEXT = {"class": "form-control form-control-sm"}
 
 class MeetingForm(SensibleDates, forms.ModelForm):
     online_url = forms.URLField(label=_("online meeting link"), required=False, assume_scheme="https")
+    # Not «cancelled»: a meeting is called off with its own button, which can tell the members.
+    status = forms.ChoiceField(label=_("status"), initial=Meeting.Status.PLANNED, choices=[
+        (value, label) for value, label in Meeting.Status.choices if value != Meeting.Status.CANCELLED])
 
     class Meta:
         model = Meeting

@@ -6,11 +6,19 @@ import datetime
 from collections.abc import Callable, Iterable
 
 from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 from icalendar import Calendar, Event
 
 from apps.meetings.models import Meeting
 
 DEFAULT_LENGTH = datetime.timedelta(hours=2)
+
+
+def _summary(meeting: Meeting) -> str:
+    # Calendars drop a cancelled event, or strike it through: the title says so where it is still shown.
+    if meeting.status == Meeting.Status.CANCELLED:
+        return _("[Cancelled] %(title)s") % {"title": meeting.title}
+    return meeting.title
 
 
 def meetings_calendar(*, name: str, meetings: Iterable[Meeting], url_for: Callable[[Meeting], str],
@@ -28,11 +36,13 @@ def meetings_calendar(*, name: str, meetings: Iterable[Meeting], url_for: Callab
         starts = localtime(meeting.starts_at)
         event.add("dtstart", starts)
         event.add("dtend", localtime(meeting.ends_at) if meeting.ends_at else starts + DEFAULT_LENGTH)
-        event.add("summary", meeting.title)
+        event.add("summary", _summary(meeting))
         event.add("location", meeting.venue or meeting.online_url)
         event.add("url", url_for(meeting))
         event.add("description", f"{meeting.get_kind_display()} — {url_for(meeting)}")
-        if meeting.status != Meeting.Status.PLANNED:
+        if meeting.status == Meeting.Status.CANCELLED:
+            event.add("status", "CANCELLED")
+        elif meeting.status != Meeting.Status.PLANNED:
             event.add("status", "CONFIRMED")
         calendar.add_component(event)
     calendar.add_missing_timezones()

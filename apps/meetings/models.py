@@ -32,6 +32,8 @@ class Meeting(AuditScoped, TimeStampedModel):
         PLANNED = "planned", _("Planned")
         HELD = "held", _("Held")
         MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+        # Called off before it was held (services.meeting_cancel): kept on record, marked 中止.
+        CANCELLED = "cancelled", _("Cancelled")
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
@@ -43,6 +45,7 @@ class Meeting(AuditScoped, TimeStampedModel):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField(_("minutes"), blank=True)
     notified_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
+    cancellation_sent_at = models.DateTimeField(_("cancellation sent at"), null=True, blank=True)
 
     objects = MeetingQuerySet.as_manager()
 
@@ -75,11 +78,16 @@ class MeetingPart(AuditScoped, models.Model):
         return [self.meeting.consortium_id]
 
 
+def material_folder(meeting_id: int) -> str:
+    """Where a meeting's materials are stored, each under a folder of its own."""
+    return f"meetings/{meeting_id}"
+
+
 def material_path(item: AgendaItem, filename: str) -> str:
     # A folder of its own for each upload, so the file keeps the name it was uploaded
     # with: Django would otherwise add a random suffix («資料1_xppd8EA.pdf») whenever the
     # name is taken — a second 資料1.pdf, or a replacement before the old one is deleted.
-    return f"meetings/{item.meeting_id}/{secrets.token_hex(4)}/{filename}"
+    return f"{material_folder(item.meeting_id)}/{secrets.token_hex(4)}/{filename}"
 
 
 class AgendaItem(MeetingPart):

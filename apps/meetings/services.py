@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import codecs
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -21,8 +22,9 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.formatting import names_joined
 from apps.core.mail import japanese_message
-from apps.meetings.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Position
+from apps.meetings.models import ActionItem, AgendaItem, Attendance, Decision, Meeting, Position, material_folder
 from apps.meetings.selectors import meeting_members, notice_recipients
 from apps.members.models import Consortium, MemberBody
 
@@ -33,6 +35,8 @@ PDF_SIGNATURE, ZIP_SIGNATURE, OLE2_SIGNATURE = b"%PDF-", b"PK\x03\x04", b"\xd0\x
 MATERIAL_SIGNATURES = {".pdf": PDF_SIGNATURE, ".docx": ZIP_SIGNATURE, ".xlsx": ZIP_SIGNATURE, ".pptx": ZIP_SIGNATURE,
                        ".zip": ZIP_SIGNATURE, ".doc": OLE2_SIGNATURE, ".xls": OLE2_SIGNATURE, ".ppt": OLE2_SIGNATURE}
 TEXT_ENCODINGS = ("utf-8-sig", "cp932")  # what Japanese offices save CSV and text in
+
+logger = logging.getLogger(__name__)
 
 
 def _content_matches(document: UploadedFile, suffix: str) -> bool:
@@ -58,6 +62,18 @@ def _content_matches(document: UploadedFile, suffix: str) -> bool:
         document.seek(0)
 
 
+def _refuse_cancelling_by_a_change(stored: Meeting | None, meeting: Meeting) -> None:
+    """A meeting is called off by ``meeting_cancel``, which can tell the members; once
+    called off it stays as it was, the record of a meeting that did not take place."""
+    cancelled = Meeting.Status.CANCELLED
+    if stored and stored.status == cancelled:
+        raise ValidationError(_("This meeting was cancelled and stays as it was. If it is to be held after all, "
+                                "make a new meeting."))
+    if meeting.status == cancelled:
+        raise ValidationError({"status": _("Cancel a meeting with its “Cancel the meeting” button, which can "
+                                           "tell the members.")})
+
+
 def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fields) -> Meeting:
     """Create or change a meeting. Approved minutes stay as approved: changing anything
     while the status stays «minutes approved» is refused (set it back to «held» in the
@@ -66,6 +82,7 @@ def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fi
     stored = Meeting.objects.filter(pk=meeting.pk).first() if meeting.pk else None
     for name, value in fields.items():
         setattr(meeting, name, value)
+    _refuse_cancelling_by_a_change(stored, meeting)
     approved = Meeting.Status.MINUTES_APPROVED
     if stored and stored.status == approved and meeting.status == approved and any(
             getattr(stored, name) != getattr(meeting, name) for name in fields):
@@ -303,20 +320,109 @@ class Notice:
     error: str = ""
 
 
-def meeting_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
-    """E-mail the notice of a meeting to its members' mayors and users (one message,
+def _mail_members(*, meeting: Meeting, template: str, meeting_url: str) -> Notice:
+    """One message about the meeting to its members' mayors and users (``emails/<template>``,
     recipients in Bcc so no town sees another's addresses)."""
-    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at < timezone.now():
-        # «下記のとおり開催します» about a meeting already held misleads every member.
-        return Notice(sent=0, error=_("The notice is for a meeting still ahead: this one has begun or been held."))
     recipients = notice_recipients(meeting=meeting)
     if not recipients:
         return Notice(sent=0, error=_("No member has an e-mail address."))
     context = {"meeting": meeting, "meeting_url": meeting_url, "agenda": list(meeting.agenda.all())}
-    message = japanese_message("meeting_notice", context, html=True, to=[settings.DEFAULT_FROM_EMAIL], bcc=recipients)
+    message = japanese_message(template, context, html=True, to=[settings.DEFAULT_FROM_EMAIL], bcc=recipients)
     try:
         message.send()
     except OSError as error:
         return Notice(sent=0, error=str(error))
-    Meeting.objects.filter(pk=meeting.pk).update(notified_at=timezone.now())
     return Notice(sent=len(recipients))
+
+
+def meeting_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
+    """E-mail the notice of a meeting to its members' mayors and users."""
+    if meeting.status != Meeting.Status.PLANNED or meeting.starts_at < timezone.now():
+        # «下記のとおり開催します» about a meeting already held misleads every member.
+        return Notice(sent=0, error=_("The notice is for a meeting still ahead: this one has begun or been held."))
+    notice = _mail_members(meeting=meeting, template="meeting_notice", meeting_url=meeting_url)
+    if notice.sent:
+        Meeting.objects.filter(pk=meeting.pk).update(notified_at=timezone.now())
+    return notice
+
+
+def meeting_cancel(*, meeting: Meeting, meeting_url: str, tell_members: bool) -> Notice:
+    """Call off a meeting not yet held (中止). It stays on the list and its page, marked,
+    leaves the upcoming lists, and the calendar feeds mark it cancelled, so that the
+    members' calendars drop it. With ``tell_members``, the members who had its notice are
+    e-mailed that it is cancelled (nobody was told of a meeting whose notice never went out)."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("consortium").get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.PLANNED:
+            raise ValidationError(_("Only a meeting not yet held can be cancelled: this one is “%(status)s”.")
+                                  % {"status": meeting.get_status_display()})
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.save(update_fields=["status", "updated_at"])  # a change the audit trail records, with who
+    if tell_members and meeting.notified_at:
+        return meeting_cancellation_notify(meeting=meeting, meeting_url=meeting_url)
+    return Notice(sent=0)
+
+
+def meeting_cancellation_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
+    """E-mail that a meeting is cancelled to those its notice goes to."""
+    if meeting.status != Meeting.Status.CANCELLED or meeting.notified_at is None:
+        return Notice(sent=0, error=_("Only the cancellation of a meeting whose notice went out is e-mailed: the "
+                                      "members were never told of this one."))
+    notice = _mail_members(meeting=meeting, template="meeting_cancelled", meeting_url=meeting_url)
+    if notice.sent:
+        Meeting.objects.filter(pk=meeting.pk).update(cancellation_sent_at=timezone.now())
+    return notice
+
+
+def _meeting_record(meeting: Meeting) -> list[str]:
+    """What has been recorded of a meeting, by name: a meeting with any of it took place
+    as far as the council's record goes."""
+    recorded = [(Attendance._meta.verbose_name_plural, meeting.attendance.exists()),
+                (Decision._meta.verbose_name_plural, meeting.decisions.exists()),
+                (Meeting._meta.get_field("minutes").verbose_name, bool(meeting.minutes.strip())),
+                (ActionItem._meta.verbose_name_plural, meeting.actions.exists())]
+    return [str(name) for name, present in recorded if present]
+
+
+def _storage_folder_delete(storage, folder: str) -> None:
+    """Everything under ``folder`` and the folders themselves, on a storage that lists
+    them: a material whose file was left behind goes too."""
+    try:
+        folders, files = storage.listdir(folder)
+        for name in files:
+            storage.delete(f"{folder}/{name}")
+        for name in folders:
+            _storage_folder_delete(storage, f"{folder}/{name}")
+        storage.delete(folder)
+    except FileNotFoundError:
+        return
+    except (NotImplementedError, OSError) as error:
+        # The meeting is gone and the named files deleted: a leftover folder is no reason
+        # to fail the secretariat's request.
+        logger.warning("meeting materials folder %s not removed: %s", folder, error)
+
+
+@transaction.atomic
+def meeting_delete(*, meeting: Meeting) -> None:
+    """Delete a meeting made by mistake, with its agenda and the material files. Only a
+    planned meeting that nobody has been told of and that has nothing recorded: any other
+    is cancelled instead, and stays on record."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status != Meeting.Status.PLANNED:
+        raise ValidationError(_("Only a planned meeting can be deleted: “%(title)s” is “%(status)s” and stays on "
+                                "record.") % {"title": meeting.title, "status": meeting.get_status_display()})
+    recorded = _meeting_record(meeting)
+    if recorded:
+        raise ValidationError(_("“%(title)s” has %(record)s recorded, so it is not deleted. Cancel it instead: it "
+                                "stays on the list marked cancelled, with its record.")
+                              % {"title": meeting.title, "record": names_joined(recorded)})
+    if meeting.notified_at:
+        raise ValidationError(_("The notice of “%(title)s” has gone out to the members, so it is not deleted. Cancel "
+                                "it instead: the members can be e-mailed that it is cancelled.")
+                              % {"title": meeting.title})
+    storage = AgendaItem._meta.get_field("document").storage
+    for item in meeting.agenda.all():
+        _delete_file_after_commit(item.document)
+    folder = material_folder(meeting.pk)
+    transaction.on_commit(lambda: _storage_folder_delete(storage, folder))
+    meeting.delete()  # its agenda with it; the audit trail records each

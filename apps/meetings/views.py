@@ -237,6 +237,53 @@ def meeting_notify(request, pk):
     return redirect("meeting_detail", pk=pk)
 
 
+def _page_address(request, meeting: Meeting) -> str:
+    """The meeting's page as the members reach it, for the e-mails about it."""
+    return request.build_absolute_uri(reverse("meeting_detail", args=[meeting.pk]))
+
+
+def _tell_how_the_mail_went(request, mailed: services.Notice) -> None:
+    if mailed.error:
+        messages.error(request, _("The cancellation was not e-mailed: %(error)s") % {"error": mailed.error})
+    elif mailed.sent:
+        messages.success(request, _("Cancellation e-mailed to %(count)d addresses.") % {"count": mailed.sent})
+
+
+@require_POST
+def meeting_cancel(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    try:
+        mailed = services.meeting_cancel(meeting=meeting, meeting_url=_page_address(request, meeting),
+                                         tell_members=bool(request.POST.get("notify")))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The meeting is cancelled: it stays on the list, marked cancelled, and drops out "
+                                    "of the calendars."))
+        _tell_how_the_mail_went(request, mailed)
+    return redirect("meeting_detail", pk=pk)
+
+
+@require_POST
+def meeting_cancellation_notify(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    _tell_how_the_mail_went(request, services.meeting_cancellation_notify(meeting=meeting,
+                                                                          meeting_url=_page_address(request, meeting)))
+    return redirect("meeting_detail", pk=pk)
+
+
+@require_POST
+def meeting_delete(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    try:
+        services.meeting_delete(meeting=meeting)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("meeting_detail", pk=pk)
+    messages.success(request, _("“%(title)s” deleted, with its materials.") % {"title": meeting.title})
+    return redirect("meeting_list", slug=meeting.consortium.slug)
+
+
 def meetings_ics(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
     return _calendar_response(request, consortium, request.user)
