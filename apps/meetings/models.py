@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import AuditScoped, TimeStampedModel
@@ -194,3 +195,8 @@ class ActionItem(MeetingPart):
     @property
     def is_done(self) -> bool:
         return self.done_on is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        """Still open past its due date (期限超過)."""
+        return self.done_on is None and self.due_on is not None and self.due_on < timezone.localdate()

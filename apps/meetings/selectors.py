@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, Prefetch, QuerySet
 from django.utils import timezone
 
+from apps.accounts.access import access_for
 from apps.accounts.models import RoleAssignment
 from apps.meetings.models import ActionItem, Decision, Meeting
 from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
@@ -67,3 +68,15 @@ def overdue_actions(*, consortium: Consortium, today: datetime.date) -> list[Act
     """The council's open action items past their due date, oldest due first."""
     return list(ActionItem.objects.filter(meeting__consortium=consortium, done_on__isnull=True, due_on__lt=today)
                 .select_related("meeting", "owner").order_by("due_on", "id"))
+
+
+def council_open_actions(*, user, consortium: Consortium) -> list[ActionItem]:
+    """The council's open action items the user may read: all of them for its secretariat
+    and observers, its own body's for a member town's staff and mayor. By due date, so the
+    overdue come first, oldest due first; those without a due date last."""
+    actions = ActionItem.objects.filter(
+        meeting__in=Meeting.objects.for_user(user).filter(consortium=consortium).values("pk"), done_on__isnull=True)
+    access = access_for(user)
+    if access.is_member_user:
+        actions = actions.filter(owner_id=access.body_id)
+    return list(actions.select_related("meeting", "owner").order_by(F("due_on").asc(nulls_last=True), "id"))

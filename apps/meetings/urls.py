@@ -8,6 +8,7 @@ urlpatterns = [
     path("c/<slug:slug>/meetings.ics", views.meetings_ics, name="meetings_ics"),
     path("c/<slug:slug>/meetings/feed/<str:token>.ics", views.meetings_feed, name="meetings_feed"),
     path("c/<slug:slug>/meetings/feed/reissue/", views.meetings_feed_reissue, name="meetings_feed_reissue"),
+    path("c/<slug:slug>/actions/", views.action_list, name="action_list"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/agenda/new/", views.agenda_add, name="agenda_add"),

@@ -90,6 +90,16 @@ def meeting_list(request, slug):
     })
 
 
+def action_list(request, slug):
+    """The council's open action items, overdue first: what to chase, or for a town what it owes."""
+    consortium = consortium_for(request, slug, oversee=False)
+    return render(request, "meetings/action_list.html", {
+        "consortium": consortium, "tab": "meetings",
+        "actions": selectors.council_open_actions(user=request.user, consortium=consortium),
+        "own_only": access_for(request.user).is_member_user,
+    })
+
+
 def meeting_create(request, slug):
     consortium = consortium_for(request, slug, manage=True)
     form = MeetingForm(request.POST or None)

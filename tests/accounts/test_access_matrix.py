@@ -201,6 +201,8 @@ EXPECTED = {
                                                                  consortium=Consortium.objects.get(slug="a"))},
                       {role: 200 for role in ROLES}),
     "meetings_feed_reissue": (lambda w: {"slug": "a"}, POST_ONLY),
+    # Open action items: a town's users read their own body's only (tests/meetings/test_action_items_page.py).
+    "action_list": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
     "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "minutes_pdf": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
@@ -265,6 +267,7 @@ EXTRA_CASES = {
         "evaluation_detail", lambda w: {"pk": procurement_in(w, "b")["evaluation"].pk}, OTHER_CONSORTIUM),
     "customisation_detail (body X's own)": (
         "customisation_detail", lambda w: {"pk": customisation_in(w, body=w["x"]).pk}, BODY_X_PAGE),
+    "action_list (other consortium)": ("action_list", lambda w: {"slug": "b"}, OTHER_CONSORTIUM),
     "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "minutes_pdf (other consortium)": ("minutes_pdf", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
