@@ -272,6 +272,22 @@ def test_a_leaked_calendar_address_is_withdrawn_by_issuing_a_new_one(client, wor
         "第3回 協議会"]
 
 
+def test_a_new_password_withdraws_the_private_calendar_addresses_as_it_ends_other_sessions(client, world):
+    staff = world["ina_staff"]
+    staff.set_password("old-password-2026")
+    staff.save()
+    client.force_login(staff)
+    old = client.get(reverse("meeting_list", args=["a"])).context["feed_url"]
+    response = client.post(reverse("password_change"), {"old_password": "old-password-2026",
+                                                        "new_password1": "a-new-password-2026",
+                                                        "new_password2": "a-new-password-2026"})
+    assert response.status_code == 302
+    new = client.get(reverse("meeting_list", args=["a"])).context["feed_url"]
+    client.logout()
+    assert new != old and client.get(old).status_code == 404
+    assert client.get(new).status_code == 200
+
+
 def test_the_forms_that_add_to_a_meeting_do_not_read_its_attendance(client, world):
     """A council of 1,741 members read every member's attendance and position again for
     each form that adds an agenda item, an action or an edit (0.4 s apiece)."""
