@@ -92,6 +92,27 @@ def share_basis(plan: AllocationPlan, code: str, *, inputs: engine.Plan | None =
     return basis
 
 
+def plan_scope(pools) -> set[int] | None:
+    """The business systems whose current cost the plan's shares are compared with: the
+    pools' systems together, or all of them (None) as soon as one pool names none — that
+    pool pays for everything, so a member's whole cost is what it replaces."""
+    systems = [{system.pk for system in pool.business_systems.all()} for pool in pools]
+    if not systems or any(not pool_systems for pool_systems in systems):
+        return None
+    return set().union(*systems)
+
+
+def plan_scope_names(plan: AllocationPlan) -> list[str] | None:
+    """The names of the systems in the plan's scope (``plan_scope``), in catalogue order;
+    None when it is the members' whole cost. A published plan's pools are frozen with it."""
+    pools = list(plan.pools.prefetch_related("business_systems"))
+    scope = plan_scope(pools)
+    if scope is None:
+        return None
+    systems = {system.pk: system for pool in pools for system in pool.business_systems.all()}
+    return [system.name for system in sorted(systems.values(), key=lambda system: (system.sort_order, system.code))]
+
+
 def plans_for(*, user, consortium: Consortium) -> QuerySet[AllocationPlan]:
     return AllocationPlan.objects.for_user(user).filter(consortium=consortium).select_related("published_by")
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
-from apps.allocation.selectors import ALLOCATED_STATUSES, council_member_ids, plan_members_difference
+from apps.allocation.selectors import ALLOCATED_STATUSES, council_member_ids, plan_members_difference, plan_scope
 from apps.core.formatting import names_joined
 from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
@@ -42,16 +42,6 @@ def current_costs(body_ids, fiscal_year: int, business_system_ids: set[int] | No
     if business_system_ids:
         records = records.filter(business_system_id__in=business_system_ids)
     return dict(records.values("body_id").annotate(total=Sum("amount")).values_list("body_id", "total"))
-
-
-def plan_scope(pools) -> set[int] | None:
-    """The business systems whose current cost the plan's shares are compared with: the
-    pools' systems together, or all of them (None) as soon as one pool names none — that
-    pool pays for everything, so a member's whole cost is what it replaces."""
-    systems = [{system.pk for system in pool.business_systems.all()} for pool in pools]
-    if not systems or any(not pool_systems for pool_systems in systems):
-        return None
-    return set().union(*systems)
 
 
 def plan_engine_input(plan: AllocationPlan) -> engine.Plan:

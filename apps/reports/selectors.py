@@ -12,8 +12,8 @@ from django.utils import timezone
 from apps.agreements.selectors import pending_signatures
 from apps.allocation.charts import savings_chart
 from apps.allocation.models import AllocationPlan
-from apps.allocation.selectors import (FROZEN_FIELDS, MemberShare, latest_published_plan, published_inputs,
-                                      published_shares, published_total, share_basis)
+from apps.allocation.selectors import (FROZEN_FIELDS, MemberShare, latest_published_plan, plan_scope_names,
+                                      published_inputs, published_shares, published_total, share_basis)
 from apps.core.formatting import fiscal_year as format_fiscal_year
 from apps.core.formatting import japanese_date, thousands, thousands_adding_up
 from apps.costs.models import SurveyRound
@@ -69,32 +69,46 @@ def _printed_column(values: list[int | None], options: Options) -> list[int | No
     return [None if value is None else next(printed) for value in values]
 
 
-def _amount_columns(rows: list[Row], options: Options) -> None:
+def _compared_with_another_cost(rows: list[Row]) -> bool:
+    """Whether the plan compares some member's share with another current cost than the
+    year's whole cost in the comparison: the cost over the plan's scope (its pools' business
+    systems), frozen with the plan (allocation.md)."""
+    return any(r.share and r.share.current_cost != (r.current_cost if r.reported else None) for r in rows)
+
+
+def _amount_columns(rows: list[Row], options: Options, *, scoped: bool) -> None:
+    """``scoped``: the plan's current costs are a column of their own (they differ from the
+    whole cost); else the plan's saving is reckoned from the current cost column itself."""
     current = _printed_column([r.current_cost if r.reported else None for r in rows], options)
+    plan_current = _printed_column([r.share.current_cost if r.share else None for r in rows], options)
     shares = _printed_column([r.share.share if r.share else None for r in rows], options)
-    for row, shown_current, shown_share in zip(rows, current, shares, strict=True):
-        row.shown["current_cost"], row.shown["share"] = shown_current, shown_share
+    for row, shown_current, shown_plan_current, shown_share in zip(rows, current, plan_current, shares, strict=True):
+        compared = (shown_plan_current if scoped else shown_current) if row.share else None
+        row.shown.update(current_cost=shown_current, plan_current_cost=compared, share=shown_share)
         # The saving printed is the printed current cost less the printed share, so each
         # row reads true in 千円 too (rounded on its own, it printed 10,737 beside 12,347 and
         # 1,609), as the briefing's does. A member without a current cost has no saving: "—".
-        has_saving = row.share is not None and row.share.saving is not None and shown_current is not None
-        row.shown["saving"] = shown_current - shown_share if has_saving else None
+        # The current cost is the plan's, over its scope: the year's whole cost less the
+        # share was no saving at all, beside the plan's own ratio.
+        has_saving = row.share is not None and row.share.saving is not None and compared is not None
+        row.shown["saving"] = compared - shown_share if has_saving else None
         row.shown["saving_ratio"] = row.share.saving_ratio if has_saving else None
 
 
 def _plan_totals(rows: list[Row], totals: dict) -> None:
     """The plan's members alone: the council's total also counts members the plan gives no
-    share (withdrawn, or not yet in the council), so its current cost less the shares is
-    not the saving. The shares add up to the plan's total over all its members; current
-    cost − share = saving over the members that have a saving (those with a current
-    cost), said on a line of their own when some member of the plan has none."""
+    share (withdrawn, or not yet in the council), and the year's whole cost of its members
+    can be more than the cost the plan replaces, so neither less the shares is the saving.
+    The shares add up to the plan's total over all its members; the plan's current cost −
+    share = saving over the members that have a saving (those with a current cost), said
+    on a line of their own when some member of the plan has none."""
     in_plan = [r for r in rows if r.share]
     saving = [r for r in in_plan if r.shown["saving"] is not None]
-    current = sum(r.current_cost for r in saving)
+    current = sum(r.share.current_cost for r in saving)
     totals.update({
         "plan_members": len(in_plan), "saving_members": len(saving),
         "shown_share": sum(r.shown["share"] for r in in_plan),
-        "shown_saving_current_cost": sum(r.shown["current_cost"] for r in saving),
+        "shown_saving_current_cost": sum(r.shown["plan_current_cost"] for r in saving),
         "shown_saving_share": sum(r.shown["share"] for r in saving),
         "shown_saving": sum(r.shown["saving"] for r in saving),
         "plan_saving_ratio": Decimal(current - sum(r.share.share for r in saving)) / current if current else None,
@@ -117,7 +131,11 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
             share=shares.get(p.body.code))
         for p in rows_qs
     ]
-    _amount_columns(rows, options)
+    # The plan's current costs get a column of their own only when they are not the whole
+    # cost already printed (a plan for some business systems): the same figures twice read
+    # as two sets of figures.
+    scoped = plan is not None and _compared_with_another_cost(rows)
+    _amount_columns(rows, options, scoped=scoped)
     reported = [r for r in rows if r.reported]
     totals = {"members": len(rows), "withdrawn": stats.totals.withdrawn,
               "current_members": stats.totals.current_members, "population": stats.totals.population, "current_cost": stats.totals.total_cost,
@@ -136,6 +154,9 @@ def side_by_side_context(*, consortium: Consortium, fiscal_year: int, plan: Allo
     return {
         "consortium": consortium, "fiscal_year": fiscal_year, "plan": plan, "options": options,
         "rows": rows, "totals": totals, "chart": chart, "chart_limited": len(reported) > CHART_LIMIT,
+        # The systems the plan pays for by name; None for all of them (its column then shows the
+        # whole cost frozen with it, the year's figures having been corrected since).
+        "plan_scope": {"shown": scoped, "systems": plan_scope_names(plan) if scoped else None},
         # The date of the data: how final the year's costs are, and when the populations were counted.
         "survey": survey, "provisional": survey is not None and survey.status != SurveyRound.Status.LOCKED,
         "population_as_of": _dates_label({p.body.population_as_of for p in rows_qs} - {None}, options),
