@@ -6,6 +6,7 @@ the yen that were published.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -48,6 +49,9 @@ class PoolBasis:
     equal: int
     by_population: int
     share: int
+    # What the pool's rounding gave the member beyond its two parts, each rounded down on
+    # its own: 0, 1 or 2 yen (equal + by_population + rounding = share).
+    rounding: int = 0
 
 
 def published_inputs(plan: AllocationPlan) -> engine.Plan:
@@ -60,8 +64,11 @@ def share_basis(plan: AllocationPlan, code: str, *, inputs: engine.Plan | None =
     (``inputs``: those already read, so a briefing reads a national plan's once).
 
     The pool's rounding (largest remainder, engine.py) is of the member's whole pool share;
-    here its equal part is the exact ``amount × equal ratio ÷ members`` rounded down and its
-    population part the rest, so the two parts print as whole yen that add up exactly.
+    here its equal part is the exact ``amount × equal ratio ÷ members`` and its population
+    part the exact ``amount × population ratio × population ÷ their total``, each rounded
+    down to the yen, so that towns of one size read the same parts; the yen the pool's
+    rounding gave beyond them is said apart (``rounding``), not hidden in either part.
+    A pool shared in one way only is told as its share alone.
     """
     inputs = inputs or published_inputs(plan)
     own = next((row for row in plan.frozen_results["members"] if row["code"] == code), None)
@@ -76,19 +83,19 @@ def share_basis(plan: AllocationPlan, code: str, *, inputs: engine.Plan | None =
             continue
         share = own["pools"][pool.name]
         total_population = sum(populations[c] for c in codes)
+        population_share = Fraction(populations[code], total_population) if total_population else Fraction(0)
         if pool.population_ratio == 0:
-            equal = share
+            equal, by_population = share, 0
         elif pool.equal_ratio == 0:
-            equal = 0
+            equal, by_population = 0, share
         else:
-            exact = Fraction(pool.amount) * Fraction(pool.equal_ratio) / len(codes)
-            # Never above the share: that is the exact equal plus population parts, rounded.
-            equal = exact.numerator // exact.denominator
+            equal = math.floor(Fraction(pool.amount) * Fraction(pool.equal_ratio) / len(codes))
+            by_population = math.floor(Fraction(pool.amount) * Fraction(pool.population_ratio) * population_share)
         basis.append(PoolBasis(
             name=pool.name, amount=pool.amount, equal_ratio=pool.equal_ratio, population_ratio=pool.population_ratio,
             members=len(codes), every_member=len(codes) == len(every), population=populations[code],
-            population_share=Fraction(populations[code], total_population) if total_population else Fraction(0),
-            equal=equal, by_population=share - equal, share=share))
+            population_share=population_share, equal=equal, by_population=by_population, share=share,
+            rounding=share - equal - by_population))
     return basis
 
 

@@ -285,6 +285,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     # Members the council left out of the minimum-saving guarantee (one without a current
     # cost cannot be in it): said by name, and to such a member's mayor plainly.
     left_out = [member for member in inputs.members if not member.guaranteed] if inputs else []
+    basis = share_basis(plan, body.code, inputs=inputs) if plan and own else []
     return {
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
         "share": own, "current_cost": current,
@@ -301,7 +302,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         "guaranteed": all(member.code != body.code for member in left_out),
         "left_out": [names.get(member.code, member.name) for member in left_out],
         # The town's own share worked out pool by pool, and what the guarantee changed.
-        "basis": share_basis(plan, body.code, inputs=inputs) if plan and own else [],
+        "basis": basis, "basis_rounding": any(pool.rounding for pool in basis),
         "adjustment_size": abs(own.adjustment) if own else 0,
         "participation": participation, "open_rounds": open_rounds,
         "fy_label": format_fiscal_year(fiscal_year, options.calendar),
