@@ -7,6 +7,7 @@ Money is always an ``int`` of yen. Fiscal years are integers (2025 = 令和7年�
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 
 # Start of each era, and the name written before the year number.
 ERAS = (
@@ -123,6 +124,16 @@ def ratio_percent(value, places: int = 1) -> str:
     if value is None:
         return "—"
     return f"{float(value) * 100:.{places}f}%"
+
+
+def ratio_as_stated(value) -> str:
+    """A ratio a plan states (a pool's equal or population ratio, its guarantee), in percent
+    to the last figure it was given and no further: 0.3333 → 33.33%, 0.3 → 30%. Rounded to
+    a whole percent it read 33% and 67%, to one place 33.3%: neither is the plan's rule."""
+    if value is None:
+        return "—"
+    shown = format((Decimal(str(value)) * 100).normalize(), "f")
+    return f"{shown}%"
 
 
 def ratio_percent_signed(value, places: int = 1) -> str:

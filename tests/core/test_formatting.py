@@ -68,3 +68,11 @@ def test_english_short_dates_put_the_day_first():
         assert formats.date_format(datetime.datetime(2026, 12, 7, 21, 27), "SHORT_DATETIME_FORMAT") == "7 Dec. 2026, 21:27"
     with override("ja"):
         assert formats.date_format(datetime.date(2026, 12, 7), "DATE_FORMAT") == "2026年12月7日"
+
+
+@pytest.mark.parametrize("ratio, shown", [(Decimal("0.3333"), "33.33%"), (Decimal("0.6667"), "66.67%"),
+                                          (Decimal("0.3000"), "30%"), (Decimal("0.125"), "12.5%"),
+                                          (Decimal("1"), "100%"), (Decimal("0"), "0%"), ("0.05", "5%"), (None, "—")])
+def test_a_ratio_a_plan_states_is_written_in_percent_exactly_as_stated(ratio, shown):
+    """A pool's 0.3333 is 33.33%, not 33% (nor 33.3%); 0.3 is 30%, with no trailing zeros."""
+    assert formatting.ratio_as_stated(ratio) == shown

@@ -61,3 +61,15 @@ def test_a_share_whose_parts_come_out_whole_says_no_rounding(council):
     text = briefing(council, plan, smallest)
     assert "均等割26,000,000円＋人口割12,000,000円（人口12,000人、対象団体の人口の9.2%）＝38,000,000円です" in text
     assert "端数調整" not in text
+
+
+def test_the_plans_ratios_and_guarantee_are_printed_as_the_plan_states_them(council):
+    """0.3333 and 0.6667 printed as 33% and 67%: the parts then seemed to add to a third
+    of the amount a reader works out from them."""
+    plan = publish(council, amount=150_000_001, equal="0.3333", population="0.6667", guarantee="0.125")
+    text = briefing(council, plan, council["bodies"][0])
+    assert "33.33%を全5団体で均等に、66.67%を人口（2025年6月1日時点）に応じて分担します" in text
+    assert "現行経費から少なくとも12.5%削減されるよう" in text
+    # A town the plan leaves out reads the rule in general, in the same figures.
+    newcomer = member_of(council["consortium"], name="ときがわ町", population=11_000)
+    assert "：33.33%を均等に、66.67%を人口" in briefing(council, plan, newcomer)

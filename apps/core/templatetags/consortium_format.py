@@ -105,6 +105,12 @@ def percent(value, places=1):
 
 
 @register.filter
+def stated_percent(value):
+    """A ratio the plan states, in percent as stated (33.33%, 30%): formatting.ratio_as_stated."""
+    return formatting.ratio_as_stated(value)
+
+
+@register.filter
 def percent_signed(value, places=1):
     return formatting.ratio_percent_signed(value, int(places))
 
