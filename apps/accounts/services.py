@@ -92,3 +92,14 @@ def user_deactivate(*, user: User) -> None:
     """The account can no longer log in; its history stays in the audit trail."""
     user.is_active = False
     user.save(update_fields=["is_active"])
+
+
+def login_lock_lift(*, user: User) -> bool:
+    """Forget the user's failed logins: a lockout (five wrong passwords, per username) ends
+    now rather than after its cool-off. Whether there was one to lift."""
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    locked = AccessAttempt.objects.filter(username=user.username).exists()
+    reset(username=user.username)
+    return locked

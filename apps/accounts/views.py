@@ -1,8 +1,10 @@
+from django.contrib.auth import views as auth_views
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
+from apps.accounts import services
 from apps.accounts.access import access_for
 from apps.accounts.audit import AuditFilter, AuditTable, audit_entries
 from apps.accounts.audit_changes import describe
@@ -19,3 +21,13 @@ def audit_trail(request):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     table.described = describe([row.record for row in table.paginated_rows])
     return render(request, "accounts/audit_trail.html", {"filter": filterset, "table": table})
+
+
+class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
+    """The e-mailed link's page (forgotten password, invitation). A password chosen here
+    also lifts a lockout: the locked-out page sends users to this very link."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.login_lock_lift(user=form.user)
+        return response

@@ -88,3 +88,22 @@ def test_pages_carry_a_content_security_policy(client):
     response = client.get(reverse("login"))
     policy = response["Content-Security-Policy"]
     assert "default-src 'self'" in policy and "script-src 'self'" in policy
+
+
+def test_choosing_a_new_password_by_the_e_mailed_link_lifts_the_lock(client, mailoutbox):
+    """The locked-out page sends the user to «Forgot your password?»; the lock must not
+    outlast the new password."""
+    import re
+
+    UserFactory(username="ina-staff", password="the-right-password-2026", email="staff@town.ina.saitama.jp")
+    for _ in range(5):
+        login(client, "ina-staff", "wrong", "203.0.113.5")
+    locked = login(client, "ina-staff", "the-right-password-2026", "203.0.113.5")
+    assert locked.status_code == 429 and reverse("password_reset") in locked.content.decode()
+    client.post(reverse("password_reset"), {"email": "staff@town.ina.saitama.jp"})
+    link = re.search(r"https?://[^/]+(/accounts/reset/[^\s]+/)", mailoutbox[0].body).group(1)
+    form = client.get(link, follow=True)
+    client.post(form.redirect_chain[-1][0], {"new_password1": "a-brand-new-password-2026",
+                                             "new_password2": "a-brand-new-password-2026"})
+    response = login(client, "ina-staff", "a-brand-new-password-2026", "203.0.113.5")
+    assert response.status_code == 302 and "_auth_user_id" in client.session
