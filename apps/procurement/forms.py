@@ -113,9 +113,14 @@ class EvaluationForm(forms.Form):
                                                 widget=forms.CheckboxSelectMultiple,
                                                 help_text=_("Chosen from the consortium's secretariat."))
 
-    def __init__(self, *args, eligible, **kwargs):
+    def __init__(self, *args, choices, eligible, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["evaluators"].queryset = eligible
+        field = self.fields["evaluators"]
+        field.queryset = choices
+        eligible_ids = set(eligible.values_list("pk", flat=True))
+        # An evaluator chosen before leaving the secretariat is still offered, and says so.
+        field.label_from_instance = lambda user: (str(user) if user.pk in eligible_ids
+                                                  else _("%(name)s (no longer in the secretariat)") % {"name": user})
 
 
 class CriterionForm(forms.ModelForm):

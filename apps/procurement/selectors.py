@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from django.db.models import Count, Prefetch, QuerySet, Sum
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
 from apps.accounts.models import Role, User
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem
@@ -283,6 +283,15 @@ def eligible_evaluators(*, consortium: Consortium) -> QuerySet[User]:
     """The consortium's secretariat: the only people who may evaluate its proposals."""
     return User.objects.filter(roles__role=Role.SECRETARIAT, roles__consortium=consortium, is_active=True
                                ).order_by("username").distinct()
+
+
+def evaluator_choices(*, consortium: Consortium, evaluation: Evaluation | None) -> QuerySet[User]:
+    """Who the evaluation form offers: the secretariat, and the evaluators already chosen
+    even if they have left it since, so that saving the form again does not drop them."""
+    chosen = evaluation.evaluator_rows.values("user_id") if evaluation else []
+    return (User.objects.filter(Q(roles__role=Role.SECRETARIAT, roles__consortium=consortium, is_active=True)
+                                | Q(pk__in=chosen))
+            .order_by("username").distinct())
 
 
 def case_ocds(*, user, case: ProcurementCase) -> tuple[list[Proposal], Evaluation | None, list[BusinessSystem]]:

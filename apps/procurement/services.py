@@ -14,9 +14,10 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.core.formatting import names_joined
@@ -203,24 +204,41 @@ def _open(evaluation: Evaluation) -> Evaluation:
 @transaction.atomic
 def evaluation_setup(*, case: ProcurementCase, price_points_max: int, evaluators: list[User]) -> Evaluation:
     """Create or change the case's evaluation and choose its evaluators, who must be
-    the consortium's secretariat. An evaluator taken off loses their scores."""
-    strangers = sorted(str(user) for user in set(evaluators) - set(eligible_evaluators(consortium=case.consortium)))
+    the consortium's secretariat. An evaluator who has entered scores stays: taken off,
+    they would take their sealed scores with them, unseen by anyone. One who has left
+    the secretariat since being chosen may stay too."""
+    evaluation = Evaluation.objects.filter(case=case).first()
+    if evaluation is not None:
+        evaluation = _open(evaluation)
+    current = set(evaluation.evaluator_rows.values_list("user_id", flat=True)) if evaluation else set()
+    eligible = set(eligible_evaluators(consortium=case.consortium).values_list("pk", flat=True))
+    strangers = sorted(str(user) for user in evaluators if user.pk not in eligible | current)
     if strangers:
         raise ValidationError({"evaluators": _("Not secretariat of this consortium: %(names)s")
-                               % {"names": ", ".join(strangers)}})
-    evaluation = Evaluation.objects.filter(case=case).first()
+                               % {"names": names_joined(strangers)}})
+    chosen = {user.pk for user in evaluators}
     if evaluation is None:
         evaluation = Evaluation(case=case)
     else:
-        evaluation = _open(evaluation)
+        _refuse_removing_scorers(evaluation, current - chosen)
     evaluation.price_points_max = price_points_max
     _saved(evaluation)
-    chosen = {user.pk for user in evaluators}
     Evaluator.objects.filter(evaluation=evaluation).exclude(user_id__in=chosen).delete()
-    Score.objects.filter(proposal__evaluation=evaluation).exclude(evaluator_id__in=chosen).delete()
     for user_id in chosen:
         Evaluator.objects.get_or_create(evaluation=evaluation, user_id=user_id)
     return evaluation
+
+
+def _refuse_removing_scorers(evaluation: Evaluation, removed: set[int]) -> None:
+    # How many scores each has entered is on the evaluation page already; the points stay sealed.
+    counts = list(Score.objects.filter(proposal__evaluation=evaluation, evaluator_id__in=removed)
+                  .values("evaluator").annotate(n=Count("id")).values_list("evaluator", "n"))
+    scorers = {user.pk: user for user in User.objects.filter(pk__in=[pk for pk, _n in counts])}
+    refusals = [ngettext("%(name)s has entered %(count)d score, so they stay an evaluator.",
+                         "%(name)s has entered %(count)d scores, so they stay an evaluator.", n)
+                % {"name": scorers[pk], "count": n} for pk, n in sorted(counts, key=lambda row: str(scorers[row[0]]))]
+    if refusals:
+        raise ValidationError({"evaluators": refusals})
 
 
 @transaction.atomic

@@ -258,6 +258,7 @@ def evaluation_setup(request, pk):
     initial = ({"price_points_max": evaluation.price_points_max, "evaluators": evaluation.evaluators.all()}
                if evaluation else {"price_points_max": 30})
     form = EvaluationForm(request.POST or None, initial=initial,
+                          choices=selectors.evaluator_choices(consortium=case.consortium, evaluation=evaluation),
                           eligible=selectors.eligible_evaluators(consortium=case.consortium))
     return _form_page(
         request, form, heading=_("Evaluation: points and evaluators"), consortium=case.consortium,
