@@ -113,8 +113,12 @@ class EvaluationForm(forms.Form):
                                                 widget=forms.CheckboxSelectMultiple,
                                                 help_text=_("Chosen from the consortium's secretariat."))
 
-    def __init__(self, *args, choices, eligible, **kwargs):
+    def __init__(self, *args, choices, eligible, balance_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if balance_fixed:
+            self.fields["price_points_max"].disabled = True
+            self.fields["price_points_max"].help_text = _(
+                "Fixed: scoring has begun, and the balance of technical and price points was set before it.")
         field = self.fields["evaluators"]
         field.queryset = choices
         eligible_ids = set(eligible.values_list("pk", flat=True))

@@ -219,6 +219,10 @@ class EvaluationView:
         return sum(criterion.max_points for criterion in self.criteria)
 
     @property
+    def scoring_begun(self) -> bool:
+        return any(self.progress.values())
+
+    @property
     def scores_expected(self) -> int:
         return len(self.criteria) * len(self.proposals)
 
@@ -270,6 +274,11 @@ def _results(evaluation, proposals, evaluators, points) -> list[ProposalResult]:
 def evaluation_results(*, user, evaluation: Evaluation) -> list[ProposalResult]:
     """The ranking, once scoring has closed (empty before)."""
     return evaluation_view(user=user, evaluation=evaluation).results
+
+
+def scoring_begun(*, evaluation: Evaluation) -> bool:
+    """Whether anyone has entered a score: from then on the points' balance is fixed."""
+    return Score.objects.filter(proposal__evaluation=evaluation).exists()
 
 
 def own_scores(*, user, evaluation: Evaluation) -> dict[tuple[int, int], int]:

@@ -25,7 +25,7 @@ from apps.members.models import Consortium
 from apps.procurement.models import (NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation, Evaluator,
                                      IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound, Score, Stage,
                                      StageChange, Vendor)
-from apps.procurement.selectors import eligible_evaluators
+from apps.procurement.selectors import eligible_evaluators, scoring_begun
 
 MAX_QUOTE_YEARS = 10
 
@@ -221,6 +221,10 @@ def evaluation_setup(*, case: ProcurementCase, price_points_max: int, evaluators
         evaluation = Evaluation(case=case)
     else:
         _refuse_removing_scorers(evaluation, current - chosen)
+        if price_points_max != evaluation.price_points_max and scoring_begun(evaluation=evaluation):
+            raise ValidationError({"price_points_max": _(
+                "Scoring has begun, so the balance of technical and price points is fixed: the price points can "
+                "no longer change.")})
     evaluation.price_points_max = price_points_max
     _saved(evaluation)
     Evaluator.objects.filter(evaluation=evaluation).exclude(user_id__in=chosen).delete()
@@ -243,7 +247,12 @@ def _refuse_removing_scorers(evaluation: Evaluation, removed: set[int]) -> None:
 
 @transaction.atomic
 def criterion_add(*, evaluation: Evaluation, name: str, max_points: int) -> Criterion:
+    """A criterion, added before the first score: under 総合評価 the balance of technical
+    and price points is set before anyone scores, not adjusted once scores are seen."""
     evaluation = _open(evaluation)
+    if scoring_begun(evaluation=evaluation):
+        raise ValidationError(_("Scoring has begun, so the balance of technical and price points is fixed: "
+                                "no criterion can be added."))
     last = evaluation.criteria.aggregate(n=Max("number"))["n"]
     return _saved(Criterion(evaluation=evaluation, number=(last or 0) + 1, name=name, max_points=max_points))
 
@@ -257,23 +266,29 @@ def _refuse_if_scored(scores, refusal: str) -> None:
 @transaction.atomic
 def criterion_update(*, criterion: Criterion, name: str, max_points: int) -> Criterion:
     """Rename a criterion while scoring is open; its maximum changes only until the first
-    score is entered against it (a score is given out of that maximum)."""
-    _open(criterion.evaluation)
+    score is entered (a score is given out of that maximum, and the maxima set the balance
+    of technical and price points)."""
+    evaluation = _open(criterion.evaluation)
     stored = Criterion.objects.get(pk=criterion.pk)
     if max_points != stored.max_points:
         _refuse_if_scored(Score.objects.filter(criterion=criterion), _(
             "Scores have been entered out of %(max)d points; the maximum can no longer change.")
             % {"max": stored.max_points})
+        _refuse_if_scored(Score.objects.filter(proposal__evaluation=evaluation), _(
+            "Scoring has begun, so the balance of technical and price points is fixed: the maximum can no "
+            "longer change."))
     criterion.name, criterion.max_points = name, max_points
     return _saved(criterion)
 
 
 @transaction.atomic
 def criterion_delete(*, criterion: Criterion) -> None:
-    """Remove a criterion nobody has scored yet; the later ones move up a number."""
+    """Remove a criterion before the first score; the later ones move up a number."""
     evaluation = _open(criterion.evaluation)
     _refuse_if_scored(Score.objects.filter(criterion=criterion),
                       _("Scores have been entered for this criterion; it can no longer be removed."))
+    _refuse_if_scored(Score.objects.filter(proposal__evaluation=evaluation), _(
+        "Scoring has begun, so the balance of technical and price points is fixed: no criterion can be removed."))
     criterion.delete()
     # One by one in ascending order, so each number is free when it is taken.
     for later in evaluation.criteria.filter(number__gt=criterion.number).order_by("number"):

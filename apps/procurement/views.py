@@ -259,7 +259,8 @@ def evaluation_setup(request, pk):
                if evaluation else {"price_points_max": 30})
     form = EvaluationForm(request.POST or None, initial=initial,
                           choices=selectors.evaluator_choices(consortium=case.consortium, evaluation=evaluation),
-                          eligible=selectors.eligible_evaluators(consortium=case.consortium))
+                          eligible=selectors.eligible_evaluators(consortium=case.consortium),
+                          balance_fixed=bool(evaluation) and selectors.scoring_begun(evaluation=evaluation))
     return _form_page(
         request, form, heading=_("Evaluation: points and evaluators"), consortium=case.consortium,
         back=reverse("procurement_detail", args=[pk]), back_label=case.title,
