@@ -109,6 +109,8 @@ class Stage(models.TextChoices):
 
 # A case reaches these only once a vendor has been selected.
 NEEDS_SELECTION = (Stage.AWARDED, Stage.NEGOTIATION)
+# The stages of a case with a selection, in order: it only moves forward through them.
+AFTER_SELECTION = (Stage.AWARDED, Stage.NEGOTIATION, Stage.CLOSED)
 
 
 class ProcurementCase(AuditScoped, TimeStampedModel):

@@ -55,7 +55,8 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
     tender = {
         "id": f"{ocid}-tender",
         "title": case.title,
-        "status": TENDER_STATUS[case.stage],
+        # The selection decides, not the stage: a case awarded is complete whatever stage it shows.
+        "status": "complete" if selected else TENDER_STATUS[case.stage],
         "procuringEntity": buyer,
         "items": [{"id": system.code, "description": system.name_ja,
                    "classification": {"scheme": "x_businessSystem", "id": system.code,
@@ -75,7 +76,7 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
         "ocid": ocid,
         "id": f"{ocid}-{changed:%Y%m%dT%H%M%S}",
         "date": _iso(changed),
-        "tag": ["planning"] if case.stage in PLANNING_STAGES else ["tender", "award"] if selected else ["tender"],
+        "tag": ["tender", "award"] if selected else ["planning"] if case.stage in PLANNING_STAGES else ["tender"],
         "initiationType": "tender",
         "language": "ja",
         "parties": parties,

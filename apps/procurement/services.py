@@ -22,9 +22,9 @@ from django.utils.translation import ngettext
 from apps.accounts.models import User
 from apps.core.formatting import names_joined
 from apps.members.models import Consortium
-from apps.procurement.models import (NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation, Evaluator,
-                                     IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound, Score, Stage,
-                                     StageChange, Vendor)
+from apps.procurement.models import (AFTER_SELECTION, NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation,
+                                     Evaluator, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
+                                     Score, Stage, StageChange, Vendor)
 from apps.procurement.selectors import eligible_evaluators, scoring_begun
 
 MAX_QUOTE_YEARS = 10
@@ -69,13 +69,17 @@ def case_update(*, case: ProcurementCase, title: str, notes: str = "") -> Procur
 def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: datetime.date | None = None,
                    note: str = "") -> ProcurementCase:
     """Move the case to ``stage`` from ``on`` (today by default). Awarded and contract
-    negotiation need a recorded selection."""
+    negotiation need a recorded selection; once it is recorded the case only moves forward
+    (awarded → contract negotiation → closed): a vendor chosen stays chosen."""
     case = ProcurementCase.objects.select_for_update().get(pk=case.pk)
     on = on or timezone.localdate()
     if stage == case.stage:
         raise ValidationError({"stage": _("The case is already at this stage.")})
-    if stage in NEEDS_SELECTION and not Evaluation.objects.filter(case=case, selected_proposal__isnull=False).exists():
+    selected = Evaluation.objects.filter(case=case, selected_proposal__isnull=False).exists()
+    if stage in NEEDS_SELECTION and not selected:
         raise ValidationError({"stage": _("Record the selected proposal before the case is awarded.")})
+    if selected:
+        _refuse_going_back(case, stage)
     if on > timezone.localdate():
         # A stage recorded ahead would block every later one until that day (the award too).
         raise ValidationError({"on": _("A stage is recorded once it has begun: not on a day still ahead.")})
@@ -87,6 +91,18 @@ def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: da
     case.stage = stage
     case.save(update_fields=["stage", "updated_at"])
     return case
+
+
+def _refuse_going_back(case: ProcurementCase, stage: str) -> None:
+    onward = (AFTER_SELECTION[AFTER_SELECTION.index(case.stage) + 1:] if case.stage in AFTER_SELECTION
+              else AFTER_SELECTION)
+    if stage in onward:
+        return
+    if not onward:
+        raise ValidationError({"stage": _("A vendor has been selected and the case is closed: its stage no longer "
+                                          "changes.")})
+    raise ValidationError({"stage": _("A vendor has been selected, so the case only moves on: to %(stages)s.")
+                           % {"stages": names_joined(Stage(onward_stage).label for onward_stage in onward)}})
 
 
 def _quote_years_check(first_fiscal_year: int, last_fiscal_year: int) -> None:
@@ -389,6 +405,6 @@ def evaluation_select(*, evaluation: Evaluation, proposal: Proposal, reason: str
     evaluation.selected_by = by
     evaluation.save()
     case = evaluation.case
-    if case.stage not in (Stage.AWARDED, Stage.NEGOTIATION, Stage.CLOSED):
+    if case.stage not in AFTER_SELECTION:
         case_set_stage(case=case, stage=Stage.AWARDED, by=by, on=timezone.localdate(evaluation.selected_at))
     return evaluation
