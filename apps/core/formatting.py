@@ -105,6 +105,16 @@ def fiscal_year_on_screen(year: int, style: str = "western") -> str:
     return fiscal_year(year, style) if reader_reads_japanese() else fiscal_year_english(year, style)
 
 
+def date_on_screen(value: datetime.date, style: str = "western") -> str:
+    """2025年6月1日 / 令和7年6月1日 for a Japanese reader; the language's own date format
+    (1 June 2025) for anyone else: what the ``jdate`` filter writes, for texts made in Python."""
+    if reader_reads_japanese():
+        return japanese_date(value, style)
+    from django.utils.formats import date_format
+
+    return date_format(value, "DATE_FORMAT")
+
+
 def era_name(value: datetime.date) -> str:
     """The era a day falls in: 令和 for any day since 2019-05-01."""
     return next(name for era_start, name, _short in ERAS if value >= era_start)

@@ -6,9 +6,12 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.formats import date_format
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.formatting import reader_reads_japanese
 from apps.core.limits import EARLIEST_DATE, FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, LATEST_DATE
+from apps.core.tabular import CellError, parse_yen
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -17,6 +20,47 @@ def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
     by_field = error.message_dict if hasattr(error, "error_dict") else {None: error.messages}
     for field, texts in by_field.items():
         form.add_error(field if field in form.fields else None, texts)
+
+
+def errors_named(form: forms.BaseForm) -> list[str]:
+    """A form's errors, each after its field's label, for a page that shows them away from
+    the form (a message above a table): «このフィールドは必須です。» alone names nothing."""
+    return [f"{capfirst(form.fields[name].label)}: {error}" if name in form.fields else str(error)
+            for name, errors in form.errors.items() for error in errors]
+
+
+class YenField(forms.IntegerField):
+    """An amount in whole yen as people type it: 1,000,000, full-width digits, ¥ or 円, and
+    万円 or 千円 read as such (apps.core.tabular.parse_yen, as the importers read a cell);
+    refused past the council's limit (apps.core.limits.YEN_LIMIT), which it names."""
+
+    # Text, not a number input: a browser refuses to submit 1,000,000 typed in a number input.
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"})
+
+    def __init__(self, *, min_value: int = 0, **kwargs):
+        kwargs.pop("max_value", None)  # the limit is YEN_LIMIT's, said in yen by parse_yen
+        super().__init__(min_value=min_value, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_yen(str(value))
+        except CellError as error:
+            reason = error.reason_ja if reader_reads_japanese() else error.reason_en
+            raise ValidationError(capfirst(reason), code="invalid") from error
+
+
+def bound_integer(field: forms.IntegerField, minimum: int, maximum: int) -> None:
+    """Bounds of a form's integer field that replace the model field's own, so a figure out
+    of range gets one error with these bounds, not a second with the database's."""
+    field.min_value, field.max_value = minimum, maximum
+    field.validators = [validator for validator in field.validators
+                        if not isinstance(validator, (MinValueValidator, MaxValueValidator))]
+    field.validators += [MinValueValidator(minimum), MaxValueValidator(maximum)]
+    field.widget.attrs.update(min=minimum, max=maximum)
 
 
 def within_calendar(value: datetime.date | datetime.datetime) -> None:
@@ -47,8 +91,4 @@ class SensibleDates:
 def bound_fiscal_years(form: forms.BaseForm, *names: str) -> None:
     """Fiscal-year fields of a model form take the years a council can mean (2000–2100)."""
     for name in names:
-        field = form.fields[name]
-        field.min_value, field.max_value = FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
-        field.validators = [*field.validators, MinValueValidator(FIRST_FISCAL_YEAR),
-                            MaxValueValidator(LAST_FISCAL_YEAR)]
-        field.widget.attrs.update(min=FIRST_FISCAL_YEAR, max=LAST_FISCAL_YEAR)
+        bound_integer(form.fields[name], FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR)

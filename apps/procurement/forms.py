@@ -1,12 +1,10 @@
 import unicodedata
 
 from django import forms
-from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.forms import SensibleDates, bound_fiscal_years
-from apps.core.limits import YEN_LIMIT
+from apps.core.forms import SensibleDates, YenField, bound_fiscal_years, bound_integer
 from apps.procurement.models import Criterion, ProcurementCase, Proposal, RfiRound, Stage, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -86,10 +84,11 @@ class GridForm(forms.Form):
         self.rows, self.columns = rows, columns
         for row_key, row_label in rows:
             for column_key, column_label, maximum in columns:
-                self.fields[self._name(row_key, column_key)] = forms.IntegerField(
-                    label=f"{row_label} / {column_label}", min_value=0, required=False,
-                    max_value=YEN_LIMIT if maximum is None else maximum,  # quotes in yen; scores to their maximum
-                    initial=current.get((row_key, column_key)))
+                label, initial = f"{row_label} / {column_label}", current.get((row_key, column_key))
+                # Quotes in yen, typed as people write them; scores up to their criterion's maximum.
+                self.fields[self._name(row_key, column_key)] = (
+                    YenField(label=label, required=False, initial=initial) if maximum is None else
+                    forms.IntegerField(label=label, min_value=0, max_value=maximum, required=False, initial=initial))
 
     @staticmethod
     def _name(row_key, column_key) -> str:
@@ -131,16 +130,16 @@ class CriterionForm(forms.ModelForm):
     class Meta:
         model = Criterion
         fields = ["name", "max_points"]
-        # Points on the same scale as the price's (EvaluationForm): past it a figure is a slip.
-        widgets = {"max_points": forms.NumberInput(attrs={"min": 1, "max": 1000})}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["max_points"].max_value = 1000
-        self.fields["max_points"].validators = [*self.fields["max_points"].validators, MaxValueValidator(1000)]
+        # Points on the same scale as the price's (EvaluationForm): past it a figure is a slip.
+        bound_integer(self.fields["max_points"], 1, 1000)
 
 
 class ProposalForm(forms.ModelForm):
+    price = YenField(label=_("Price offered (yen)"), min_value=1)
+
     class Meta:
         model = Proposal
         fields = ["vendor", "price"]
@@ -152,6 +151,8 @@ class ProposalForm(forms.ModelForm):
 
 class ProposalPriceForm(forms.ModelForm):
     """A proposal's vendor stays; only its price is corrected."""
+
+    price = YenField(label=_("Price offered (yen)"), min_value=1)
 
     class Meta:
         model = Proposal

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.models import User
-from apps.core.formatting import names_joined
+from apps.core.formatting import date_on_screen, names_joined
 from apps.members.models import Consortium
 from apps.procurement.models import (AFTER_SELECTION, NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation,
                                      Evaluator, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
@@ -86,7 +86,7 @@ def case_set_stage(*, case: ProcurementCase, stage: str, by: User | None, on: da
     last = case.stage_history.aggregate(last=Max("on"))["last"]
     if last and on < last:
         raise ValidationError({"on": _("A stage cannot start before the previous one (%(date)s).")
-                               % {"date": last.isoformat()}})
+                               % {"date": date_on_screen(last)}})
     StageChange.objects.create(case=case, stage=stage, on=on, recorded_by=by, note=note)
     case.stage = stage
     case.save(update_fields=["stage", "updated_at"])
@@ -158,7 +158,7 @@ def rfi_round_update(*, rfi_round: RfiRound, title: str, issued_on: datetime.dat
 def _received_check(rfi_round: RfiRound, received_on: datetime.date) -> None:
     if received_on < rfi_round.issued_on:
         raise ValidationError({"received_on": _("A response cannot arrive before the round was issued (%(date)s).")
-                               % {"date": rfi_round.issued_on.isoformat()}})
+                               % {"date": date_on_screen(rfi_round.issued_on)}})
     if received_on > timezone.localdate():
         raise ValidationError({"received_on": _("A response cannot be received on a day still ahead.")})
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
-from apps.core.forms import add_service_errors
+from apps.core.forms import add_service_errors, errors_named
 from apps.core.formatting import fiscal_year_on_screen as fiscal_year_label
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
@@ -382,7 +382,7 @@ def evaluation_select(request, pk):
     evaluation = _evaluation_for(request, pk, manage=True)
     form = SelectionForm(request.POST, proposals=evaluation.proposals.all())
     if not form.is_valid():
-        messages.error(request, " ".join(str(error) for errors in form.errors.values() for error in errors))
+        messages.error(request, " ".join(errors_named(form)))
     elif _attempt(request, lambda: services.evaluation_select(evaluation=evaluation, by=request.user,
                                                               **form.cleaned_data)):
         messages.success(request, _("Selection recorded; the case is awarded."))

@@ -158,8 +158,7 @@ def test_a_quote_past_any_councils_amount_is_refused_under_its_cell(client, worl
     response = rfi_round.responses.get()
     cell = f"cell_{business_system('resident_registry').pk}_{FY}"
     page = client.post(reverse("quote_entry", args=[response.pk]), {cell: "99999999999999999999"})
-    assert page.status_code == 200 and page.context["form"].errors[cell] == [
-        "この値は 1000000000000 以下でなければなりません。"]
+    assert page.status_code == 200 and page.context["form"].errors[cell] == ["金額が大きすぎます（上限 1,000,000,000,000 円）"]
     assert not response.quotes.exists()
 
 

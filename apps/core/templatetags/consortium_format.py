@@ -1,7 +1,6 @@
 """Template filters for money and dates; they only delegate to apps.core.formatting."""
 
 from django import template
-from django.utils.formats import date_format
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
@@ -87,9 +86,7 @@ def jdate(value, style="western"):
     """令和7年4月1日 / 2025年4月1日 in Japanese; the language's own date format otherwise."""
     if not value:
         return ""
-    if formatting.reader_reads_japanese():
-        return formatting.japanese_date(value, style)
-    return date_format(value, "DATE_FORMAT")
+    return formatting.date_on_screen(value, style)
 
 
 @register.filter
