@@ -132,9 +132,16 @@ def rfi_round_update(*, rfi_round: RfiRound, title: str, issued_on: datetime.dat
                      invited: list[Vendor]) -> RfiRound:
     """Correct a round or extend it: a later deadline, another vendor asked, other years.
     What the answers already received depend on stays: a vendor that has responded
-    stays invited, and a year it quoted stays in the round."""
+    stays invited, a year it quoted stays in the round, and the round stays issued
+    before its first response."""
     _quote_years_check(first_fiscal_year, last_fiscal_year)
     rfi_round = RfiRound.objects.select_for_update().get(pk=rfi_round.pk)
+    first = (rfi_round.responses.filter(received_on__lt=issued_on).select_related("vendor")
+             .order_by("received_on", "vendor__name").first())
+    if first:
+        raise ValidationError({"issued_on": _(
+            "A response cannot arrive before the round was issued: %(vendor)s responded on %(date)s.")
+            % {"vendor": first.vendor, "date": date_on_screen(first.received_on)}})
     responded = {response.vendor for response in rfi_round.responses.select_related("vendor")}
     dropped = sorted(vendor.name for vendor in responded - set(invited))
     if dropped:
