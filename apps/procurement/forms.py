@@ -1,6 +1,7 @@
 import unicodedata
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
@@ -12,8 +13,8 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class VendorForm(forms.ModelForm):
     # Longer than the 13 digits it keeps: hyphens and spaces are taken out in clean.
-    corporate_number = forms.CharField(label=_("corporate number"), max_length=20,
-                                       help_text=_("法人番号: 13 digits, the first is a check digit."))
+    corporate_number = forms.CharField(label=capfirst(_("corporate number")), max_length=20,
+                                       help_text=Vendor._meta.get_field("corporate_number").help_text)
 
     class Meta:
         model = Vendor
@@ -33,14 +34,15 @@ class CaseForm(forms.ModelForm):
 
 
 class StageForm(SensibleDates, forms.Form):
-    stage = forms.ChoiceField(label=_("stage"), choices=Stage.choices)
-    on = forms.DateField(label=_("from"), widget=DATE)
-    note = forms.CharField(label=_("note"), max_length=300, required=False)
+    stage = forms.ChoiceField(label=capfirst(_("stage")), choices=Stage.choices)
+    on = forms.DateField(label=capfirst(_("from")), widget=DATE)
+    note = forms.CharField(label=capfirst(_("note")), max_length=300, required=False)
 
 
 class RfiRoundForm(SensibleDates, forms.ModelForm):
-    invited = forms.ModelMultipleChoiceField(label=_("invited vendors"), queryset=Vendor.objects.none(),
-                                             widget=forms.CheckboxSelectMultiple, required=False)
+    invited = forms.ModelMultipleChoiceField(label=capfirst(_("invited vendors")),
+                                             queryset=Vendor.objects.none(), widget=forms.CheckboxSelectMultiple,
+                                             required=False)
 
     class Meta:
         model = RfiRound
@@ -59,14 +61,15 @@ class RfiRoundForm(SensibleDates, forms.ModelForm):
 class RfiResponseChangeForm(SensibleDates, forms.Form):
     """A response as it can be corrected: when it arrived and what it says."""
 
-    received_on = forms.DateField(label=_("received on"), widget=DATE)
-    summary = forms.CharField(label=_("summary"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    received_on = forms.DateField(label=capfirst(_("received on")), widget=DATE)
+    summary = forms.CharField(label=capfirst(_("summary")), widget=forms.Textarea(attrs={"rows": 4}),
+                              required=False)
 
 
 class RfiResponseForm(RfiResponseChangeForm):
     """A response recorded: from which vendor, too."""
 
-    vendor = forms.ModelChoiceField(label=_("vendor"), queryset=Vendor.objects.none())
+    vendor = forms.ModelChoiceField(label=capfirst(_("vendor")), queryset=Vendor.objects.none())
     field_order = ["vendor", "received_on", "summary"]
 
     def __init__(self, *args, vendors, **kwargs):
@@ -106,9 +109,9 @@ class GridForm(forms.Form):
 
 class EvaluationForm(forms.Form):
     price_points_max = forms.IntegerField(
-        label=_("maximum price points"), min_value=1, max_value=1000,
+        label=capfirst(_("maximum price points")), min_value=1, max_value=1000,
         help_text=_("The price score of the lowest price; other prices get it × lowest price ÷ their price."))
-    evaluators = forms.ModelMultipleChoiceField(label=_("evaluators"), queryset=User.objects.none(),
+    evaluators = forms.ModelMultipleChoiceField(label=capfirst(_("evaluators")), queryset=User.objects.none(),
                                                 widget=forms.CheckboxSelectMultiple,
                                                 help_text=_("Chosen from the consortium's secretariat."))
 
@@ -160,8 +163,9 @@ class ProposalPriceForm(forms.ModelForm):
 
 
 class SelectionForm(forms.Form):
-    proposal = forms.ModelChoiceField(label=_("selected proposal"), queryset=Proposal.objects.none())
-    reason = forms.CharField(label=_("reason for the selection"), widget=forms.Textarea(attrs={"rows": 3}))
+    proposal = forms.ModelChoiceField(label=capfirst(_("selected proposal")), queryset=Proposal.objects.none())
+    reason = forms.CharField(label=capfirst(_("reason for the selection")),
+                             widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)

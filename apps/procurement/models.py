@@ -74,9 +74,11 @@ class Vendor(AuditScoped, TimeStampedModel):
     """A company (事業者), shared by every consortium of the installation."""
 
     name = models.CharField(_("name"), max_length=200)
-    corporate_number = models.CharField(_("corporate number"), max_length=13, unique=True,
-                                        validators=[validate_corporate_number],
-                                        help_text=_("法人番号: 13 digits, the first is a check digit."))
+    corporate_number = models.CharField(
+        _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number],
+        help_text=_("13 digits, the first of which is a check digit."),
+        # Django's own reads «Vendor with this Corporate number already exists.»
+        error_messages={"unique": _("A vendor with this corporate number is already registered.")})
     address = models.CharField(_("address"), max_length=300, blank=True)
     contact = models.CharField(_("contact person"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
