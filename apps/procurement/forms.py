@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
 from apps.core.forms import SensibleDates, YenField, bound_fiscal_years, bound_integer
-from apps.procurement.models import Criterion, ProcurementCase, Proposal, RfiRound, Stage, Vendor
+from apps.procurement.models import Criterion, ProcurementCase, Proposal, ProposalStatus, RfiRound, Stage, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -170,3 +170,14 @@ class SelectionForm(forms.Form):
     def __init__(self, *args, proposals, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["proposal"].queryset = proposals
+
+
+class ProposalExclusionForm(forms.Form):
+    """A vendor out of the evaluation: withdrawn (辞退) or disqualified (失格), and why."""
+
+    status = forms.ChoiceField(label=capfirst(_("status")), widget=forms.RadioSelect,
+                               choices=[(ProposalStatus.WITHDRAWN, ProposalStatus.WITHDRAWN.label),
+                                        (ProposalStatus.DISQUALIFIED, ProposalStatus.DISQUALIFIED.label)])
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text=_("As the record will give it: the vendor's notice, or the requirement "
+                                         "it did not meet."))

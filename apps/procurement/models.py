@@ -259,6 +259,7 @@ class FrozenScoringError(ValidationError):
 
 
 SCORING_CLOSED = _("Scoring is closed: the evaluation can no longer change.")
+SELECTION_RECORDED = _("The selection is recorded and cannot change.")
 
 
 def refuse_if_closed(**evaluation_lookup) -> None:
@@ -350,7 +351,7 @@ class Evaluation(AuditScoped, TimeStampedModel):
         if stored["selected_proposal_id"] is not None and (
                 self.selected_proposal_id != stored["selected_proposal_id"]
                 or self.selection_reason != stored["selection_reason"]):
-            raise FrozenScoringError(_("The selection is recorded and cannot change."))
+            raise FrozenScoringError(SELECTION_RECORDED)
 
 
 class EvaluationPartQuerySet(EvaluationQuerySet):
@@ -369,8 +370,11 @@ class EvaluationPart(AuditScoped, TimeStampedModel):
         return {"pk": self.evaluation_id}
 
     def save(self, *args, **kwargs):
-        refuse_if_closed(**self.evaluation_key())
+        self.refuse_frozen_save()
         super().save(*args, **kwargs)
+
+    def refuse_frozen_save(self) -> None:
+        refuse_if_closed(**self.evaluation_key())
 
     def delete(self, *args, **kwargs):
         refuse_if_closed(**self.evaluation_key())
@@ -412,22 +416,65 @@ class Criterion(EvaluationPart):
         return f"{self.number}. {self.name}"
 
 
+class ProposalStatus(models.TextChoices):
+    ACTIVE = "active", _("In the evaluation")
+    # A context of their own: a member's "Withdrawn" is 離脱, a vendor's 辞退.
+    WITHDRAWN = "withdrawn", pgettext_lazy("proposal status", "Withdrawn")
+    DISQUALIFIED = "disqualified", pgettext_lazy("proposal status", "Disqualified")
+
+
 class Proposal(EvaluationPart):
-    """One vendor's proposal, with the price it offers in yen."""
+    """One vendor's proposal, with the price it offers in yen. A vendor that withdraws
+    (辞退) or is disqualified (失格) keeps its proposal and its scores, marked and out of
+    the ranking: the record says who took part and why they were not chosen."""
 
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="proposals",
                                    verbose_name=_("evaluation"))
     vendor = models.ForeignKey(Vendor, on_delete=models.PROTECT, related_name="proposals", verbose_name=_("vendor"))
-    price = models.PositiveBigIntegerField(_("price offered (yen)"), validators=[MinValueValidator(1), MaxValueValidator(YEN_LIMIT)])
+    price = models.PositiveBigIntegerField(_("price offered (yen)"),
+                                           validators=[MinValueValidator(1), MaxValueValidator(YEN_LIMIT)])
+    status = models.CharField(_("status"), max_length=20, choices=ProposalStatus.choices,
+                              default=ProposalStatus.ACTIVE)
+    status_reason = models.TextField(_("reason for the withdrawal or disqualification"), blank=True)
+    status_recorded_at = models.DateTimeField(_("withdrawal or disqualification recorded at"), null=True,
+                                              blank=True)
+    status_recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True,
+                                           blank=True, related_name="+",
+                                           verbose_name=_("withdrawal or disqualification recorded by"))
 
     class Meta:
         verbose_name = _("proposal")
         verbose_name_plural = _("proposals")
         ordering = ["evaluation", "vendor__name"]
-        constraints = [models.UniqueConstraint(fields=["evaluation", "vendor"], name="one_proposal_per_vendor")]
+        constraints = [
+            models.UniqueConstraint(fields=["evaluation", "vendor"], name="one_proposal_per_vendor"),
+            models.CheckConstraint(name="proposal_exclusion_has_reason",
+                                   condition=Q(status=ProposalStatus.ACTIVE) | ~Q(status_reason=""),
+                                   violation_error_message=_("Give the reason for the withdrawal or "
+                                                             "disqualification.")),
+        ]
 
     def __str__(self) -> str:
         return str(self.vendor)
+
+    @property
+    def is_excluded(self) -> bool:
+        return self.status != ProposalStatus.ACTIVE
+
+    def refuse_frozen_save(self) -> None:
+        """Once scoring closes a proposal is frozen, but for one change: the vendor withdraws
+        or is disqualified before the selection is recorded (nothing else of it changes)."""
+        if not self._is_exclusion_only():
+            super().refuse_frozen_save()
+        elif Evaluation.objects.filter(pk=self.evaluation_id, selected_proposal__isnull=False).exists():
+            raise FrozenScoringError(SELECTION_RECORDED)
+
+    def _is_exclusion_only(self) -> bool:
+        stored = (Proposal.objects.filter(pk=self.pk).values("evaluation_id", "vendor_id", "price", "status").first()
+                  if self.pk else None)
+        return bool(stored) and stored["status"] == ProposalStatus.ACTIVE and self.is_excluded and (
+            (stored["evaluation_id"], stored["vendor_id"], stored["price"])
+            == (self.evaluation_id, self.vendor_id, self.price))
 
 
 class ScoreQuerySet(EvaluationQuerySet):

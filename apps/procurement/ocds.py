@@ -11,10 +11,13 @@ import datetime
 
 from django.utils import timezone
 
-from apps.procurement.models import Stage
+from apps.procurement.models import ProposalStatus, Stage
 
 VERSION = "1.1"
 VENDOR_SCHEME = "JP-JCN"
+# Each proposal is a bid (bids.details), so a vendor that withdrew or was disqualified is
+# said to be one: tender.tenderers has no status of its own.
+BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
 # OCDS tender.status for each stage of a case.
 TENDER_STATUS = {
     Stage.MARKET_SURVEY: "planning", Stage.RFI: "planning", Stage.RFP: "active", Stage.EVALUATION: "active",
@@ -40,6 +43,14 @@ def _vendor_party(vendor, roles: list[str]) -> dict:
     if contact:
         party["contactPoint"] = contact
     return party
+
+
+def _bid_status(proposal, evaluation) -> str:
+    """The bid extension's bidStatus: withdrawn or disqualified as recorded; otherwise
+    pending while it is being scored, valid once scoring has closed."""
+    if proposal.status in (ProposalStatus.WITHDRAWN, ProposalStatus.DISQUALIFIED):
+        return str(proposal.status)
+    return "valid" if evaluation.is_closed else "pending"
 
 
 def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: str,
@@ -83,6 +94,11 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
         "buyer": buyer,
         "tender": tender,
     }
+    if proposals:
+        release["bids"] = {"details": [
+            {"id": f"{ocid}-bid-{proposal.pk}", "status": _bid_status(proposal, evaluation),
+             "tenderers": [{"id": f"{VENDOR_SCHEME}-{proposal.vendor.corporate_number}", "name": proposal.vendor.name}]}
+            for proposal in proposals]}
     if selected:
         release["awards"] = [{
             "id": f"{ocid}-award-1",
@@ -96,6 +112,7 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
     return {
         "uri": uri,
         "version": VERSION,
+        "extensions": [BID_EXTENSION],
         "publishedDate": _iso(published),
         "publisher": {"name": case.consortium.name},
         "releases": [release],

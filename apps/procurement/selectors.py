@@ -13,8 +13,8 @@ from apps.accounts.models import Role, User
 from apps.costs.models import WHOLE_SYSTEM_CODE, BusinessSystem
 from apps.members.models import Consortium, Participation, ParticipationStatus
 from apps.procurement import scoring
-from apps.procurement.models import (Evaluation, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
-                                     Score, StageChange, Vendor)
+from apps.procurement.models import (Evaluation, IndicativeQuote, ProcurementCase, Proposal, ProposalStatus,
+                                     RfiResponse, RfiRound, Score, StageChange, Vendor)
 
 
 def vendors_for(*, user) -> QuerySet[Vendor]:
@@ -208,19 +208,17 @@ class ProposalResult:
 class EvaluationView:
     evaluation: Evaluation
     criteria: list
-    proposals: list[Proposal]
+    proposals: list[Proposal]                 # those still in the evaluation
+    excluded: list[Proposal]                  # withdrawn or disqualified: shown apart, never ranked
     evaluators: list
     sheet: ScoreSheet
     progress: dict[int, int]                  # evaluator id → scores entered (counts, never points)
     results: list[ProposalResult]             # empty until scoring closes
+    scoring_begun: bool                       # a score entered, on any proposal: the points' balance is fixed
 
     @property
     def technical_max(self) -> int:
         return sum(criterion.max_points for criterion in self.criteria)
-
-    @property
-    def scoring_begun(self) -> bool:
-        return any(self.progress.values())
 
     @property
     def scores_expected(self) -> int:
@@ -238,7 +236,9 @@ def evaluators_of(*, evaluation: Evaluation) -> list:
 
 def evaluation_view(*, user, evaluation: Evaluation) -> EvaluationView:
     criteria = list(evaluation.criteria.order_by("number"))
-    proposals = list(evaluation.proposals.select_related("vendor").order_by("vendor__name"))
+    every = list(evaluation.proposals.select_related("vendor", "status_recorded_by").order_by("vendor__name"))
+    proposals = [proposal for proposal in every if not proposal.is_excluded]
+    excluded = [proposal for proposal in every if proposal.is_excluded]
     evaluators = evaluators_of(evaluation=evaluation)
     scores = list(visible_scores(user=user, evaluation=evaluation).values_list(
         "proposal_id", "criterion_id", "evaluator_id", "points"))
@@ -251,12 +251,13 @@ def evaluation_view(*, user, evaluation: Evaluation) -> EvaluationView:
     sheet = ScoreSheet(evaluators=shown, tables=[
         (proposal, [(criterion, [points.get((proposal.pk, criterion.pk, evaluator.pk)) for evaluator in shown])
                     for criterion in criteria])
-        for proposal in proposals])
-    progress = dict(Score.objects.filter(proposal__evaluation=evaluation).values("evaluator_id")
-                    .annotate(n=Count("id")).values_list("evaluator_id", "n"))
+        for proposal in proposals + excluded])
+    progress = dict(Score.objects.filter(proposal__evaluation=evaluation, proposal__status=ProposalStatus.ACTIVE)
+                    .values("evaluator_id").annotate(n=Count("id")).values_list("evaluator_id", "n"))
     results = _results(evaluation, proposals, evaluators, points) if evaluation.is_closed else []
-    return EvaluationView(evaluation=evaluation, criteria=criteria, proposals=proposals, evaluators=evaluators,
-                          sheet=sheet, progress=progress, results=results)
+    return EvaluationView(evaluation=evaluation, criteria=criteria, proposals=proposals, excluded=excluded,
+                          evaluators=evaluators, sheet=sheet, progress=progress, results=results,
+                          scoring_begun=scoring_begun(evaluation=evaluation))
 
 
 def _results(evaluation, proposals, evaluators, points) -> list[ProposalResult]:

@@ -22,9 +22,9 @@ from django.utils.translation import ngettext
 from apps.accounts.models import User
 from apps.core.formatting import date_on_screen, names_joined
 from apps.members.models import Consortium
-from apps.procurement.models import (AFTER_SELECTION, NEEDS_SELECTION, SCORING_CLOSED, Criterion, Evaluation,
-                                     Evaluator, IndicativeQuote, ProcurementCase, Proposal, RfiResponse, RfiRound,
-                                     Score, Stage, StageChange, Vendor)
+from apps.procurement.models import (AFTER_SELECTION, NEEDS_SELECTION, SCORING_CLOSED, SELECTION_RECORDED,
+                                     Criterion, Evaluation, Evaluator, IndicativeQuote, ProcurementCase, Proposal,
+                                     ProposalStatus, RfiResponse, RfiRound, Score, Stage, StageChange, Vendor)
 from apps.procurement.selectors import eligible_evaluators, scoring_begun
 
 MAX_QUOTE_YEARS = 10
@@ -337,6 +337,28 @@ def proposal_delete(*, proposal: Proposal) -> None:
 
 
 @transaction.atomic
+def proposal_exclude(*, proposal: Proposal, status: str, reason: str, by: User) -> Proposal:
+    """Record that the vendor withdrew its proposal (辞退) or was disqualified (失格), and
+    why: while scoring is open or after it closes, until the selection is recorded. The
+    proposal and its scores stay, out of the ranking, the selection and further scoring;
+    the record is final (a vendor that withdrew does not come back into the ranking)."""
+    evaluation = Evaluation.objects.select_for_update().get(pk=proposal.evaluation_id)
+    proposal = Proposal.objects.select_for_update().select_related("vendor").get(pk=proposal.pk)
+    if evaluation.is_selected:
+        raise ValidationError(SELECTION_RECORDED)
+    if status not in (ProposalStatus.WITHDRAWN, ProposalStatus.DISQUALIFIED):
+        raise ValidationError({"status": _("Say whether the vendor withdrew or was disqualified.")})
+    if proposal.is_excluded:
+        raise ValidationError(_("%(vendor)s is already recorded as %(status)s.")
+                              % {"vendor": proposal.vendor, "status": proposal.get_status_display()})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the withdrawal or disqualification.")})
+    proposal.status, proposal.status_reason = status, reason.strip()
+    proposal.status_recorded_at, proposal.status_recorded_by = timezone.now(), by
+    return _saved(proposal)
+
+
+@transaction.atomic
 def proposal_add(*, evaluation: Evaluation, vendor: Vendor, price: int) -> Proposal:
     evaluation = _open(evaluation)
     if evaluation.proposals.filter(vendor=vendor).exists():
@@ -352,11 +374,15 @@ def scores_record(*, evaluation: Evaluation, evaluator: User, points: dict[tuple
     if not evaluation.evaluator_rows.filter(user=evaluator).exists():
         raise ValidationError(_("Only the evaluators of this evaluation can score it."))
     criteria = {criterion.pk: criterion for criterion in evaluation.criteria.all()}
-    proposals = set(evaluation.proposals.values_list("pk", flat=True))
+    proposals = {proposal.pk: proposal for proposal in evaluation.proposals.select_related("vendor")}
     errors = []
     for (proposal_id, criterion_id), value in points.items():
         if proposal_id not in proposals or criterion_id not in criteria:
             errors.append(_("A score names a proposal or criterion of another evaluation."))
+        elif proposals[proposal_id].is_excluded:
+            errors.append(_("%(vendor)s is out of the evaluation (%(status)s): its proposal is no longer scored.")
+                          % {"vendor": proposals[proposal_id].vendor,
+                             "status": proposals[proposal_id].get_status_display()})
         elif value is not None and not 0 <= value <= criteria[criterion_id].max_points:
             errors.append(_("%(criterion)s: points must be between 0 and %(max)d.")
                           % {"criterion": criteria[criterion_id].name, "max": criteria[criterion_id].max_points})
@@ -381,10 +407,12 @@ def scoring_close(*, evaluation: Evaluation, by: User) -> Evaluation:
     evaluation = _open(evaluation)
     evaluators = evaluation.evaluator_rows.count()
     criteria = evaluation.criteria.count()
-    proposals = evaluation.proposals.count()
+    # A withdrawn or disqualified proposal is not awaited: its scores, if any, stay as they are.
+    proposals = evaluation.proposals.filter(status=ProposalStatus.ACTIVE).count()
     if not (evaluators and criteria and proposals):
         raise ValidationError(_("An evaluation needs evaluators, criteria and proposals before scoring closes."))
-    missing = evaluators * criteria * proposals - Score.objects.filter(proposal__evaluation=evaluation).count()
+    entered = Score.objects.filter(proposal__evaluation=evaluation, proposal__status=ProposalStatus.ACTIVE).count()
+    missing = evaluators * criteria * proposals - entered
     if missing:
         raise ValidationError(_("%(missing)d scores are still missing.") % {"missing": missing})
     evaluation.scoring_closed_at = timezone.now()
@@ -401,9 +429,14 @@ def evaluation_select(*, evaluation: Evaluation, proposal: Proposal, reason: str
     if not evaluation.is_closed:
         raise ValidationError(_("Close scoring before recording the selection."))
     if evaluation.is_selected:
-        raise ValidationError(_("The selection is recorded and cannot change."))
+        raise ValidationError(SELECTION_RECORDED)
     if proposal.evaluation_id != evaluation.pk:
         raise ValidationError({"proposal": _("This proposal belongs to another evaluation.")})
+    stored = Proposal.objects.select_related("vendor").get(pk=proposal.pk)
+    if stored.is_excluded:
+        raise ValidationError({"proposal": _("%(vendor)s is out of the evaluation (%(status)s) and cannot be "
+                                             "selected.") % {"vendor": stored.vendor,
+                                                             "status": stored.get_status_display()}})
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the selection.")})
     evaluation.selected_proposal = proposal

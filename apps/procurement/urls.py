@@ -27,6 +27,7 @@ urlpatterns = [
     path("criteria/<int:pk>/delete/", views.criterion_delete, name="criterion_delete"),
     path("proposals/<int:pk>/edit/", views.proposal_edit, name="proposal_edit"),
     path("proposals/<int:pk>/delete/", views.proposal_delete, name="proposal_delete"),
+    path("proposals/<int:pk>/exclude/", views.proposal_exclude, name="proposal_exclude"),
     path("evaluations/<int:pk>/score/", views.evaluation_score, name="evaluation_score"),
     path("evaluations/<int:pk>/close/", views.scoring_close, name="scoring_close"),
     path("evaluations/<int:pk>/select/", views.evaluation_select, name="evaluation_select"),

@@ -14,11 +14,11 @@ from apps.core.forms import add_service_errors, errors_named
 from apps.core.formatting import fiscal_year_on_screen as fiscal_year_label
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
-from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalForm,
-                                    ProposalPriceForm, RfiResponseChangeForm, RfiResponseForm, RfiRoundForm,
-                                    SelectionForm, StageForm, VendorForm)
-from apps.procurement.models import (SCORING_CLOSED, Criterion, Evaluation, ProcurementCase, Proposal, RfiResponse,
-                                     RfiRound, Vendor)
+from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalExclusionForm,
+                                    ProposalForm, ProposalPriceForm, RfiResponseChangeForm, RfiResponseForm,
+                                    RfiRoundForm, SelectionForm, StageForm, VendorForm)
+from apps.procurement.models import (SCORING_CLOSED, SELECTION_RECORDED, Criterion, Evaluation, ProcurementCase,
+                                     Proposal, ProposalStatus, RfiResponse, RfiRound, Vendor)
 
 
 # The price score as apps.procurement.scoring computes it, in words for the evaluation page.
@@ -272,12 +272,15 @@ def evaluation_setup(request, pk):
 def evaluation_detail(request, pk):
     evaluation = _evaluation_for(request, pk)
     view = selectors.evaluation_view(user=request.user, evaluation=evaluation)
-    selection = SelectionForm(proposals=evaluation.proposals.select_related("vendor"))
+    selection = SelectionForm(proposals=evaluation.proposals.filter(status=ProposalStatus.ACTIVE)
+                              .select_related("vendor"))
+    manages = access_for(request.user).manages(evaluation.case.consortium_id)
     return _page(request, "evaluation_detail.html", evaluation.case.consortium, evaluation=evaluation,
                  case=evaluation.case, view=view, selection_form=selection, price_formula=PRICE_FORMULA,
                  is_evaluator=any(evaluator.pk == request.user.pk for evaluator in view.evaluators),
-                 # Criteria and proposals are corrected or removed only while scoring is open.
-                 editable=not evaluation.is_closed and access_for(request.user).manages(evaluation.case.consortium_id))
+                 # Criteria and proposals are corrected or removed only while scoring is open; a
+                 # withdrawal or disqualification is recorded until the selection.
+                 editable=not evaluation.is_closed and manages, may_exclude=not evaluation.is_selected and manages)
 
 
 def _evaluation_form(request, pk, form_class, *, heading, save, form_kwargs):
@@ -341,6 +344,17 @@ def _remove(request, part, remove):
     return redirect("evaluation_detail", pk=part.evaluation_id)
 
 
+def proposal_exclude(request, pk):
+    proposal = _in_scope(request, Proposal.objects.select_related("vendor", "evaluation__case__consortium"), pk,
+                         manage=True)
+    if proposal.evaluation.is_selected:
+        raise PermissionDenied(SELECTION_RECORDED)
+    form = ProposalExclusionForm(request.POST or None)
+    return _evaluation_part_form(
+        request, proposal, form, heading=_("Withdrawn or disqualified: %(vendor)s") % {"vendor": proposal.vendor.name},
+        save=lambda: services.proposal_exclude(proposal=proposal, by=request.user, **form.cleaned_data))
+
+
 @require_POST
 def criterion_delete(request, pk):
     criterion = _evaluation_part_for(request, Criterion, pk)
@@ -359,7 +373,8 @@ def evaluation_score(request, pk):
         raise PermissionDenied(_("Only the evaluators of this evaluation can score it."))
     criteria = list(evaluation.criteria.order_by("number"))
     form = GridForm(request.POST or None, current=selectors.own_scores(user=request.user, evaluation=evaluation),
-                    rows=[(p.pk, p.vendor.name) for p in evaluation.proposals.select_related("vendor")],
+                    rows=[(p.pk, p.vendor.name) for p in evaluation.proposals.filter(status=ProposalStatus.ACTIVE)
+                          .select_related("vendor")],
                     columns=[(c.pk, f"{c.name} (0–{c.max_points})", c.max_points) for c in criteria])
     return _form_page(
         request, form, template="grid_form.html", consortium=evaluation.case.consortium,

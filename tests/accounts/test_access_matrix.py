@@ -248,6 +248,7 @@ EXPECTED = {
     "criterion_delete": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].criteria.get().pk}, POST_ONLY),
     "proposal_edit": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].proposals.get().pk}, MANAGE_PAGE),
     "proposal_delete": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].proposals.get().pk}, POST_ONLY),
+    "proposal_exclude": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].proposals.get().pk}, MANAGE_PAGE),
     "evaluation_score": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, MANAGE_PAGE),  # evaluators only
     "scoring_close": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),
     "evaluation_select": (lambda w: {"pk": procurement_in(w, "a")["evaluation"].pk}, POST_ONLY),
