@@ -91,3 +91,21 @@ def case(world):
 def evaluation(world, case):
     return evaluation_in(case, evaluators=[world["evaluator_1"], world["evaluator_2"]],
                          vendors_and_prices=[(world["demo"], 100_000_000), (world["kaku"], 125_000_000)])
+
+
+# 2 criteria (機能要件 /40, 運用・保守 /30); デモクラウド 100M yen, 架空情報システム 125M yen:
+# 架空情報システム ranks first, 84.00 against 82.00.
+FIRST = {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]}
+SECOND = {"デモクラウド株式会社": [34, 20], "架空情報システム株式会社": [36, 24]}
+
+
+@pytest.fixture
+def scored(world, evaluation):
+    score_all(evaluation, world["evaluator_1"], FIRST)
+    score_all(evaluation, world["evaluator_2"], SECOND)
+    return evaluation
+
+
+@pytest.fixture
+def closed(world, scored):
+    return services.scoring_close(evaluation=scored, by=world["secretariat"])

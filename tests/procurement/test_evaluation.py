@@ -10,25 +10,9 @@ from django.urls import reverse
 from apps.accounts.audit import audit_entries
 from apps.procurement import selectors, services
 from apps.procurement.models import Criterion, Evaluation, FrozenScoringError, Proposal, Score, Stage
-from tests.procurement.conftest import score_all
+from tests.procurement.conftest import FIRST, SECOND, score_all
 
 pytestmark = pytest.mark.django_db
-
-# 2 criteria (機能要件 /40, 運用・保守 /30); デモクラウド 100M yen, 架空情報システム 125M yen.
-FIRST = {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]}
-SECOND = {"デモクラウド株式会社": [34, 20], "架空情報システム株式会社": [36, 24]}
-
-
-@pytest.fixture
-def scored(world, evaluation):
-    score_all(evaluation, world["evaluator_1"], FIRST)
-    score_all(evaluation, world["evaluator_2"], SECOND)
-    return evaluation
-
-
-@pytest.fixture
-def closed(world, scored):
-    return services.scoring_close(evaluation=scored, by=world["secretariat"])
 
 
 def points_seen(user, evaluation) -> set[tuple[str, int]]:

@@ -8,11 +8,10 @@ from django.urls import reverse
 from apps.accounts.models import RoleAssignment
 from apps.procurement import services
 from apps.procurement.models import Score
+from tests.procurement.conftest import FIRST as POINTS
 from tests.procurement.conftest import score_all
 
 pytestmark = pytest.mark.django_db
-
-POINTS = {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]}
 
 
 def setup_form(evaluation, evaluators) -> dict:

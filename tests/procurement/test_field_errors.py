@@ -11,18 +11,9 @@ from django.urls import reverse
 from apps.procurement import services
 from apps.procurement.models import Criterion, Proposal
 from tests.factories import business_system
-from tests.procurement.conftest import FY, rfi_round_in, score_all
+from tests.procurement.conftest import FY, rfi_round_in
 
 pytestmark = pytest.mark.django_db
-
-POINTS = {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]}
-
-
-@pytest.fixture
-def closed(world, evaluation):
-    for evaluator in ("evaluator_1", "evaluator_2"):
-        score_all(evaluation, world[evaluator], POINTS)
-    return services.scoring_close(evaluation=evaluation, by=world["secretariat"])
 
 
 def in_english(client):

@@ -9,20 +9,9 @@ from django.urls import reverse
 
 from apps.procurement import selectors, services
 from apps.procurement.models import FrozenScoringError, Proposal, ProposalStatus, Score
-from tests.procurement.conftest import score_all
 
+# ``scored`` (conftest): 架空情報システム ranks first while both proposals are in the evaluation.
 pytestmark = pytest.mark.django_db
-
-# 架空情報システム ranks first (84.00 against 82.00) while both are in the evaluation.
-FIRST = {"デモクラウド株式会社": [30, 20], "架空情報システム株式会社": [35, 25]}
-SECOND = {"デモクラウド株式会社": [34, 20], "架空情報システム株式会社": [36, 24]}
-
-
-@pytest.fixture
-def scored(world, evaluation):
-    score_all(evaluation, world["evaluator_1"], FIRST)
-    score_all(evaluation, world["evaluator_2"], SECOND)
-    return evaluation
 
 
 def kaku_of(world, evaluation) -> Proposal:
