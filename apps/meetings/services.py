@@ -77,30 +77,45 @@ def _refuse_cancelling_by_a_change(stored: Meeting | None, meeting: Meeting) -> 
 def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fields) -> Meeting:
     """Create or change a meeting. Approved minutes stay as approved: changing anything
     while the status stays «minutes approved» is refused (set it back to «held» in the
-    same save to correct them, which the audit trail records)."""
+    same save to correct them, which the audit trail records). Every problem of the save
+    is reported at once, each under its field, and nothing is saved."""
     meeting = meeting or Meeting(consortium=consortium)
     stored = Meeting.objects.filter(pk=meeting.pk).first() if meeting.pk else None
     for name, value in fields.items():
         setattr(meeting, name, value)
     _refuse_cancelling_by_a_change(stored, meeting)
+    problems: dict[str, list[str]] = {}
+    try:
+        meeting.full_clean()
+    except ValidationError as error:
+        problems = {field: list(texts) for field, texts in error.message_dict.items()}
+    for field, text in _meeting_problems(meeting=meeting, stored=stored, changed=list(fields)):
+        problems.setdefault(field, []).append(text)
+    if problems:
+        raise ValidationError(problems)
+    meeting.save()
+    return meeting
+
+
+def _meeting_problems(*, meeting: Meeting, stored: Meeting | None, changed: list[str]):
+    """(field, message) for each rule of a meeting the save would break."""
     approved = Meeting.Status.MINUTES_APPROVED
     if stored and stored.status == approved and meeting.status == approved and any(
-            getattr(stored, name) != getattr(meeting, name) for name in fields):
-        raise ValidationError({"status": _("The minutes are approved and stay as approved. To correct the meeting, "
-                                           "set its status back to “Held” as you save the correction.")})
+            getattr(stored, name) != getattr(meeting, name) for name in changed):
+        yield "status", _("The minutes are approved and stay as approved. To correct the meeting, set its status "
+                          "back to “Held” as you save the correction.")
     # Minutes are approved at a later meeting, of a record written after this one was
     # held: a meeting still «planned» (or new) has no record to approve yet.
     if meeting.status == approved and (stored is None or stored.status == Meeting.Status.PLANNED):
-        raise ValidationError({"status": _("Mark the meeting “Held” and write up its record first: minutes can be "
-                                           "approved only once the meeting has been held.")})
-    if meeting.status != Meeting.Status.PLANNED and meeting.starts_at > timezone.now():
-        raise ValidationError({"status": _("The meeting has not started yet: it can be held, and its minutes "
-                                           "approved, only once it has.")})
-    if meeting.ends_at and meeting.ends_at <= meeting.starts_at:
-        raise ValidationError({"ends_at": _("A meeting must end after it starts.")})
-    meeting.full_clean()
-    meeting.save()
-    return meeting
+        yield "status", _("Mark the meeting “Held” and write up its record first: minutes can be approved only "
+                          "once the meeting has been held.")
+    starts, ends = meeting.starts_at, meeting.ends_at
+    if isinstance(starts, datetime.datetime):  # else full_clean has said what is wrong with it
+        if meeting.status != Meeting.Status.PLANNED and starts > timezone.now():
+            yield "status", _("The meeting has not started yet: it can be held, and its minutes approved, only "
+                              "once it has.")
+        if isinstance(ends, datetime.datetime) and ends <= starts:
+            yield "ends_at", _("A meeting must end after it starts.")
 
 
 def _require_open_record(meeting: Meeting | int) -> None:

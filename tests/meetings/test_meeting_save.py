@@ -1,0 +1,48 @@
+"""Saving a meeting: every problem of one save is reported at once, each on its field;
+minutes are approved only once they are written and the attendance recorded."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.meetings import services
+from apps.meetings.models import Meeting
+from tests.factories import ConsortiumFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    a = ConsortiumFactory(slug="a", name="埼玉")
+    ina = member_of(a, name="伊奈町")
+    held = services.meeting_save(consortium=a, title="第3回 協議会", kind=Meeting.Kind.COUNCIL,
+                                 starts_at=timezone.now() - datetime.timedelta(days=1), status=Meeting.Status.HELD)
+    return {"a": a, "ina": ina, "held": held, "secretariat": user_with_role(Role.SECRETARIAT, consortium=a)}
+
+
+def local(moment: datetime.datetime) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_every_problem_of_one_save_is_reported_at_once_each_on_its_field(client, world, settings):
+    starts = timezone.now() + datetime.timedelta(days=3)
+    with pytest.raises(ValidationError) as refusal:
+        services.meeting_save(consortium=world["a"], title="第9回", status=Meeting.Status.HELD, starts_at=starts,
+                              ends_at=starts - datetime.timedelta(hours=1))
+    assert set(refusal.value.message_dict) == {"status", "ends_at"}
+    assert not Meeting.objects.filter(title="第9回").exists()
+
+    client.force_login(world["secretariat"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("meeting_create", args=["a"]), {
+        "kind": "council", "title": "第9回", "status": "held", "starts_at": local(starts),
+        "ends_at": local(starts - datetime.timedelta(hours=1))})
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert "has not started" in " ".join(errors["status"]) and "end after it starts" in " ".join(errors["ends_at"])
+    assert not Meeting.objects.filter(title="第9回").exists()
