@@ -109,6 +109,13 @@ def _meeting_problems(*, meeting: Meeting, stored: Meeting | None, changed: list
     if meeting.status == approved and (stored is None or stored.status == Meeting.Status.PLANNED):
         yield "status", _("Mark the meeting “Held” and write up its record first: minutes can be approved only "
                           "once the meeting has been held.")
+    # What the council approves is a written record of who was there: approving none
+    # closed an empty record for good (議事録確定 with no minutes and no attendance).
+    if meeting.status == approved and (stored is None or stored.status != approved):
+        if not meeting.minutes.strip():
+            yield "minutes", _("The minutes are empty: write them before they are approved.")
+        if stored is None or not Attendance.objects.filter(meeting_id=stored.pk).exists():
+            yield "status", _("No attendance is recorded: record who attended before the minutes are approved.")
     starts, ends = meeting.starts_at, meeting.ends_at
     if isinstance(starts, datetime.datetime):  # else full_clean has said what is wrong with it
         if meeting.status != Meeting.Status.PLANNED and starts > timezone.now():

@@ -154,7 +154,10 @@ def test_an_action_item_is_corrected_and_removed(client, world):
 
 def test_once_the_minutes_are_approved_the_record_stays_as_approved(client, world):
     meeting, item, decision, action = world["meeting"], world["agenda"][0], world["decision"], world["action"]
-    services.meeting_save(consortium=world["a"], meeting=meeting, status=Meeting.Status.MINUTES_APPROVED)
+    services.attendance_record(meeting=meeting, rows=[
+        services.AttendanceRow(body_id=world["ina"].pk, status="proxy")])
+    services.meeting_save(consortium=world["a"], meeting=meeting, minutes="按分案を了承した。",
+                          status=Meeting.Status.MINUTES_APPROVED)
     refusals = [
         lambda: services.agenda_item_add(meeting=meeting, title="追加"),
         lambda: services.agenda_item_change(item=item, title="変更"),
@@ -174,7 +177,8 @@ def test_once_the_minutes_are_approved_the_record_stays_as_approved(client, worl
             refusal()
     assert agenda_of(meeting) == [(1, "経費調査"), (2, "按分案"), (3, "協定書")]
     assert Decision.objects.get().text == "按分案（3:7）を了承する" and Position.objects.count() == 3
-    assert ActionItem.objects.get().text == "回答を提出" and not meeting.attendance.exists()
+    assert ActionItem.objects.get().text == "回答を提出"
+    assert list(meeting.attendance.values_list("body__name", "status")) == [("伊奈町", "proxy")]
 
     client.force_login(world["secretariat"])
     page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
@@ -249,6 +253,8 @@ def test_a_member_that_withdrew_since_keeps_its_attendance_and_position_when_the
 
 def test_approved_minutes_are_not_rewritten_unless_the_meeting_is_set_back_to_held(client, world):
     meeting = world["meeting"]
+    services.attendance_record(meeting=meeting, rows=[
+        services.AttendanceRow(body_id=world["ina"].pk, status="present")])
     services.meeting_save(consortium=world["a"], meeting=meeting, minutes="按分案を了承した。",
                           status=Meeting.Status.MINUTES_APPROVED)
     client.force_login(world["secretariat"])
@@ -265,7 +271,9 @@ def test_minutes_are_approved_only_of_a_meeting_marked_held(client, world):
     planned = services.meeting_save(consortium=world["a"], title="第4回 協議会",
                                     starts_at=timezone.now() - datetime.timedelta(days=1))
     client.force_login(world["secretariat"])
-    form = {"kind": "council", "title": planned.title, "status": "minutes_approved",
+    services.attendance_record(meeting=planned, rows=[
+        services.AttendanceRow(body_id=world["ina"].pk, status="present")])
+    form = {"kind": "council", "title": planned.title, "status": "minutes_approved", "minutes": "按分案を了承した。",
             "starts_at": timezone.localtime(planned.starts_at).strftime("%Y-%m-%dT%H:%M")}
     refused = client.post(reverse("meeting_edit", args=[planned.pk]), form)
     assert refused.status_code == 200 and "開催済み" in refused.content.decode()

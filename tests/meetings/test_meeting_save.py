@@ -46,3 +46,36 @@ def test_every_problem_of_one_save_is_reported_at_once_each_on_its_field(client,
     errors = response.context["form"].errors
     assert "has not started" in " ".join(errors["status"]) and "end after it starts" in " ".join(errors["ends_at"])
     assert not Meeting.objects.filter(title="第9回").exists()
+
+
+def test_minutes_are_not_approved_while_empty_or_without_attendance_and_the_message_names_both(client, world,
+                                                                                                settings):
+    held = world["held"]
+    with pytest.raises(ValidationError) as refusal:
+        services.meeting_save(consortium=world["a"], meeting=held, status=Meeting.Status.MINUTES_APPROVED)
+    assert set(refusal.value.message_dict) == {"minutes", "status"}
+    assert "attendance" in " ".join(refusal.value.message_dict["status"])
+    held.refresh_from_db()
+    assert held.status == Meeting.Status.HELD
+
+    client.force_login(world["secretariat"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = {"kind": "council", "title": held.title, "starts_at": local(held.starts_at), "status": "minutes_approved",
+            "minutes": "按分案を了承した。"}
+    response = client.post(reverse("meeting_edit", args=[held.pk]), form)
+    assert response.status_code == 200
+    assert list(response.context["form"].errors) == ["status"]  # the minutes are written now
+    assert Meeting.objects.get(pk=held.pk).status == Meeting.Status.HELD
+
+    services.attendance_record(meeting=held, rows=[services.AttendanceRow(body_id=world["ina"].pk, status="present")])
+    assert client.post(reverse("meeting_edit", args=[held.pk]), form).status_code == 302
+    assert Meeting.objects.get(pk=held.pk).status == Meeting.Status.MINUTES_APPROVED
+
+
+def test_minutes_of_blank_lines_only_are_empty(world):
+    services.attendance_record(meeting=world["held"], rows=[
+        services.AttendanceRow(body_id=world["ina"].pk, status="present")])
+    with pytest.raises(ValidationError) as refusal:
+        services.meeting_save(consortium=world["a"], meeting=world["held"], minutes="\n  \n",
+                              status=Meeting.Status.MINUTES_APPROVED)
+    assert list(refusal.value.message_dict) == ["minutes"]

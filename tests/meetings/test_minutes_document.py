@@ -63,11 +63,14 @@ def test_approved_minutes_lose_the_draft_mark_and_empty_sections_say_so(council)
     meeting = services.meeting_save(consortium=council["consortium"], title="第1回 研究会",
                                     kind=Meeting.Kind.STUDY_GROUP, status=Meeting.Status.HELD,
                                     starts_at=datetime.datetime(2026, 6, 1, 14, 0, tzinfo=TOKYO))
-    services.meeting_save(consortium=council["consortium"], meeting=meeting, status=Meeting.Status.MINUTES_APPROVED)
+    assert "出欠は記録されていません。" in printed(meeting)
+    services.attendance_record(meeting=meeting, rows=[services.AttendanceRow(body_id=council["ina"].pk,
+                                                                             status="present")])
+    services.meeting_save(consortium=council["consortium"], meeting=meeting, minutes="意見交換を行った。",
+                          status=Meeting.Status.MINUTES_APPROVED)
     text = printed(meeting)
     assert "案" not in text
     assert re.sub(r"\s+", "", text).count("なし") == 3  # agenda, decisions, action items
-    assert "出欠は記録されていません。" in text
 
 
 def test_the_minutes_are_in_the_japanese_font_and_open_in_the_browser(client, council):
