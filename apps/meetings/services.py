@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from apps.core.formatting import names_joined
@@ -35,6 +36,9 @@ PDF_SIGNATURE, ZIP_SIGNATURE, OLE2_SIGNATURE = b"%PDF-", b"PK\x03\x04", b"\xd0\x
 MATERIAL_SIGNATURES = {".pdf": PDF_SIGNATURE, ".docx": ZIP_SIGNATURE, ".xlsx": ZIP_SIGNATURE, ".pptx": ZIP_SIGNATURE,
                        ".zip": ZIP_SIGNATURE, ".doc": OLE2_SIGNATURE, ".xls": OLE2_SIGNATURE, ".ppt": OLE2_SIGNATURE}
 TEXT_ENCODINGS = ("utf-8-sig", "cp932")  # what Japanese offices save CSV and text in
+# A meeting's minutes run to a few thousand characters; a paste of 2,000,000 went into the
+# page, the PDF and the audit trail whole. A longer record belongs in an agenda document.
+MINUTES_MAX_CHARS = 100_000
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +113,11 @@ def _meeting_problems(*, meeting: Meeting, stored: Meeting | None, changed: list
     if meeting.status == approved and (stored is None or stored.status == Meeting.Status.PLANNED):
         yield "status", _("Mark the meeting “Held” and write up its record first: minutes can be approved only "
                           "once the meeting has been held.")
+    if len(meeting.minutes) > MINUTES_MAX_CHARS:
+        yield "minutes", _("The minutes are %(length)s characters long: at most %(limit)s fit. Attach a longer "
+                           "record to an agenda item as a document.") % {
+            "length": number_format(len(meeting.minutes), force_grouping=True),
+            "limit": number_format(MINUTES_MAX_CHARS, force_grouping=True)}
     # What the council approves is a written record of who was there: approving none
     # closed an empty record for good (議事録確定 with no minutes and no attendance).
     if meeting.status == approved and (stored is None or stored.status != approved):

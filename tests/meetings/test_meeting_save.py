@@ -79,3 +79,13 @@ def test_minutes_of_blank_lines_only_are_empty(world):
         services.meeting_save(consortium=world["a"], meeting=world["held"], minutes="\n  \n",
                               status=Meeting.Status.MINUTES_APPROVED)
     assert list(refusal.value.message_dict) == ["minutes"]
+
+
+def test_minutes_longer_than_the_cap_are_refused_on_the_minutes_field(world):
+    with pytest.raises(ValidationError) as refusal:
+        services.meeting_save(consortium=world["a"], meeting=world["held"],
+                              minutes="あ" * (services.MINUTES_MAX_CHARS + 1))
+    assert list(refusal.value.message_dict) == ["minutes"]
+    assert "100,000" in refusal.value.message_dict["minutes"][0]
+    assert Meeting.objects.get(pk=world["held"].pk).minutes == ""
+    services.meeting_save(consortium=world["a"], meeting=world["held"], minutes="あ" * services.MINUTES_MAX_CHARS)
