@@ -63,6 +63,11 @@ class Meeting(AuditScoped, TimeStampedModel):
         return [self.consortium_id]
 
     @property
+    def has_started(self) -> bool:
+        """Its attendance and decisions may be recorded (apps.meetings.services)."""
+        return self.starts_at <= timezone.now()
+
+    @property
     def record_is_open(self) -> bool:
         """Its agenda, attendance, decisions and action items may change: not once the
         minutes are approved (apps.meetings.services)."""

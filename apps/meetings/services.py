@@ -132,6 +132,13 @@ def _meeting_problems(*, meeting: Meeting, stored: Meeting | None, changed: list
                               "once it has.")
         if isinstance(ends, datetime.datetime) and ends <= starts:
             yield "ends_at", _("A meeting must end after it starts.")
+        # Its attendance and decisions say the meeting took place (apps.meetings.services
+        # records them only once it has begun): members would read 決定事項 of a meeting ahead.
+        if stored and starts != stored.starts_at and starts > timezone.now() and (
+                Attendance.objects.filter(meeting_id=stored.pk).exists()
+                or Decision.objects.filter(meeting_id=stored.pk).exists()):
+            yield "starts_at", _("Attendance or decisions are recorded for this meeting, so it has taken place: it "
+                                 "cannot be moved to a time still ahead.")
 
 
 def _require_open_record(meeting: Meeting | int) -> None:
@@ -140,6 +147,29 @@ def _require_open_record(meeting: Meeting | int) -> None:
     if Meeting.objects.filter(pk=meeting_id, status=Meeting.Status.MINUTES_APPROVED).exists():
         raise ValidationError(_("The minutes of this meeting are approved, so its record can no longer change. "
                                 "To correct it, set the meeting's status back to “Held” first."))
+
+
+def _require_started(meeting: Meeting | int) -> None:
+    """Attendance and decisions are what happened: not of a meeting still ahead. One
+    whose time has come is recorded while still «planned» — the secretariat takes the
+    attendance on the day and marks the meeting held afterwards."""
+    meeting_id = meeting if isinstance(meeting, int) else meeting.pk
+    # Read from the database: the meeting may have been moved since the page was read.
+    if Meeting.objects.filter(pk=meeting_id, starts_at__gt=timezone.now()).exists():
+        raise ValidationError(_("This meeting has not started yet: its attendance and decisions are recorded once "
+                                "it has taken place."))
+
+
+def _positions_of_absent_refused(meeting_id: int, positions: dict[int, str]) -> None:
+    """A body recorded absent took no position: the council records no written opinion,
+    so a position beside «absent» is a slip of one menu or the other."""
+    taking = [body_id for body_id, stance in positions.items() if stance]
+    absent = list(Attendance.objects.filter(meeting_id=meeting_id, body_id__in=taking,
+                                            status=Attendance.Status.ABSENT)
+                  .order_by("body__code").values_list("body__name", flat=True))
+    if absent:
+        raise ValidationError(_("Recorded as absent from this meeting, so without a position: %(names)s. Correct "
+                                "the attendance first if they took part.") % {"names": names_joined(absent)})
 
 
 def _delete_file_after_commit(field_file) -> None:
@@ -254,7 +284,15 @@ def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow]) -> int:
     Members not in ``rows`` keep what was recorded: a member that withdrew after the
     meeting is no longer offered on the form, but it attended."""
     _require_open_record(meeting)
+    _require_started(meeting)
     _members_only(meeting, [row.body_id for row in rows])
+    absent = [row.body_id for row in rows if row.status == Attendance.Status.ABSENT]
+    with_position = sorted(set(Position.objects.filter(decision__meeting=meeting, body_id__in=absent)
+                               .values_list("body__code", "body__name")))
+    if with_position:
+        raise ValidationError(_("%(names)s took a position on a decision of this meeting: record them as present "
+                                "or by proxy, or clear their positions first.")
+                              % {"names": names_joined(name for _code, name in with_position)})
     kept = [row for row in rows if row.status]
     Attendance.objects.filter(meeting=meeting, body_id__in=[row.body_id for row in rows if not row.status]).delete()
     for row in kept:
@@ -267,7 +305,9 @@ def attendance_record(*, meeting: Meeting, rows: list[AttendanceRow]) -> int:
 def decision_record(*, meeting: Meeting, text: str, outcome: str, positions: dict[int, str]) -> Decision:
     """A decision with each member body's position (bodies without one are left out)."""
     _require_open_record(meeting)
+    _require_started(meeting)
     _members_only(meeting, positions)
+    _positions_of_absent_refused(meeting.pk, positions)
     decision = Decision(meeting=meeting, text=text, outcome=outcome)
     decision.full_clean()
     decision.save()
@@ -284,7 +324,9 @@ def decision_change(*, decision: Decision, text: str, outcome: str, positions: d
     withdrawn since is not offered on the form, but it took part). Each change is in the
     audit trail."""
     _require_open_record(decision.meeting_id)
+    _require_started(decision.meeting_id)
     _members_only(decision.meeting, positions)
+    _positions_of_absent_refused(decision.meeting_id, positions)
     decision.text, decision.outcome = text, outcome
     decision.full_clean()
     decision.save()

@@ -245,10 +245,10 @@ def test_a_member_that_withdrew_since_keeps_its_attendance_and_position_when_the
         "text": "按分案を了承する", "outcome": "agreed", f"stance_{world['ina'].pk}": "agree",
         f"stance_{world['miyoshi'].pk}": ""})
     client.post(reverse("attendance_edit", args=[meeting.pk]), {
-        f"status_{world['ina'].pk}": "absent", f"status_{world['miyoshi'].pk}": ""})
+        f"status_{world['ina'].pk}": "proxy", f"status_{world['miyoshi'].pk}": ""})
     assert dict(world["decision"].positions.values_list("body__name", "stance")) == {"伊奈町": "agree",
                                                                                     "越生町": "abstain"}
-    assert dict(meeting.attendance.values_list("body__name", "status")) == {"伊奈町": "absent", "越生町": "present"}
+    assert dict(meeting.attendance.values_list("body__name", "status")) == {"伊奈町": "proxy", "越生町": "present"}
 
 
 def test_approved_minutes_are_not_rewritten_unless_the_meeting_is_set_back_to_held(client, world):

@@ -35,7 +35,7 @@ def council():
         services.AttendanceRow(body_id=ogose.pk, status="absent")])
     services.agenda_item_add(meeting=meeting, title="経費按分について", presenter="事務局")
     services.decision_record(meeting=meeting, text="経費按分の案を了承する。", outcome="agreed",
-                             positions={ina.pk: "agree", miyoshi.pk: "agree", ogose.pk: "abstain"})
+                             positions={ina.pk: "agree", miyoshi.pk: "abstain"})  # 越生町 was absent
     services.action_add(meeting=meeting, text="協定書への署名", owner=ina, due_on=datetime.date(2027, 1, 6))
     return {"consortium": consortium, "meeting": meeting, "ina": ina}
 
@@ -54,7 +54,7 @@ def test_the_minutes_say_when_where_who_what_was_decided_and_who_does_what(counc
     assert "出席団体（1団体、ほか委任1団体）伊奈町（情報担当課長）委任：三芳町（伊奈町に委任）欠席：越生町" in text
     assert "（1）経費按分について（事務局）" in text
     assert "経費按分の案を説明した。意見交換を行った。" in text
-    assert "（1）経費按分の案を了承する。【了承】賛成：伊奈町、三芳町／棄権：越生町" in text
+    assert "（1）経費按分の案を了承する。【了承】賛成：伊奈町／棄権：三芳町" in text
     assert "・協定書への署名（担当：伊奈町、期限令和9年1月6日）" in text
     assert "案" in text  # held, its minutes not approved yet
 
