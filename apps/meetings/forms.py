@@ -108,5 +108,11 @@ class ActionItemForm(SensibleDates, forms.ModelForm):
         help_texts = {"owner": _("Leave empty for the secretariat's own action.")}
 
     def __init__(self, *args, members, **kwargs):
+        """``members``: the bodies a new owner is chosen from. An action's owner stays on
+        offer though it has left since: correcting the text must not hand the action over
+        to the secretariat (apps.meetings.services.action_change)."""
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=[body.pk for body in members])
+        offered = [body.pk for body in members]
+        if self.instance.owner_id:
+            offered.append(self.instance.owner_id)
+        self.fields["owner"].queryset = self.fields["owner"].queryset.filter(pk__in=offered)

@@ -367,7 +367,10 @@ def action_add(*, meeting: Meeting, text: str, owner: MemberBody | None = None,
 def action_change(*, action: ActionItem, text: str, owner: MemberBody | None = None,
                   due_on: datetime.date | None = None) -> ActionItem:
     _require_open_record(action.meeting_id)
-    if owner is not None:
+    # The owner it has keeps it, a member or not any more; a new owner is a member. From
+    # the database: a bound model form has already put the new owner on ``action``.
+    kept_owner_id = ActionItem.objects.filter(pk=action.pk).values_list("owner_id", flat=True).first()
+    if owner is not None and owner.pk != kept_owner_id:
         _members_only(action.meeting, [owner.pk])
     action.text, action.owner, action.due_on = text, owner, due_on
     action.full_clean()

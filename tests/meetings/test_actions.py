@@ -1,0 +1,47 @@
+"""Action items: corrected without losing their owner, due no earlier than their meeting,
+and reopened when ticked off by mistake."""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Role
+from apps.meetings import services
+from apps.meetings.models import ActionItem, Meeting
+from apps.members.models import ParticipationStatus
+from apps.members.services import participation_set_status
+from tests.factories import ConsortiumFactory, member_of, user_with_role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def world():
+    a = ConsortiumFactory(slug="a", name="埼玉")
+    ina, ogose = member_of(a, name="伊奈町"), member_of(a, name="越生町")
+    held = services.meeting_save(consortium=a, title="第3回 協議会", status=Meeting.Status.HELD,
+                                 starts_at=timezone.now() - datetime.timedelta(days=30))
+    return {"a": a, "ina": ina, "ogose": ogose, "held": held,
+            "secretariat": user_with_role(Role.SECRETARIAT, consortium=a),
+            "ina_staff": user_with_role(Role.STAFF, body=ina)}
+
+
+def test_correcting_an_action_keeps_its_owner_that_has_withdrawn_since(client, world):
+    ogose = world["ogose"]
+    action = services.action_add(meeting=world["held"], text="回答を提出", owner=ogose)
+    # The withdrawal is entered late, dated before the meeting: 越生町 is no member any more.
+    participation_set_status(participation=ogose.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=timezone.localdate() - datetime.timedelta(days=40))
+    client.force_login(world["secretariat"])
+    page = client.get(reverse("action_edit", args=[action.pk])).content.decode()
+    assert f'<option value="{ogose.pk}" selected>' in page
+    response = client.post(reverse("action_edit", args=[action.pk]), {"text": "回答を再提出", "owner": ogose.pk})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert (action.text, action.owner) == ("回答を再提出", ogose)
+    # Another action is not given to it.
+    other = services.action_add(meeting=world["held"], text="人口の確認", owner=world["ina"])
+    refused = client.post(reverse("action_edit", args=[other.pk]), {"text": "人口の確認", "owner": ogose.pk})
+    assert refused.status_code == 200 and ActionItem.objects.get(pk=other.pk).owner == world["ina"]
