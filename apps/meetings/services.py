@@ -390,6 +390,16 @@ def action_complete(*, action: ActionItem, on: datetime.date | None = None) -> A
     return action
 
 
+def action_reopen(*, action: ActionItem) -> ActionItem:
+    """An action ticked off by mistake is open again. Like ticking off, also once the
+    minutes are approved: both happen after the meeting. The audit trail keeps the tick
+    and its undoing."""
+    if action.is_done:
+        action.done_on = None
+        action.save(update_fields=["done_on"])
+    return action
+
+
 @dataclass(frozen=True)
 class Notice:
     sent: int

@@ -32,4 +32,5 @@ urlpatterns = [
     path("actions/<int:pk>/delete/", views.meeting_part_change, {"change": "action_delete"},
          name="action_delete"),
     path("actions/<int:pk>/done/", views.action_done, name="action_done"),
+    path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
 ]

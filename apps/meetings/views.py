@@ -236,6 +236,13 @@ def action_done(request, pk):
 
 
 @require_POST
+def action_reopen(request, pk):
+    action = _part_for(request, ActionItem, pk)
+    services.action_reopen(action=action)
+    return redirect("meeting_detail", pk=action.meeting_id)
+
+
+@require_POST
 def meeting_notify(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
     notice = services.meeting_notify(meeting=meeting,

@@ -223,6 +223,7 @@ EXPECTED = {
     "action_edit": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, MANAGE_PAGE),
     "action_delete": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
     "action_done": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
+    "action_reopen": (lambda w: {"pk": meeting_in(w, "a").actions.get().pk}, POST_ONLY),
     # Procurement is the secretariat's work: observers read it, members never reach it.
     "procurement_list": (lambda w: {"slug": "a"}, SECRETARIAT_PAGE),
     "procurement_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),

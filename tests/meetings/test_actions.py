@@ -4,11 +4,12 @@ and reopened when ticked off by mistake."""
 import datetime
 
 import pytest
+from auditlog.models import LogEntry
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.meetings import services
+from apps.meetings import selectors, services
 from apps.meetings.models import ActionItem, Meeting
 from apps.members.models import ParticipationStatus
 from apps.members.services import participation_set_status
@@ -45,3 +46,25 @@ def test_correcting_an_action_keeps_its_owner_that_has_withdrawn_since(client, w
     other = services.action_add(meeting=world["held"], text="人口の確認", owner=world["ina"])
     refused = client.post(reverse("action_edit", args=[other.pk]), {"text": "人口の確認", "owner": ogose.pk})
     assert refused.status_code == 200 and ActionItem.objects.get(pk=other.pk).owner == world["ina"]
+
+
+def test_an_action_ticked_off_by_mistake_is_reopened_and_the_audit_trail_keeps_both(client, world):
+    action = services.action_add(meeting=world["held"], text="回答を提出", owner=world["ina"])
+    client.force_login(world["secretariat"])
+    client.post(reverse("action_done", args=[action.pk]))
+    page = client.get(reverse("meeting_detail", args=[world["held"].pk])).content.decode()
+    assert reverse("action_reopen", args=[action.pk]) in page
+    assert client.get(reverse("action_reopen", args=[action.pk])).status_code == 405
+    response = client.post(reverse("action_reopen", args=[action.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("meeting_detail", args=[world["held"].pk])
+    action.refresh_from_db()
+    assert not action.is_done and selectors.body_open_actions(body=world["ina"]) == [action]
+    changes = LogEntry.objects.get_for_object(action).filter(action=LogEntry.Action.UPDATE).order_by("timestamp")
+    assert [entry.changes_dict["done_on"][1] for entry in changes] == [str(timezone.localdate()), "None"]
+    assert {entry.actor for entry in changes} == {world["secretariat"]}
+
+    client.force_login(world["ina_staff"])
+    client.post(reverse("action_done", args=[action.pk]))  # refused: 403
+    services.action_complete(action=action)
+    assert client.post(reverse("action_reopen", args=[action.pk])).status_code == 403
+    assert ActionItem.objects.get(pk=action.pk).is_done
