@@ -63,6 +63,12 @@ class Meeting(AuditScoped, TimeStampedModel):
         return [self.consortium_id]
 
     @property
+    def ends_on_another_day(self) -> bool:
+        """It ends on a later day than it starts (in the council's time zone): its end is
+        written with its date, not «14:00 – 10:00»."""
+        return bool(self.ends_at) and timezone.localdate(self.ends_at) != timezone.localdate(self.starts_at)
+
+    @property
     def has_started(self) -> bool:
         """Its attendance and decisions may be recorded (apps.meetings.services)."""
         return self.starts_at <= timezone.now()

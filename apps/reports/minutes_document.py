@@ -9,6 +9,7 @@ to add. Until the minutes are approved they are marked 案 on every page.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -31,12 +32,17 @@ class Stand:
 
 
 def when(meeting: Meeting) -> str:
-    """令和8年10月8日（木）14:00〜16:00, in the council's time zone."""
-    starts = timezone.localtime(meeting.starts_at)
-    text = f"{japanese_date(starts.date(), 'era')}（{WEEKDAYS[starts.weekday()]}）{starts:%H:%M}"
+    """令和8年10月8日（木）14:00〜16:00, in the council's time zone; the end with its date
+    when it is on a later day (令和9年1月20日（水）14:00〜令和9年1月21日（木）10:00)."""
+    text = day_and_time(timezone.localtime(meeting.starts_at))
     if meeting.ends_at:
-        text += f"〜{timezone.localtime(meeting.ends_at):%H:%M}"
+        ends = timezone.localtime(meeting.ends_at)
+        text += f"〜{day_and_time(ends) if meeting.ends_on_another_day else f'{ends:%H:%M}'}"
     return text
+
+
+def day_and_time(moment: datetime.datetime) -> str:
+    return f"{japanese_date(moment.date(), 'era')}（{WEEKDAYS[moment.weekday()]}）{moment:%H:%M}"
 
 
 def where(meeting: Meeting) -> str:
