@@ -47,6 +47,9 @@ class Meeting(AuditScoped, TimeStampedModel):
     minutes = models.TextField(_("minutes"), blank=True)
     notified_at = models.DateTimeField(_("notice sent at"), null=True, blank=True)
     cancellation_sent_at = models.DateTimeField(_("cancellation sent at"), null=True, blank=True)
+    # Its date, time or place changed after the notice went out: the members were told
+    # something else, until the notice is sent again (apps.meetings.services).
+    changed_since_notice = models.BooleanField(_("changed since the notice"), default=False)
 
     objects = MeetingQuerySet.as_manager()
 

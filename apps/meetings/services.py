@@ -39,6 +39,8 @@ TEXT_ENCODINGS = ("utf-8-sig", "cp932")  # what Japanese offices save CSV and te
 # A meeting's minutes run to a few thousand characters; a paste of 2,000,000 went into the
 # page, the PDF and the audit trail whole. A longer record belongs in an agenda document.
 MINUTES_MAX_CHARS = 100_000
+# What the notice tells the members: a change to any of them after it went out is news to them.
+NOTICE_FIELDS = ("starts_at", "ends_at", "venue", "online_url")
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +99,9 @@ def meeting_save(*, consortium: Consortium, meeting: Meeting | None = None, **fi
         problems.setdefault(field, []).append(text)
     if problems:
         raise ValidationError(problems)
+    if stored and stored.notified_at and any(getattr(stored, name) != getattr(meeting, name)
+                                             for name in NOTICE_FIELDS):
+        meeting.changed_since_notice = True
     meeting.save()
     return meeting
 
@@ -428,7 +433,7 @@ def meeting_notify(*, meeting: Meeting, meeting_url: str) -> Notice:
         return Notice(sent=0, error=_("The notice is for a meeting still ahead: this one has begun or been held."))
     notice = _mail_members(meeting=meeting, template="meeting_notice", meeting_url=meeting_url)
     if notice.sent:
-        Meeting.objects.filter(pk=meeting.pk).update(notified_at=timezone.now())
+        Meeting.objects.filter(pk=meeting.pk).update(notified_at=timezone.now(), changed_since_notice=False)
     return notice
 
 
