@@ -39,7 +39,11 @@ def meetings_calendar(*, name: str, meetings: Iterable[Meeting], url_for: Callab
         event.add("summary", _summary(meeting))
         event.add("location", meeting.venue or meeting.online_url)
         event.add("url", url_for(meeting))
-        event.add("description", f"{meeting.get_kind_display()} — {url_for(meeting)}")
+        description = f"{meeting.get_kind_display()} — {url_for(meeting)}"
+        if meeting.venue and meeting.online_url:
+            # LOCATION holds the venue: the link of a hybrid meeting would be lost without this.
+            description += "\n" + _("Online: %(url)s") % {"url": meeting.online_url}
+        event.add("description", description)
         if meeting.status == Meeting.Status.CANCELLED:
             event.add("status", "CANCELLED")
         elif meeting.status != Meeting.Status.PLANNED:

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from icalendar import Calendar
 
 from apps.accounts.models import Role
 from apps.meetings import services
@@ -57,3 +58,14 @@ def test_a_meeting_ending_on_its_day_shows_the_end_time_only(client, world):
     client.post(reverse("meeting_notify", args=[meeting.pk]))
     assert "2027年1月20日14:00–16:00" in mail.outbox[0].body
     assert minutes_document.when(meeting) == "令和9年1月20日（水）14:00〜16:00"
+
+
+def test_the_calendar_gives_a_hybrid_meetings_online_link_beside_its_venue(client, world):
+    meeting = services.meeting_save(consortium=world["a"], title="第3回 協議会", venue="伊奈町役場",
+                                    online_url="https://meet.example/abc",
+                                    starts_at=datetime.datetime(2027, 1, 20, 14, 0, tzinfo=TOKYO))
+    client.force_login(world["ina_staff"])
+    [event] = Calendar.from_ical(client.get(reverse("meetings_ics", args=["a"])).content).walk("VEVENT")
+    assert str(event["LOCATION"]) == "伊奈町役場"
+    assert "https://meet.example/abc" in str(event["DESCRIPTION"])
+    assert reverse("meeting_detail", args=[meeting.pk]) in str(event["URL"])
