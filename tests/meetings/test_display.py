@@ -69,3 +69,18 @@ def test_the_calendar_gives_a_hybrid_meetings_online_link_beside_its_venue(clien
     assert str(event["LOCATION"]) == "伊奈町役場"
     assert "https://meet.example/abc" in str(event["DESCRIPTION"])
     assert reverse("meeting_detail", args=[meeting.pk]) in str(event["URL"])
+
+
+def test_minutes_not_yet_approved_are_marked_draft_on_the_meeting_page(client, world, settings):
+    meeting = services.meeting_save(consortium=world["a"], title="第2回 協議会", status=Meeting.Status.HELD,
+                                    starts_at=datetime.datetime(2026, 11, 17, 10, 0, tzinfo=TOKYO),
+                                    minutes="経費按分の案を説明した。")
+    client.force_login(world["ina_staff"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert "data-minutes-draft" in page and "Draft" in page
+    services.attendance_record(meeting=meeting, rows=[services.AttendanceRow(body_id=world["ina"].pk,
+                                                                             status="present")])
+    services.meeting_save(consortium=world["a"], meeting=meeting, status=Meeting.Status.MINUTES_APPROVED)
+    assert "data-minutes-draft" not in client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+
