@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import SensibleDates
@@ -13,10 +14,14 @@ ROW_TEXT = {"class": "form-control form-control-sm"}
 
 
 class MeetingForm(SensibleDates, forms.ModelForm):
-    online_url = forms.URLField(label=_("online meeting link"), required=False, assume_scheme="https")
+    # Capitalised as a model form does its own labels («Venue»), from the same translation.
+    online_url = forms.URLField(label=capfirst(Meeting._meta.get_field("online_url").verbose_name), required=False,
+                                assume_scheme="https")
     # Not «cancelled»: a meeting is called off with its own button, which can tell the members.
-    status = forms.ChoiceField(label=_("status"), initial=Meeting.Status.PLANNED, choices=[
-        (value, label) for value, label in Meeting.Status.choices if value != Meeting.Status.CANCELLED])
+    status = forms.ChoiceField(label=capfirst(Meeting._meta.get_field("status").verbose_name),
+                               initial=Meeting.Status.PLANNED, choices=[
+                                   (value, label) for value, label in Meeting.Status.choices
+                                   if value != Meeting.Status.CANCELLED])
 
     class Meta:
         model = Meeting

@@ -84,3 +84,9 @@ def test_minutes_not_yet_approved_are_marked_draft_on_the_meeting_page(client, w
     services.meeting_save(consortium=world["a"], meeting=meeting, status=Meeting.Status.MINUTES_APPROVED)
     assert "data-minutes-draft" not in client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
 
+
+def test_the_online_link_is_labelled_like_the_other_fields(client, world, settings):
+    client.force_login(world["secretariat"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = client.get(reverse("meeting_create", args=["a"])).context["form"]
+    assert form["online_url"].label == "Online meeting link" and form["venue"].label == "Venue"
