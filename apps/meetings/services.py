@@ -20,7 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 
 from apps.core.formatting import names_joined
@@ -358,9 +358,19 @@ def decision_delete(*, decision: Decision) -> None:
     decision.delete()
 
 
+def _due_after_meeting(meeting: Meeting, due_on: datetime.date | None) -> None:
+    """An action is given at its meeting: due before that day is a slip of the date."""
+    held_on = timezone.localdate(meeting.starts_at)
+    if due_on is not None and due_on < held_on:
+        raise ValidationError({"due_on": _("The due date %(due)s is before the meeting (%(meeting)s): an action "
+                                           "is due on the meeting's day or later.")
+                               % {"due": date_format(due_on), "meeting": date_format(held_on)}})
+
+
 def action_add(*, meeting: Meeting, text: str, owner: MemberBody | None = None,
                due_on: datetime.date | None = None) -> ActionItem:
     _require_open_record(meeting)
+    _due_after_meeting(meeting, due_on)
     if owner is not None:
         _members_only(meeting, [owner.pk])
     action = ActionItem(meeting=meeting, text=text, owner=owner, due_on=due_on)
@@ -372,6 +382,7 @@ def action_add(*, meeting: Meeting, text: str, owner: MemberBody | None = None,
 def action_change(*, action: ActionItem, text: str, owner: MemberBody | None = None,
                   due_on: datetime.date | None = None) -> ActionItem:
     _require_open_record(action.meeting_id)
+    _due_after_meeting(action.meeting, due_on)
     # The owner it has keeps it, a member or not any more; a new owner is a member. From
     # the database: a bound model form has already put the new owner on ``action``.
     kept_owner_id = ActionItem.objects.filter(pk=action.pk).values_list("owner_id", flat=True).first()

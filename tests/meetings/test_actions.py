@@ -5,6 +5,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -68,3 +69,19 @@ def test_an_action_ticked_off_by_mistake_is_reopened_and_the_audit_trail_keeps_b
     services.action_complete(action=action)
     assert client.post(reverse("action_reopen", args=[action.pk])).status_code == 403
     assert ActionItem.objects.get(pk=action.pk).is_done
+
+
+def test_an_action_due_before_its_meeting_is_refused_on_the_due_field(client, world):
+    held = world["held"]
+    day = timezone.localdate(held.starts_at)
+    with pytest.raises(ValidationError) as refusal:
+        services.action_add(meeting=held, text="回答を提出", due_on=day - datetime.timedelta(days=1))
+    assert list(refusal.value.message_dict) == ["due_on"]
+    assert not ActionItem.objects.exists()
+    action = services.action_add(meeting=held, text="回答を提出", due_on=day)  # due on the day itself
+
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("action_edit", args=[action.pk]), {
+        "text": "回答を提出", "due_on": (day - datetime.timedelta(days=1)).isoformat()})
+    assert response.status_code == 200 and list(response.context["form"].errors) == ["due_on"]
+    assert ActionItem.objects.get(pk=action.pk).due_on == day

@@ -37,7 +37,8 @@ def world(settings, tmp_path):
     agenda = [services.agenda_item_add(meeting=meeting, title=title) for title in ("経費調査", "按分案", "協定書")]
     decision = services.decision_record(meeting=meeting, text="按分案（3:7）を了承する", outcome="agreed",
                                         positions={ina.pk: "agree", miyoshi.pk: "agree", ogose.pk: "abstain"})
-    action = services.action_add(meeting=meeting, text="回答を提出", owner=ina, due_on=datetime.date(2026, 12, 1))
+    action = services.action_add(meeting=meeting, text="回答を提出", owner=ina,
+                                 due_on=timezone.localdate() + datetime.timedelta(days=30))
     return {"a": a, "ina": ina, "miyoshi": miyoshi, "ogose": ogose, "kashiba": kashiba, "meeting": meeting,
             "agenda": agenda, "decision": decision, "action": action,
             "secretariat": user_with_role(Role.SECRETARIAT, consortium=a),
@@ -141,11 +142,11 @@ def test_a_position_for_a_body_outside_the_consortium_is_refused_and_nothing_cha
 def test_an_action_item_is_corrected_and_removed(client, world):
     action = world["action"]
     client.force_login(world["secretariat"])
+    due = timezone.localdate() + datetime.timedelta(days=40)
     client.post(reverse("action_edit", args=[action.pk]), {
-        "text": "現行経費の回答を提出", "owner": world["miyoshi"].pk, "due_on": "2026-12-15"})
+        "text": "現行経費の回答を提出", "owner": world["miyoshi"].pk, "due_on": due.isoformat()})
     action.refresh_from_db()
-    assert (action.text, action.owner, action.due_on) == ("現行経費の回答を提出", world["miyoshi"],
-                                                          datetime.date(2026, 12, 15))
+    assert (action.text, action.owner, action.due_on) == ("現行経費の回答を提出", world["miyoshi"], due)
     refused = client.post(reverse("action_edit", args=[action.pk]), {"text": "x", "owner": world["kashiba"].pk})
     assert refused.status_code == 200 and ActionItem.objects.get().text == "現行経費の回答を提出"
     client.post(reverse("action_delete", args=[action.pk]))

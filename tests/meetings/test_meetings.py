@@ -157,7 +157,7 @@ def test_a_decision_keeps_each_members_position(client, world):
 
 def test_the_secretariat_ticks_off_an_action_item(client, world):
     action = services.action_add(meeting=world["meeting"], text="回答を提出", owner=world["ina"],
-                                 due_on=datetime.date(2026, 12, 1))
+                                 due_on=timezone.localdate() + datetime.timedelta(days=30))
     assert selectors.body_open_actions(body=world["ina"]) == [action]
     client.force_login(world["secretariat"])
     client.post(reverse("action_done", args=[action.pk]))
