@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, F, Prefetch, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.accounts.access import access_for
 from apps.accounts.models import RoleAssignment
-from apps.meetings.models import ActionItem, Decision, Meeting
-from apps.members.models import Consortium, MemberBody, ParticipationStatus, consortia_of
+from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
+from apps.members.models import (COUNCIL_STATUSES, Consortium, MemberBody, ParticipationStatus, StatusChange,
+                                 consortia_of)
 
 
 def meetings_for(*, user, consortium: Consortium) -> QuerySet[Meeting]:
@@ -27,17 +28,31 @@ def meeting_detail(*, user) -> QuerySet[Meeting]:
     ))
 
 
-def meeting_members(*, meeting: Meeting) -> list[MemberBody]:
-    """The bodies whose attendance and positions are recorded: every member that has not
-    withdrawn."""
-    return list(MemberBody.objects.filter(participations__consortium_id=meeting.consortium_id)
-                .exclude(participations__consortium_id=meeting.consortium_id,
-                         participations__status=ParticipationStatus.WITHDRAWN)
+# Who takes part in a council's meetings: its members from the study group on. A body
+# only invited has not joined; one withdrawn has left.
+MEETING_STATUSES = (ParticipationStatus.STUDY_GROUP, *COUNCIL_STATUSES)
+
+
+def meeting_members(*, meeting: Meeting, recorded: bool = True) -> list[MemberBody]:
+    """The bodies whose attendance and positions are recorded: the members on the day of
+    the meeting, by their dated history — not a body only invited, nor one that joined
+    after a past meeting; one that withdrew since took part. With ``recorded``, also any
+    body already in the meeting's attendance or positions, whatever its history says now."""
+    day = timezone.localdate(meeting.starts_at)
+    member_that_day = StatusChange.objects.filter(
+        Q(end_date__isnull=True) | Q(end_date__gt=day),  # as StatusChange.active_on
+        participation__consortium_id=meeting.consortium_id, participation__body_id=OuterRef("pk"),
+        status__in=MEETING_STATUSES, start_date__lte=day)
+    wanted = Q(Exists(member_that_day))
+    if recorded and meeting.pk:
+        wanted |= Q(pk__in=Attendance.objects.filter(meeting_id=meeting.pk).values("body_id"))
+        wanted |= Q(pk__in=Position.objects.filter(decision__meeting_id=meeting.pk).values("body_id"))
+    return list(MemberBody.objects.filter(wanted, participations__consortium_id=meeting.consortium_id)
                 .order_by("code"))
 
 
 def notice_recipients(*, meeting: Meeting) -> list[str]:
-    bodies = meeting_members(meeting=meeting)
+    bodies = meeting_members(meeting=meeting, recorded=False)
     addresses = {body.mayor_email for body in bodies if body.mayor_email}
     addresses |= set(RoleAssignment.objects.filter(body__in=bodies, user__is_active=True)
                      .exclude(user__email="").values_list("user__email", flat=True))

@@ -240,13 +240,16 @@ def test_a_member_that_withdrew_since_keeps_its_attendance_and_position_when_the
     participation_set_status(participation=ogose.participations.get(), status=ParticipationStatus.WITHDRAWN,
                              on=timezone.localdate())
     client.force_login(world["secretariat"])
+    # Still offered, with what it recorded: it was a member on the day of the meeting.
     page = client.get(reverse("decision_edit", args=[world["decision"].pk])).content.decode()
-    assert f"stance_{ogose.pk}" not in page  # no longer offered
+    assert '<option value="abstain" selected>' in page.split(f'name="stance_{ogose.pk}"')[1].split("</select>")[0]
+    page = client.get(reverse("attendance_edit", args=[meeting.pk])).content.decode()
+    assert '<option value="present" selected>' in page.split(f'name="status_{ogose.pk}"')[1].split("</select>")[0]
     client.post(reverse("decision_edit", args=[world["decision"].pk]), {
         "text": "按分案を了承する", "outcome": "agreed", f"stance_{world['ina'].pk}": "agree",
-        f"stance_{world['miyoshi'].pk}": ""})
+        f"stance_{world['miyoshi'].pk}": "", f"stance_{ogose.pk}": "abstain"})
     client.post(reverse("attendance_edit", args=[meeting.pk]), {
-        f"status_{world['ina'].pk}": "proxy", f"status_{world['miyoshi'].pk}": ""})
+        f"status_{world['ina'].pk}": "proxy", f"status_{world['miyoshi'].pk}": "", f"status_{ogose.pk}": "present"})
     assert dict(world["decision"].positions.values_list("body__name", "stance")) == {"伊奈町": "agree",
                                                                                     "越生町": "abstain"}
     assert dict(meeting.attendance.values_list("body__name", "status")) == {"伊奈町": "proxy", "越生町": "present"}

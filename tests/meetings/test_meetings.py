@@ -230,9 +230,9 @@ def test_the_members_page_shows_the_next_meetings_and_its_own_open_actions(clien
 
 
 def test_a_body_in_two_consortia_shows_each_secretariat_only_its_own_actions(client, world):
-    from apps.members.models import Participation, ParticipationStatus
+    from tests.factories import ParticipationFactory
 
-    Participation.objects.create(body=world["ina"], consortium=world["b"], status=ParticipationStatus.COUNCIL)
+    ParticipationFactory(body=world["ina"], consortium=world["b"])  # with its dated history, as services make it
     nara_meeting = services.meeting_save(consortium=world["b"], title="奈良の会議",
                                          starts_at=timezone.now() + datetime.timedelta(days=3))
     services.action_add(meeting=nara_meeting, text="奈良の宿題", owner=world["ina"])

@@ -9,9 +9,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Role
-from apps.meetings import services
+from apps.meetings import selectors, services
 from apps.meetings.models import Attendance, Decision, Meeting, Position
-from tests.factories import ConsortiumFactory, member_of, user_with_role
+from apps.members.models import MemberBody, ParticipationStatus
+from apps.members.services import participation_ensure, participation_set_status
+from tests.factories import ConsortiumFactory, MemberBodyFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -96,3 +98,39 @@ def test_a_body_with_a_position_is_not_recorded_absent(world):
         services.attendance_record(meeting=held, rows=[services.AttendanceRow(body_id=ina.pk, status="absent")])
     assert not Attendance.objects.exists() and Position.objects.count() == 1
     services.attendance_record(meeting=held, rows=[services.AttendanceRow(body_id=ina.pk, status="proxy")])
+
+
+def test_the_forms_offer_the_members_as_they_were_on_the_meetings_day_keeping_those_recorded(client, world):
+    """Not a body only invited, nor one that joined after the meeting; a body that withdrew
+    since took part, and one recorded stays on offer whatever its history says now."""
+    a, held, ina, miyoshi = world["a"], world["held"], world["ina"], world["miyoshi"]
+    invited = participation_ensure(body=MemberBodyFactory(name="越生町"), consortium=a,
+                                   status=ParticipationStatus.INVITED, on=datetime.date(2020, 4, 1)).body
+    late = participation_ensure(body=MemberBodyFactory(name="滑川町"), consortium=a,
+                                status=ParticipationStatus.INVITED, on=datetime.date(2020, 4, 1))
+    participation_set_status(participation=late, status=ParticipationStatus.COUNCIL, on=timezone.localdate())
+    participation_set_status(participation=miyoshi.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=timezone.localdate())
+    assert selectors.meeting_members(meeting=held) == sorted([ina, miyoshi], key=lambda body: body.code)
+
+    services.attendance_record(meeting=held, rows=present(ina))
+    # The withdrawal of 伊奈町 is entered late, dated before the meeting: it stays, as recorded.
+    participation_set_status(participation=ina.participations.get(), status=ParticipationStatus.WITHDRAWN,
+                             on=timezone.localdate() - datetime.timedelta(days=2))
+    assert selectors.meeting_members(meeting=held) == sorted([ina, miyoshi], key=lambda body: body.code)
+
+    client.force_login(world["secretariat"])
+    for name in ("attendance_edit", "decision_add"):
+        page = client.get(reverse(name, args=[held.pk])).content.decode()
+        assert "伊奈町" in page and "三芳町" in page and "越生町" not in page and "滑川町" not in page
+    with pytest.raises(ValidationError, match="越生町"):
+        services.attendance_record(meeting=held, rows=present(invited))
+
+
+def test_the_notice_goes_to_the_members_not_to_bodies_only_invited(world):
+    MemberBody.objects.filter(pk=world["ina"].pk).update(mayor_email="mayor@ina.example")
+    invited = participation_ensure(body=MemberBodyFactory(name="越生町", mayor_email="mayor@ogose.example"),
+                                   consortium=world["a"], status=ParticipationStatus.INVITED,
+                                   on=datetime.date(2020, 4, 1)).body
+    assert invited not in selectors.meeting_members(meeting=world["ahead"])
+    assert selectors.notice_recipients(meeting=world["ahead"]) == ["mayor@ina.example"]
