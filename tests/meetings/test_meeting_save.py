@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.meetings import services
@@ -51,7 +51,7 @@ def test_every_problem_of_one_save_is_reported_at_once_each_on_its_field(client,
 def test_minutes_are_not_approved_while_empty_or_without_attendance_and_the_message_names_both(client, world,
                                                                                                 settings):
     held = world["held"]
-    with pytest.raises(ValidationError) as refusal:
+    with pytest.raises(ValidationError) as refusal, translation.override("en"):
         services.meeting_save(consortium=world["a"], meeting=held, status=Meeting.Status.MINUTES_APPROVED)
     assert set(refusal.value.message_dict) == {"minutes", "status"}
     assert "attendance" in " ".join(refusal.value.message_dict["status"])

@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.meetings import selectors, services
@@ -35,9 +35,9 @@ def present(*bodies):
 
 def test_attendance_and_decisions_are_not_recorded_for_a_meeting_still_ahead(client, world, settings):
     ahead, ina = world["ahead"], world["ina"]
-    with pytest.raises(ValidationError, match="not started"):
+    with pytest.raises(ValidationError, match="not started"), translation.override("en"):
         services.attendance_record(meeting=ahead, rows=present(ina))
-    with pytest.raises(ValidationError, match="not started"):
+    with pytest.raises(ValidationError, match="not started"), translation.override("en"):
         services.decision_record(meeting=ahead, text="按分案を了承する", outcome="agreed", positions={ina.pk: "agree"})
     assert not Attendance.objects.exists() and not Decision.objects.exists()
 
