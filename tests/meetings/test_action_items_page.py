@@ -26,7 +26,7 @@ def world():
     today = timezone.localdate()
     held = services.meeting_save(consortium=a, title="第2回 協議会", status=Meeting.Status.HELD,
                                  starts_at=timezone.now() - datetime.timedelta(days=20))
-    nara = services.meeting_save(consortium=b, title="奈良の会議", starts_at=timezone.now() + datetime.timedelta(days=3))
+    nara = services.meeting_save(consortium=b, title="奈良の会議", starts_at=timezone.now() - datetime.timedelta(days=3))
     actions = {
         "later": services.action_add(meeting=held, text="仕様書を確認", owner=ina,
                                      due_on=today + datetime.timedelta(days=10)),

@@ -207,6 +207,9 @@ def test_a_meeting_made_by_mistake_is_deleted_with_its_material_files(
 def test_a_meeting_with_a_record_is_not_deleted_and_the_secretariat_is_told_to_cancel_it(
         client, world, record, django_capture_on_commit_callbacks):
     meeting = world["meeting"]
+    if record in ("attendance", "decision"):  # recorded only once the meeting has begun
+        Meeting.objects.filter(pk=meeting.pk).update(starts_at=timezone.now() - datetime.timedelta(hours=1))
+        meeting.refresh_from_db()
     services.agenda_item_add(meeting=meeting, title="資料1", document=SimpleUploadedFile("資料1.pdf", PDF))
     if record == "attendance":
         services.attendance_record(meeting=meeting, rows=[services.AttendanceRow(body_id=world["ina"].pk,
