@@ -281,7 +281,12 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
     # The plan's own figure when it gives the town a share (the one its saving was worked
     # out from), else the town's cost for the year as reported: a briefing without a share
     # still says what the town pays now, or that it has not reported.
-    current = own.current_cost if own else dict(body_cost_years(body=body)).get(fiscal_year)
+    year_cost = dict(body_cost_years(body=body)).get(fiscal_year)
+    current = own.current_cost if own else year_cost
+    # A plan for some business systems compares the town's cost for those alone: the
+    # briefing says so, beside the year's whole cost that the comparison table prints.
+    narrower = own is not None and own.current_cost is not None and year_cost is not None and (
+        own.current_cost != year_cost)
     # Members the council left out of the minimum-saving guarantee (one without a current
     # cost cannot be in it): said by name, and to such a member's mayor plainly.
     left_out = [member for member in inputs.members if not member.guaranteed] if inputs else []
@@ -290,6 +295,7 @@ def briefing_context(*, consortium: Consortium, body: MemberBody, fiscal_year: i
         "consortium": consortium, "body": body, "plan": plan, "options": options, "fiscal_year": fiscal_year,
         "share": own, "current_cost": current,
         "shown": briefing_figures(current_cost=current, share=own, options=options),
+        "whole_year": {"cost": _printed(year_cost, options), "systems": plan_scope_names(plan)} if narrower else None,
         # Why a briefing has no share, said as it is: no plan chosen, a plan that gives the
         # town none, or none published yet.
         "no_share": "" if own else "not_in_plan" if plan else "not_chosen" if latest_published_plan(

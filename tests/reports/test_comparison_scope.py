@@ -129,3 +129,22 @@ def test_a_member_with_no_cost_in_the_plans_scope_has_no_saving_though_it_has_a_
         s.current_cost for s in published_shares(plan).values() if s.current_cost is not None)
     assert (f"うち現行経費の報告がある団体（5団体）{totals['shown_saving_current_cost']:,}"
             f"{totals['shown_saving_share']:,}{totals['shown_saving']:,}") in digits(text)
+
+
+def test_the_briefing_says_its_current_cost_is_the_plans_scope_and_gives_the_whole_years(council, scoped_plan):
+    """A mayor reading «現行経費 17,395,000» beside the comparison's 69,580,000 is told why."""
+    body = council["bodies"][0]
+    share = published_shares(scoped_plan)[body.code]
+    text = digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                              plan=scoped_plan, body=body, options=Options())))
+    whole = share.current_cost + 30_000_000
+    assert f"現行経費（2025年度・按分対象の業務）{share.current_cost:,}円" in text
+    assert "按分案が対象とする業務（住民基本台帳、戸籍、戸籍の附票）の現行経費で比べています。" in text
+    assert f"2025年度の現行経費の全体は{whole:,}円です。" in text
+
+
+def test_a_briefing_for_a_plan_over_the_whole_cost_says_nothing_of_a_scope(council):
+    body = council["bodies"][0]
+    text = digits(text_of(services.render_pdf(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                              plan=council["plan"], body=body, options=Options())))
+    assert "現行経費（2025年度）" in text and "按分対象の業務" not in text
