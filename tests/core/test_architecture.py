@@ -21,11 +21,6 @@ def imported_apps(path: Path):
                 yield node.lineno, name.split(".")[1]
 
 
-def is_benchmark_data(path: Path, other: str) -> bool:
-    # The benchmark commands load the demo's data to measure on; the app itself never does.
-    return other == "demo" and path.parent.name == "commands" and path.name.startswith("bench_")
-
-
 def test_every_app_imports_only_the_apps_below_it():
     assert set(LAYER) == {path.name for path in APPS.iterdir() if (path / "apps.py").exists()}
     wrong = []
@@ -34,6 +29,6 @@ def test_every_app_imports_only_the_apps_below_it():
         if "migrations" in path.parts:
             continue
         for line, other in imported_apps(path):
-            if other != app and LAYER[other] >= LAYER[app] and not is_benchmark_data(path, other):
+            if other != app and LAYER[other] >= LAYER[app]:
                 wrong.append(f"{path.relative_to(APPS.parent)}:{line} imports apps.{other}")
     assert not wrong, "\n".join(wrong)
