@@ -181,7 +181,8 @@ def plan_members_sync(*, plan: AllocationPlan) -> tuple[list[str], list[str]]:
 def plan_create(*, consortium: Consortium, name: str, fiscal_year: int, cost_fiscal_year: int,
                 population_basis_date: datetime.date, guarantee: Decimal | None = None,
                 pools: list[dict] | None = None) -> AllocationPlan:
-    """A draft plan with every member still on the path to going live, and its pools.
+    """A draft plan with every member that shares the bill (ALLOCATED_STATUSES: joined the
+    council, live or not, and not withdrawn), and its pools.
     Refused when the council has none: a plan nobody shares has nothing to allocate."""
     body_ids = list(council_member_ids(consortium_id=consortium.pk))
     if not body_ids:
