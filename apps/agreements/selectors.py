@@ -62,6 +62,27 @@ def current_agreement(*, consortium: Consortium) -> Agreement | None:
             .order_by("-version").first())
 
 
+def open_version(*, consortium_id: int) -> Agreement | None:
+    """The council's version still a draft or under review, if any: the one a change goes
+    into (the services keep it to one; the newest if older data has more)."""
+    return (Agreement.objects.filter(consortium_id=consortium_id,
+                                     status__in=(Agreement.Status.DRAFT, Agreement.Status.UNDER_REVIEW))
+            .order_by("-version").first())
+
+
+def latest_concluded(*, consortium_id: int) -> Agreement | None:
+    """The version in force: the council's latest concluded one."""
+    return (Agreement.objects.filter(consortium_id=consortium_id, status=Agreement.Status.CONCLUDED)
+            .order_by("-version").first())
+
+
+def may_amend(*, agreement: Agreement) -> bool:
+    """Whether the agreement is the one to amend now: the latest concluded version, with no
+    other version a draft or under review."""
+    return (agreement.is_concluded and open_version(consortium_id=agreement.consortium_id) is None
+            and latest_concluded(consortium_id=agreement.consortium_id) == agreement)
+
+
 def contracts_for(*, user, consortium: Consortium) -> QuerySet[Contract]:
     """The consortium's contracts the user may read, with their body."""
     return Contract.objects.for_user(user).filter(consortium=consortium).select_related("body")

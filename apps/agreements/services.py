@@ -13,7 +13,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -41,16 +41,53 @@ def _require_draft(agreement_id: int) -> None:
     _require_status(agreement_id, Agreement.Status.DRAFT, _("Articles can change only while the agreement is a draft."))
 
 
-def _next_version(consortium: Consortium) -> int:
-    latest = Agreement.objects.filter(consortium=consortium).aggregate(latest=Max("version"))["latest"]
+def _lock_line(consortium_id: int) -> None:
+    """Take the council's versions one writer at a time (its row locked until the commit):
+    two clicks on 「新しい協定書」 or 改正 would otherwise both pass the checks below and
+    both take the same next version number."""
+    Consortium.objects.select_for_update().only("pk").get(pk=consortium_id)
+
+
+def _require_no_open_version(consortium_id: int) -> None:
+    """A council has one agreement line: no second version starts while one is a draft
+    or under review, or members would be asked to sign two texts at once."""
+    open_version = selectors.open_version(consortium_id=consortium_id)
+    if open_version is None:
+        return
+    if open_version.is_draft:
+        raise ValidationError(_("Version %(version)d is still a draft: change it, or send it for review, "
+                                "before starting another version.") % {"version": open_version.version})
+    raise ValidationError(_("Version %(version)d is under review: conclude it, or take it back to draft, "
+                            "before starting another version.") % {"version": open_version.version})
+
+
+def _next_version(consortium_id: int) -> int:
+    latest = Agreement.objects.filter(consortium_id=consortium_id).aggregate(latest=Max("version"))["latest"]
     return (latest or 0) + 1
+
+
+def _new_version(*, consortium_id: int, title: str, supersedes: Agreement | None = None) -> Agreement:
+    try:
+        with transaction.atomic():
+            return Agreement.objects.create(consortium_id=consortium_id, title=title,
+                                            version=_next_version(consortium_id), supersedes=supersedes)
+    except IntegrityError:
+        # Only a writer that skipped the lock (SQLite takes none) gets here: a refusal, not a 500.
+        raise ValidationError(_("Another version was started at the same moment; reload the page.")) from None
 
 
 @transaction.atomic
 def agreement_create(*, consortium: Consortium, title: str, standard_articles: bool = False) -> Agreement:
-    """A draft with the consortium's next version number; with ``standard_articles``, the
-    six articles of the standard outline to edit (apps.agreements.outline)."""
-    agreement = Agreement.objects.create(consortium=consortium, title=title, version=_next_version(consortium))
+    """The council's first agreement, a draft of version 1; with ``standard_articles``, the
+    six articles of the standard outline to edit (apps.agreements.outline). Once a version
+    exists, the next one is its amendment (``agreement_amend``)."""
+    _lock_line(consortium.pk)
+    _require_no_open_version(consortium.pk)
+    concluded = selectors.latest_concluded(consortium_id=consortium.pk)
+    if concluded is not None:
+        raise ValidationError(_("Version %(version)d is concluded: change the agreement by amending it, not with "
+                                "a new agreement.") % {"version": concluded.version})
+    agreement = _new_version(consortium_id=consortium.pk, title=title)
     if standard_articles:
         # One by one, so that each article's creation is in the audit trail.
         for number, heading, text in outline.standard_articles(consortium_name=consortium.name):
@@ -83,6 +120,12 @@ def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
         raise ValidationError(_("Only a draft can be sent for review."))
     if not agreement.articles.exists():
         raise ValidationError(_("Add at least one article before sending the agreement for review."))
+    # Only a council with versions from before the one-line rule can have two open.
+    other = (Agreement.objects.filter(consortium_id=agreement.consortium_id, status=Agreement.Status.UNDER_REVIEW)
+             .exclude(pk=agreement.pk).first())
+    if other is not None:
+        raise ValidationError(_("Version %(version)d is already under review: the members sign one text at a time.")
+                              % {"version": other.version})
     body_ids = list(selectors.members_to_sign(consortium_id=agreement.consortium_id).values_list("pk", flat=True))
     if not body_ids:
         raise ValidationError(_("The consortium has no member to sign the agreement."))
@@ -155,15 +198,19 @@ def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | No
 
 @transaction.atomic
 def agreement_amend(*, agreement: Agreement) -> Agreement:
-    """A new draft version copying a concluded agreement's articles, superseding it."""
+    """A new draft version copying the articles of the council's latest concluded
+    version, superseding it; refused while another version is a draft or under review."""
+    _lock_line(agreement.consortium_id)
     agreement = _locked(agreement)
     if not agreement.is_concluded:
         raise ValidationError(_("Only a concluded agreement can be amended; change the draft instead."))
-    successor = Agreement.objects.filter(supersedes=agreement).first()
-    if successor is not None:
-        raise ValidationError(_("Version %(version)d already amends this agreement.") % {"version": successor.version})
-    amendment = Agreement.objects.create(consortium_id=agreement.consortium_id, title=agreement.title,
-                                         version=_next_version(agreement.consortium), supersedes=agreement)
+    _require_no_open_version(agreement.consortium_id)
+    latest = selectors.latest_concluded(consortium_id=agreement.consortium_id)
+    if latest.pk != agreement.pk:
+        # Amending an older version would branch the history beside the one in force.
+        raise ValidationError(_("Version %(version)d is the latest concluded version: amend that one.")
+                              % {"version": latest.version})
+    amendment = _new_version(consortium_id=agreement.consortium_id, title=agreement.title, supersedes=agreement)
     Article.objects.bulk_create([
         Article(agreement=amendment, number=article.number, heading=article.heading, text=article.text)
         for article in agreement.articles.all()

@@ -90,9 +90,13 @@ def agreement_create(request, slug):
     consortium = consortium_for(request, slug, manage=True)
     form = AgreementForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        agreement = services.agreement_create(consortium=consortium, title=form.cleaned_data["title"],
-                                              standard_articles=form.cleaned_data["standard_articles"])
-        return redirect("agreement_detail", pk=agreement.pk)
+        try:
+            agreement = services.agreement_create(consortium=consortium, title=form.cleaned_data["title"],
+                                                  standard_articles=form.cleaned_data["standard_articles"])
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            return redirect("agreement_detail", pk=agreement.pk)
     return _form_page(request, form, heading=_("New agreement"), consortium=consortium)
 
 
@@ -101,7 +105,8 @@ def agreement_detail(request, pk):
     return _page(request, "agreement_detail.html", agreement.consortium, agreement=agreement,
                  articles=agreement.articles.all(),
                  signatures=selectors.agreement_signatures(user=request.user, agreement=agreement),
-                 successor=Agreement.objects.for_user(request.user).filter(supersedes=agreement).first())
+                 successor=Agreement.objects.for_user(request.user).filter(supersedes=agreement).first(),
+                 may_amend=selectors.may_amend(agreement=agreement))
 
 
 def _article_form(request, article: Article):

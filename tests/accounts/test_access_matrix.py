@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from apps.accounts.models import Role
+from apps.accounts.models import Role, RoleAssignment
 from apps.agreements import services as agreements
 from apps.agreements.models import Article, Contract, Customisation
 from apps.meetings import services as meetings
@@ -365,14 +365,18 @@ def world(db):
     archived["comparison"] = rendered(Kind.SIDE_BY_SIDE, a, published, users["secretariat_a"])
     batch = Batch.objects.create(consortium=a, plan=published, requested_by=users["secretariat_a"])
     return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users,
-            "batch": batch, **archived, **agreements_world(a, x)}
+            "batch": batch, **archived, **agreements_world(a, x, users)}
 
 
-def agreements_world(consortium, x):
-    """Version 1 under review (a signature row per member), version 2 a draft, and a
-    contract for body X beside a bulk one."""
+def agreements_world(consortium, x, users):
+    """Consortium a's version 1 under review (a signature row per member), a draft of a
+    second council that a's secretariat and observer also serve (a council has one open
+    version at a time), and a contract for body X beside a bulk one."""
+    sibling = ConsortiumFactory(slug="a2")
+    for role, user in ((Role.SECRETARIAT, users["secretariat_a"]), (Role.OBSERVER, users["observer_a"])):
+        RoleAssignment.objects.create(user=user, role=role, consortium=sibling)
     under_review = agreements.agreement_create(consortium=consortium, title="協定書")
-    draft = agreements.agreement_create(consortium=consortium, title="協定書")
+    draft = agreements.agreement_create(consortium=sibling, title="協定書")
     for agreement in (under_review, draft):
         agreements.article_save(article=Article(agreement=agreement, number=1, heading="目的", text="共同化を推進する。"))
     agreements.agreement_submit_for_review(agreement=under_review)

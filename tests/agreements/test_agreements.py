@@ -13,15 +13,15 @@ from apps.agreements import selectors, services
 from apps.agreements.models import Agreement, Article, Contract, FrozenAgreementError, Signature
 from tests.agreements.conftest import draft_with_articles, sign_all
 from apps.members.models import Participation, ParticipationStatus
-from tests.factories import member_of, user_with_role
+from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
 
-def test_versions_are_numbered_per_consortium(consortium):
-    first = services.agreement_create(consortium=consortium, title="協定書")
-    second = services.agreement_create(consortium=consortium, title="協定書")
-    assert (first.version, second.version) == (1, 2)
+def test_versions_are_numbered_per_consortium(consortium, concluded):
+    amendment = services.agreement_amend(agreement=concluded)
+    elsewhere = services.agreement_create(consortium=ConsortiumFactory(slug="nara"), title="協定書")
+    assert (concluded.version, amendment.version, elsewhere.version) == (1, 2, 1)
 
 
 def test_submitting_for_review_awaits_one_signature_per_member_that_has_not_withdrawn(under_review, ina, miyoshi):
@@ -157,10 +157,10 @@ def test_only_a_concluded_agreement_is_amended(under_review):
 
 
 def test_members_see_agreements_under_review_or_concluded_and_only_their_own_signature(
-        consortium, under_review, ina):
-    draft = draft_with_articles(consortium)
+        consortium, concluded, ina):
+    draft = services.agreement_amend(agreement=concluded)
     staff = user_with_role(Role.STAFF, body=ina)
-    assert set(Agreement.objects.for_user(staff)) == {under_review}
+    assert set(Agreement.objects.for_user(staff)) == {concluded}
     assert draft in Agreement.objects.for_user(user_with_role(Role.OBSERVER, consortium=consortium))
     assert list(Signature.objects.for_user(staff).values_list("body", flat=True)) == [ina.pk]
 
@@ -171,8 +171,10 @@ def test_pending_signatures_and_current_agreement_for_other_apps(consortium, und
     assert not selectors.pending_signatures(body=ina).exists()
     pending = selectors.pending_signatures(body=miyoshi).get()
     assert pending.agreement == under_review
-    draft_with_articles(consortium)  # a newer draft is not the current agreement
-    assert selectors.current_agreement(consortium=consortium) == under_review
+    sign_all(under_review)
+    concluded = services.agreement_conclude(agreement=under_review)
+    services.agreement_amend(agreement=concluded)  # a newer draft is not the current agreement
+    assert selectors.current_agreement(consortium=consortium) == concluded
 
 
 def test_the_secretariat_takes_an_agreement_from_draft_to_conclusion_on_the_pages(
@@ -211,14 +213,14 @@ def test_back_to_draft_voids_the_signatures_and_reopens_the_articles(under_revie
 
 
 def test_only_an_agreement_under_review_goes_back_to_draft(consortium, under_review, ina, miyoshi):
-    with pytest.raises(ValidationError):
-        services.agreement_return_to_draft(agreement=draft_with_articles(consortium))
     sign_all(under_review)
     concluded = services.agreement_conclude(agreement=under_review)
     with pytest.raises(ValidationError):
         services.agreement_return_to_draft(agreement=concluded)
     concluded.refresh_from_db()
     assert concluded.is_concluded and concluded.signatures.count() == 2
+    with pytest.raises(ValidationError):
+        services.agreement_return_to_draft(agreement=services.agreement_amend(agreement=concluded))
 
 
 def test_the_secretariat_takes_it_back_to_draft_on_the_page_and_a_member_cannot(client, under_review, secretariat,
