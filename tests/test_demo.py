@@ -58,6 +58,9 @@ def test_the_demo_agreement_is_concluded_once_and_amended_with_two_signatures_aw
     awaited = set(amendment.signatures.filter(signed_on__isnull=True).values_list("body__code", flat=True))
     assert awaited == {"113018", "113247"}
     assert pending_signatures(body=MemberBody.objects.get(code="113018")).get().agreement == amendment
+    for version in (first, amendment):  # signed after it was sent for review
+        first_signed = min(version.signatures.exclude(signed_on=None).values_list("signed_on", flat=True))
+        assert version.sent_for_review_on <= first_signed
 
 
 def test_each_demo_member_has_one_contract_priced_at_its_published_share(demo):

@@ -65,6 +65,8 @@ class Agreement(AuditScoped, TimeStampedModel):
     version = models.PositiveIntegerField(_("version"))
     title = models.CharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # The day the members were asked to sign: no signature is dated before it.
+    sent_for_review_on = models.DateField(_("sent for review on"), null=True, blank=True, editable=False)
     concluded_on = models.DateField(_("concluded on"), null=True, blank=True)
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by",

@@ -21,8 +21,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, RoleAssignment
 from apps.agreements import outline, selectors
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
-from apps.core.formatting import names_joined
-from apps.core.templatetags.consortium_format import jdate
+from apps.core.formatting import date_on_screen, names_joined
 from apps.core.mail import japanese_message
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
@@ -112,12 +111,21 @@ def article_delete(*, article: Article) -> None:
 
 
 @transaction.atomic
-def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
+def agreement_submit_for_review(*, agreement: Agreement, on: datetime.date | None = None) -> Agreement:
     """Send a draft to the members: one unsigned signature row for every member that has
-    not withdrawn from the consortium."""
+    not withdrawn from the consortium. It is sent today unless an earlier day ``on`` is
+    recorded (a history entered afterwards); no signature is dated before that day."""
     agreement = _locked(agreement)
     if not agreement.is_draft:
         raise ValidationError(_("Only a draft can be sent for review."))
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(_("An agreement cannot be sent for review on a day still ahead."))
+    amended = agreement.supersedes
+    if amended is not None and amended.concluded_on and on < amended.concluded_on:
+        raise ValidationError(_("This version amends version %(version)d, concluded on %(on)s: it cannot be sent "
+                                "for review before that day.")
+                              % {"version": amended.version, "on": date_on_screen(amended.concluded_on, "era")})
     if not agreement.articles.exists():
         raise ValidationError(_("Add at least one article before sending the agreement for review."))
     # Only a council with versions from before the one-line rule can have two open.
@@ -130,6 +138,7 @@ def agreement_submit_for_review(*, agreement: Agreement) -> Agreement:
     if not body_ids:
         raise ValidationError(_("The consortium has no member to sign the agreement."))
     agreement.status = Agreement.Status.UNDER_REVIEW
+    agreement.sent_for_review_on = on
     agreement.save()
     Signature.objects.bulk_create([Signature(agreement=agreement, body_id=body_id) for body_id in body_ids])
     return agreement
@@ -146,22 +155,29 @@ def agreement_return_to_draft(*, agreement: Agreement) -> Agreement:
         raise ValidationError(_("Only an agreement under review can go back to draft."))
     agreement.signatures.all().delete()
     agreement.status = Agreement.Status.DRAFT
+    agreement.sent_for_review_on = None  # sending it again asks from that day
     agreement.save()
     return agreement
 
 
 def signature_record(*, signature: Signature, signed_on: datetime.date, signed_by_name: str = "") -> Signature:
-    """A member's signature, recorded while its agreement is under review."""
+    """A member's signature, recorded while its agreement is under review, dated between
+    the day it was sent for review and today."""
     _require_status(signature.agreement_id, Agreement.Status.UNDER_REVIEW,
                     _("Signatures are recorded only while the agreement is under review."))
     if signed_on > timezone.localdate():
         raise ValidationError({"signed_on": _("A signature cannot be dated in the future.")})
+    sent_on = Agreement.objects.filter(pk=signature.agreement_id).values_list("sent_for_review_on", flat=True).get()
+    if sent_on and signed_on < sent_on:
+        raise ValidationError({"signed_on": _(
+            "The agreement was sent for review on %(on)s: a signature cannot be dated before that day.")
+            % {"on": date_on_screen(sent_on, "era")}})
     amended = (Agreement.objects.filter(superseded_by__pk=signature.agreement_id)
                .values_list("version", "concluded_on").first())
     if amended and amended[1] and signed_on < amended[1]:
         raise ValidationError({"signed_on": _(
             "This version amends version %(version)d, concluded on %(on)s: it cannot be signed before that day.")
-            % {"version": amended[0], "on": jdate(amended[1], "era")}})
+            % {"version": amended[0], "on": date_on_screen(amended[1], "era")}})
     signature.signed_on = signed_on
     signature.signed_by_name = signed_by_name
     signature.save(update_fields=["signed_on", "signed_by_name", "updated_at"])
@@ -188,7 +204,7 @@ def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | No
     concluded_on = concluded_on or last_signature or timezone.localdate()
     if last_signature and concluded_on < last_signature:
         raise ValidationError(_("The agreement cannot be concluded before its last signature (%(date)s).")
-                              % {"date": last_signature.isoformat()})
+                              % {"date": date_on_screen(last_signature, "era")})
     agreement.status = Agreement.Status.CONCLUDED
     agreement.concluded_on = concluded_on
     # Allowed once: the model refuses saves of agreements already concluded in the database.

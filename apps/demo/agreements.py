@@ -39,8 +39,8 @@ ARTICLES = [
 AMENDED_COSTS = ("共同化に要する経費は、その3割を均等割により、7割を人口割により構成団体が負担する。ただし、"
                  "各構成団体の負担額は、共同化前の経費から1割以上削減された額を上限とし、"
                  "これにより生じる不足額は他の構成団体が人口割により負担する。")
-FIRST_SIGNED = datetime.date(2013, 3, 18)
-AMENDMENT_SIGNED = datetime.date(2026, 2, 2)
+FIRST_SENT, FIRST_SIGNED = datetime.date(2013, 3, 4), datetime.date(2013, 3, 18)
+AMENDMENT_SENT, AMENDMENT_SIGNED = datetime.date(2026, 1, 19), datetime.date(2026, 2, 2)
 NOT_YET_SIGNED = {"113018", "113247"}  # 伊奈町, 三芳町
 CONTRACT_TERM = (datetime.date(2026, 4, 1), datetime.date(2031, 3, 31))
 CONTRACT_YEARS = 5
@@ -103,7 +103,7 @@ def _agreements(consortium: Consortium) -> None:
     first = services.agreement_create(consortium=consortium, title=TITLE)
     Article.objects.bulk_create([Article(agreement=first, number=number, heading=heading, text=text)
                                  for number, (heading, text) in enumerate(ARTICLES, start=1)])
-    first = services.agreement_submit_for_review(agreement=first)
+    first = services.agreement_submit_for_review(agreement=first, on=FIRST_SENT)
     _sign(first, FIRST_SIGNED)
     first = services.agreement_conclude(agreement=first)
 
@@ -111,7 +111,7 @@ def _agreements(consortium: Consortium) -> None:
     costs = amendment.articles.get(heading="経費の負担")
     costs.text = AMENDED_COSTS
     services.article_save(article=costs)
-    amendment = services.agreement_submit_for_review(agreement=amendment)
+    amendment = services.agreement_submit_for_review(agreement=amendment, on=AMENDMENT_SENT)
     _sign(amendment, AMENDMENT_SIGNED, skip=NOT_YET_SIGNED)
 
 

@@ -50,7 +50,9 @@ def sign_all(agreement: Agreement, on=datetime.date(2026, 4, 1)) -> None:
 
 @pytest.fixture
 def under_review(consortium, ina, miyoshi, withdrawn):
-    return services.agreement_submit_for_review(agreement=draft_with_articles(consortium, "目的", "構成団体"))
+    # Sent on a past day, so that the signatures of 2026-04-01 the tests record follow it.
+    return services.agreement_submit_for_review(agreement=draft_with_articles(consortium, "目的", "構成団体"),
+                                                on=datetime.date(2026, 3, 2))
 
 
 @pytest.fixture

@@ -54,7 +54,8 @@ def test_no_amendment_while_another_version_is_open(concluded):
 
 
 def test_only_the_latest_concluded_version_is_amended(concluded, ina, miyoshi):
-    second = services.agreement_submit_for_review(agreement=services.agreement_amend(agreement=concluded))
+    second = services.agreement_submit_for_review(agreement=services.agreement_amend(agreement=concluded),
+                                                  on=concluded.concluded_on)
     sign_all(second, on=concluded.concluded_on)
     second = services.agreement_conclude(agreement=second)
     with pytest.raises(ValidationError, match="Version 2"):

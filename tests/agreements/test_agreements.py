@@ -7,6 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.agreements import selectors, services
@@ -41,7 +42,7 @@ def test_only_the_councils_members_are_asked_to_sign_not_a_body_invited_or_in_th
 
 def test_an_amendment_cannot_be_signed_before_the_version_it_amends_was_concluded(concluded, ina):
     amendment = services.agreement_amend(agreement=concluded)
-    amendment = services.agreement_submit_for_review(agreement=amendment)
+    amendment = services.agreement_submit_for_review(agreement=amendment, on=concluded.concluded_on)
     signature = amendment.signatures.get(body=ina)
     with pytest.raises(ValidationError, match="signed_on"):
         services.signature_record(signature=signature, signed_on=concluded.concluded_on - datetime.timedelta(days=1))
@@ -186,12 +187,13 @@ def test_the_secretariat_takes_an_agreement_from_draft_to_conclusion_on_the_page
                            {"number": "1", "heading": "目的", "text": "共同化を推進する。"})
     assert response.status_code == 302 and agreement.articles.count() == 1
     client.post(reverse("agreement_review", args=[agreement.pk]))
+    today = timezone.localdate()  # sent for review today: signed no earlier
     for signature in agreement.signatures.all():
         client.post(reverse("signature_record", args=[signature.pk]),
-                    {"signed_on": "2026-04-01", "signed_by_name": "町長"})
+                    {"signed_on": today.isoformat(), "signed_by_name": "町長"})
     client.post(reverse("agreement_conclude", args=[agreement.pk]))
     agreement.refresh_from_db()
-    assert agreement.is_concluded and agreement.concluded_on == datetime.date(2026, 4, 1)
+    assert agreement.is_concluded and agreement.concluded_on == today
     response = client.post(reverse("agreement_amend", args=[agreement.pk]))
     amendment = Agreement.objects.get(supersedes=agreement)
     assert response["Location"] == reverse("agreement_detail", args=[amendment.pk])

@@ -48,6 +48,15 @@ def test_screens_follow_the_readers_language_and_documents_stay_japanese():
         assert page.render(context) == "FY2025 (R7) 25 Dec. 2026"  # never 12/25, nor 12/07 read as July
 
 
+def test_a_date_in_a_message_is_written_as_the_reader_reads_dates():
+    from django.utils.translation import override
+
+    with override("ja"):
+        assert formatting.date_on_screen(datetime.date(2026, 12, 7), "era") == "令和8年12月7日"
+    with override("en"):
+        assert formatting.date_on_screen(datetime.date(2026, 12, 7), "era") == "7 Dec. 2026"
+
+
 @pytest.mark.parametrize(("value", "text"), [(615946, "+615,946"), (-4948588, "−4,948,588"), (0, "0"), (None, "—")])
 def test_a_change_in_yen_carries_its_sign_with_a_true_minus(value, text):
     assert formatting.yen_signed(value) == text
