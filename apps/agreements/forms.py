@@ -3,8 +3,8 @@ from django.db.models import Q
 from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
-from apps.agreements.models import Agreement, Article, Contract, Customisation, SlaItem
-from apps.core.forms import SensibleDates
+from apps.agreements.models import FIRST_ARTICLE, LAST_ARTICLE, Agreement, Article, Contract, Customisation, SlaItem
+from apps.core.forms import SensibleDates, bound_integer
 from apps.core.widgets import FastSelect
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
@@ -26,6 +26,10 @@ class ArticleForm(forms.ModelForm):
         model = Article
         fields = ["number", "heading", "text"]
         widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        bound_integer(self.fields["number"], FIRST_ARTICLE, LAST_ARTICLE)
 
 
 class SignatureForm(SensibleDates, forms.Form):

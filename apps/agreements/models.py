@@ -8,7 +8,7 @@ action asks. A change is an amendment: a new version that supersedes it.
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import ExpressionWrapper, F, Q
 from django.db.models.functions import Cast
@@ -128,10 +128,16 @@ class AgreementPart(AuditScoped, TimeStampedModel):
         return [self.agreement.consortium_id]
 
 
+# 第1条 to 第999条: an agreement has a handful of articles, and a number nobody writes
+# would only overflow the next one offered (the last plus one).
+FIRST_ARTICLE, LAST_ARTICLE = 1, 999
+
+
 class Article(AgreementPart):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="articles",
                                   verbose_name=_("agreement"))
-    number = models.PositiveIntegerField(_("article number"))
+    number = models.PositiveIntegerField(_("article number"), validators=[MinValueValidator(FIRST_ARTICLE),
+                                                                       MaxValueValidator(LAST_ARTICLE)])
     heading = models.CharField(_("heading"), max_length=200)
     text = models.TextField(_("text"))
 

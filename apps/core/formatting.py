@@ -130,16 +130,6 @@ def japanese_date(value: datetime.date, style: str = "western") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
-def date_on_screen(value: datetime.date, style: str = "western") -> str:
-    """令和7年4月1日 / 2025年4月1日 for a Japanese reader; the reader's language's own date
-    format (April 1, 2025) for anyone else: the pages' dates and the messages naming one."""
-    if reader_reads_japanese():
-        return japanese_date(value, style)
-    from django.utils.formats import date_format
-
-    return date_format(value, "DATE_FORMAT")
-
-
 def ratio_percent(value, places: int = 1) -> str:
     if value is None:
         return "—"
