@@ -267,6 +267,9 @@ def customisation_save(*, customisation: Customisation) -> Customisation:
             pk=customisation.pk, status=Customisation.Status.REQUESTED).exists():
         raise ValidationError(_("Only a customisation still awaiting its decision can be changed."))
     _require_participant(customisation)
+    # What the register records has happened, as with signatures and RFI responses.
+    if customisation.requested_on and customisation.requested_on > timezone.localdate():
+        raise ValidationError({"requested_on": _("A request cannot be dated in the future.")})
     customisation.full_clean()
     customisation.save()
     return customisation
@@ -280,8 +283,11 @@ def customisation_decide(*, customisation: Customisation, approve: bool, reason:
         raise ValidationError(_("This customisation has been decided already."))
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the decision: it is kept in the register.")})
+    on = on or timezone.localdate()
+    if on > timezone.localdate():
+        raise ValidationError(_("A decision cannot be dated in the future."))
     locked.status = Customisation.Status.APPROVED if approve else Customisation.Status.REJECTED
-    locked.decided_by, locked.decided_on = by, on or timezone.localdate()
+    locked.decided_by, locked.decided_on = by, on
     locked.decision_reason = reason.strip()
     locked.save()
     return locked

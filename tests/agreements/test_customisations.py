@@ -7,7 +7,7 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.agreements import selectors, services
@@ -28,7 +28,7 @@ def request(consortium, *, body=None, cost=2_000_000, payer=Customisation.Payer.
     scope = Customisation.Scope.ONE if body else Customisation.Scope.ALL
     return services.customisation_save(customisation=Customisation(
         consortium=consortium, title=fields.pop("title", "独自帳票の追加"), scope=scope, body=body, cost=cost,
-        payer=payer, requested_on=datetime.date(2026, 5, 1), **fields))
+        payer=payer, requested_on=fields.pop("requested_on", datetime.date(2026, 5, 1)), **fields))
 
 
 def test_an_individual_customisation_is_not_approved_without_a_reason(consortium, ina, secretariat):
@@ -126,3 +126,29 @@ def test_the_secretariat_records_a_request_and_its_decision_on_the_pages(client,
     assert customisation.status == Customisation.Status.DONE
     assert customisation.decision_reason == "法改正対応のため例外として承認"
     assert client.get(reverse("customisation_edit", args=[customisation.pk])).status_code == 403
+
+
+def test_a_request_dated_in_the_future_is_refused_under_its_date(consortium, ina):
+    # As a signature or a vendor's RFI response is: what is recorded has happened.
+    with pytest.raises(ValidationError) as refusal:
+        request(consortium, body=ina, requested_on=timezone.localdate() + datetime.timedelta(days=1))
+    assert list(refusal.value.message_dict) == ["requested_on"]
+    assert not Customisation.objects.exists()
+    assert request(consortium, body=ina, requested_on=timezone.localdate()).requested_on == timezone.localdate()
+
+
+def test_a_decision_dated_in_the_future_is_refused(consortium, ina, secretariat):
+    customisation = request(consortium, body=ina)
+    with pytest.raises(ValidationError):
+        services.customisation_decide(customisation=customisation, approve=True, reason="例外として承認",
+                                      by=secretariat, on=timezone.localdate() + datetime.timedelta(days=1))
+    assert Customisation.objects.get().status == Customisation.Status.REQUESTED
+
+
+def test_the_request_page_shows_a_future_date_refused_under_the_date(client, consortium, ina, secretariat):
+    client.force_login(secretariat)
+    response = client.post(reverse("customisation_create", args=[consortium.slug]), {
+        "title": "住民票の独自様式", "scope": "one", "body": ina.pk, "cost": "1500000",
+        "payer": "requesting_member", "requested_on": "2030-01-01"})
+    assert response.status_code == 200 and list(response.context["form"].errors) == ["requested_on"]
+    assert not Customisation.objects.exists()
