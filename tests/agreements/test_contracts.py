@@ -6,10 +6,12 @@ import pytest
 from auditlog.models import LogEntry
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from apps.accounts.models import Role
 from apps.agreements import selectors, services
 from apps.agreements.models import Contract, SlaItem
+from apps.core.formatting import japanese_date
 from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -182,3 +184,16 @@ def test_an_end_before_the_start_is_refused_under_the_end_date_with_no_reminder_
     assert errors["ends_on"] == ["契約満了日は契約開始日より後の日付にしてください。"]
     assert "notice_days" not in errors and "__all__" not in errors
     assert "-31 日前" not in response.content.decode() and not Contract.objects.exists()
+
+
+def test_the_contracts_page_writes_every_date_in_the_era_as_the_contract_page_does(client, consortium, secretariat,
+                                                                                     ina):
+    ends_on = timezone.localdate() + datetime.timedelta(days=60)  # inside its renewal notice period: in both boxes
+    due = contract(consortium, ina, starts_on=datetime.date(2022, 4, 1), ends_on=ends_on)
+    client.force_login(secretariat)
+    page = client.get(reverse("contract_list", args=[consortium.slug])).content.decode()
+    detail = client.get(reverse("contract_detail", args=[due.pk])).content.decode()
+    term = f"{japanese_date(due.starts_on, 'era')} – {japanese_date(ends_on, 'era')}"
+    assert term in detail and term in page
+    assert page.count(japanese_date(ends_on, "era")) == 2  # the renewal box and the list
+    assert japanese_date(ends_on) not in page and japanese_date(due.starts_on) not in page
