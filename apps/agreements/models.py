@@ -294,8 +294,9 @@ class SlaItem(AuditScoped, TimeStampedModel):
     contract = models.ForeignKey(Contract, on_delete=models.CASCADE, related_name="sla_items",
                                  verbose_name=_("contract"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
-    # A full-width ％: with "%" gettext would take "% o" for a format directive.
-    target = models.CharField(_("target"), max_length=200, help_text=_("For example 99.9％ or 平日 8:30–17:15."))
+    # "percent" spelled out: with "%" gettext would take "% o" for a format directive.
+    target = models.CharField(_("target"), max_length=200,
+                              help_text=_("For example 99.9 percent, or weekdays 8:30–17:15."))
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -319,8 +320,8 @@ class Customisation(AuditScoped, TimeStampedModel):
     """
 
     class Scope(models.TextChoices):
-        ALL = "all", _("For all members (全体)")
-        ONE = "one", _("For one member (個別)")
+        ALL = "all", _("For all members")
+        ONE = "one", _("For one member")
 
     class Payer(models.TextChoices):
         ALL_MEMBERS = "all_members", _("All members, by the allocation rule")
