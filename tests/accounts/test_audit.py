@@ -3,7 +3,7 @@
 import pytest
 from auditlog.models import LogEntry
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from apps.accounts.models import Role
 from apps.costs.importers import apply_costs, parse_costs
@@ -182,3 +182,47 @@ def test_a_date_time_in_the_trail_is_in_japan_time_as_everywhere_else(client):
     meeting.starts_at = datetime.datetime(2026, 4, 21, 14, 30, tzinfo=ZoneInfo("Asia/Tokyo"))
     meeting.save()
     assert _described(client, meeting)[1] == "開始日時: 2026-04-20 10:00 → 2026-04-21 14:30"
+
+
+def test_a_record_is_named_in_japanese_in_the_trail_whatever_the_language_of_who_changed_it(client):
+    """«三芳町 — …協定書 (version 2)» on the Japanese trail: the names were stored in the
+    language of whoever made the change."""
+    import datetime
+
+    from apps.agreements import services as agreements
+    from apps.agreements.models import Article, Contract, SlaItem
+
+    consortium = ConsortiumFactory(slug="a")
+    miyoshi = member_of(consortium, name="三芳町")
+    with translation.override("en"):
+        agreement = agreements.agreement_create(consortium=consortium, title="協定書")
+        agreements.article_save(article=Article(agreement=agreement, number=1, heading="目的", text="…"))
+        agreements.agreement_submit_for_review(agreement=agreement)
+        agreements.signature_record(signature=agreement.signatures.get(), signed_on=timezone.localdate())
+        contract = agreements.contract_save(contract=Contract(
+            consortium=consortium, body=miyoshi, vendor="デモクラウド株式会社", title="利用契約",
+            starts_on=datetime.date(2026, 4, 1), ends_on=datetime.date(2031, 3, 31), annual_amount=1_000_000,
+            total_amount=5_000_000))
+        sla = SlaItem.objects.create(contract=contract, kind=SlaItem.Kind.AVAILABILITY, target="99.9%")
+        english_names = {str(agreement), str(sla)}
+        sla.delete()
+    assert english_names == {"協定書 (version 1)", "Availability: 99.9%"}
+    names = set(LogEntry.objects.values_list("object_repr", flat=True))
+    assert {"協定書（第1版）", "三芳町 — 協定書（第1版）", "稼働率: 99.9%"} <= names
+    assert not names & english_names
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    page = client.get(reverse("audit_trail")).content.decode()
+    assert "三芳町 — 協定書（第1版）" in page and "(version 1)" not in page
+
+
+def test_a_change_made_in_japanese_is_named_with_no_second_write():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.agreements import services as agreements
+
+    consortium = ConsortiumFactory(slug="a")
+    with translation.override("ja"), CaptureQueriesContext(connection) as queries:
+        agreement = agreements.agreement_create(consortium=consortium, title="協定書")
+    assert LogEntry.objects.get_for_object(agreement).get().object_repr == "協定書（第1版）"
+    assert not [query for query in queries.captured_queries if query["sql"].startswith("UPDATE")]
