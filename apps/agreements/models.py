@@ -255,7 +255,9 @@ class Contract(AuditScoped, TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.body or _('all members')}"
+        # Outside the f-string: makemessages does not read calls inside one.
+        whose = self.body or _("all members")
+        return f"{self.title} — {whose}"
 
     def clean(self):
         super().clean()
