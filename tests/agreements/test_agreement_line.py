@@ -9,12 +9,20 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from apps.agreements import selectors, services
 from apps.agreements.models import Agreement
 from tests.agreements.conftest import draft_with_articles, sign_all
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _refusals_read_in_english():
+    """The refusals are matched in English, whatever the catalogue says in Japanese."""
+    with translation.override("en"):
+        yield
 
 
 def test_no_new_agreement_while_a_version_is_a_draft(consortium):
