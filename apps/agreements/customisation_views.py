@@ -1,7 +1,6 @@
 """The customisation register's pages: the secretariat records requests and decides
 them; observers read; members read the all-member ones and their own."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -10,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
 from apps.core.forms import add_service_errors
+from apps.core.refusals import show_refusal
 from apps.agreements import selectors, services
 from apps.agreements.forms import CustomisationDecisionForm, CustomisationForm
 from apps.agreements.models import Customisation
@@ -92,5 +92,5 @@ def customisation_done(request, pk):
     try:
         services.customisation_complete(customisation=customisation)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("customisation_detail", pk=pk)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for, require_manager
+from apps.core.refusals import attempted, show_refusal
 from apps.agreements import selectors, services
 from apps.agreements.forms import AgreementForm, ArticleForm, ContractForm, SignatureForm, SlaItemFormSet
 from apps.agreements.models import Agreement, Article, Contract, Signature
@@ -55,13 +56,6 @@ def _saved(form, save) -> bool:
     return True
 
 
-def _attempt(request, action):
-    """Run a POST action's service; a refusal becomes an error message (result None)."""
-    try:
-        return action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return None
 
 
 def _form_page(request, form, *, heading: str, back: Agreement | None = None, consortium=None):
@@ -131,7 +125,7 @@ def article_edit(request, pk):
 @require_POST
 def article_delete(request, pk):
     article = _article_for(request, pk)
-    _attempt(request, lambda: services.article_delete(article=article))
+    attempted(request, lambda: services.article_delete(article=article))
     return redirect("agreement_detail", pk=article.agreement_id)
 
 
@@ -153,10 +147,12 @@ TRANSITIONS = {
 def agreement_transition(request, pk, transition):
     agreement = _agreement_for(request, pk, manage=True)
     service, done = TRANSITIONS[transition]
-    result = _attempt(request, lambda: service(agreement=agreement))
-    if result is not None:
+    try:
+        agreement = service(agreement=agreement)
+    except ValidationError as error:
+        show_refusal(request, error)
+    else:
         messages.success(request, done)
-        agreement = result
     return redirect("agreement_detail", pk=agreement.pk)
 
 

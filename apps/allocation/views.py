@@ -14,6 +14,7 @@ from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
 from apps.allocation.refusals import refusal_text
 from apps.core.formatting import names_joined
+from apps.core.refusals import show_refusal
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
@@ -220,7 +221,7 @@ def plan_members_sync(request, pk):
     try:
         added, removed = services.plan_members_sync(plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         if added or removed:
             messages.success(request, _("The plan's members are the council's now. Added: %(added)s. Removed: "
@@ -238,7 +239,7 @@ def plan_revise(request, pk):
     try:
         draft, made = services.plan_revise(plan=plan)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect("plan_detail", pk=plan.pk)
     if made:
         messages.success(request, _("A new draft was created; it will supersede the published plan."))

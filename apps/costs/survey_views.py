@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import access_for
 from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
+from apps.core.refusals import show_refusal
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
 from apps.costs.models import SurveyResponse
@@ -86,7 +87,7 @@ def survey_round_action(request, slug, round_id):
         else:
             raise ValidationError(_("Unknown action."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     return redirect("survey_round_detail", slug=slug, round_id=survey_round.pk)
 
 

@@ -12,6 +12,7 @@ from django_tables2 import RequestConfig
 from apps.accounts.access import access_for
 from apps.core.formatting import fiscal_year_on_screen
 from apps.core.pagination import KnownCountPaginator
+from apps.core.refusals import show_refusal
 from apps.costs import exports, permissions, selectors, services
 from apps.costs.filters import ComparisonFilter
 from apps.costs.forms import CostRecordFormSet
@@ -239,7 +240,7 @@ def body_costs_copy_previous_year(request, code, year):
         copied = services.cost_records_copy_previous_year(body=body, fiscal_year=year)
         _town_answering(request, body, year)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, ngettext(
             "%(count)s figure of %(previous)s copied: correct it for %(year)s and save.",

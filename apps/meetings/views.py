@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import access_for
 from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
+from apps.core.refusals import show_refusal
 from apps.meetings import selectors, services
 from apps.meetings.forms import (ActionItemForm, AgendaItemChangeForm, AgendaItemForm, AttendanceForm, DecisionForm,
                                  MeetingForm)
@@ -65,7 +66,7 @@ def meeting_part_change(request, pk, change):
     try:
         service(part)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, done)
     return redirect("meeting_detail", pk=part.meeting_id)
@@ -273,7 +274,7 @@ def meeting_cancel(request, pk):
         mailed = services.meeting_cancel(meeting=meeting, meeting_url=_page_address(request, meeting),
                                          tell_members=bool(request.POST.get("notify")))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
     else:
         messages.success(request, _("The meeting is cancelled: it stays on the list, marked cancelled, and drops out "
                                     "of the calendars."))
@@ -295,7 +296,7 @@ def meeting_delete(request, pk):
     try:
         services.meeting_delete(meeting=meeting)
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        show_refusal(request, error)
         return redirect("meeting_detail", pk=pk)
     messages.success(request, _("“%(title)s” deleted, with its materials.") % {"title": meeting.title})
     return redirect("meeting_list", slug=meeting.consortium.slug)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.access import access_for
 from apps.core.forms import add_service_errors, errors_named
 from apps.core.formatting import fiscal_year_on_screen as fiscal_year_label
+from apps.core.refusals import attempted
 from apps.members.views import consortium_for
 from apps.procurement import ocds, selectors, services
 from apps.procurement.forms import (CaseForm, CriterionForm, EvaluationForm, GridForm, ProposalExclusionForm,
@@ -72,14 +73,6 @@ def _form_page(request, form, *, save, done, heading: str, consortium, back: str
                  **context)
 
 
-def _attempt(request, action) -> bool:
-    """Run a POST action's service; a refusal becomes an error message."""
-    try:
-        action()
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-        return False
-    return True
 
 
 def case_list(request, slug):
@@ -229,7 +222,7 @@ def rfi_response_edit(request, pk):
 @require_POST
 def rfi_response_delete(request, pk):
     response = _response_for(request, pk)
-    if _attempt(request, lambda: services.rfi_response_delete(response=response)):
+    if attempted(request, lambda: services.rfi_response_delete(response=response)):
         messages.success(request, _("The response of %(vendor)s and its quotes were removed.")
                          % {"vendor": response.vendor})
     return redirect("rfi_detail", pk=response.rfi_round_id)
@@ -339,7 +332,7 @@ def proposal_edit(request, pk):
 
 
 def _remove(request, part, remove):
-    if _attempt(request, remove):
+    if attempted(request, remove):
         messages.success(request, _("Removed: %(part)s.") % {"part": part})
     return redirect("evaluation_detail", pk=part.evaluation_id)
 
@@ -387,7 +380,7 @@ def evaluation_score(request, pk):
 @require_POST
 def scoring_close(request, pk):
     evaluation = _evaluation_for(request, pk, manage=True)
-    if _attempt(request, lambda: services.scoring_close(evaluation=evaluation, by=request.user)):
+    if attempted(request, lambda: services.scoring_close(evaluation=evaluation, by=request.user)):
         messages.success(request, _("Scoring closed. The scores are frozen and visible to everyone with access."))
     return redirect("evaluation_detail", pk=pk)
 
@@ -398,7 +391,7 @@ def evaluation_select(request, pk):
     form = SelectionForm(request.POST, proposals=evaluation.proposals.all())
     if not form.is_valid():
         messages.error(request, " ".join(errors_named(form)))
-    elif _attempt(request, lambda: services.evaluation_select(evaluation=evaluation, by=request.user,
+    elif attempted(request, lambda: services.evaluation_select(evaluation=evaluation, by=request.user,
                                                               **form.cleaned_data)):
         messages.success(request, _("Selection recorded; the case is awarded."))
         chosen = form.cleaned_data["proposal"]
