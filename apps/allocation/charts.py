@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from apps.core.formatting import ratio_percent
+
 ROW_HEIGHT = 18
 LABEL_WIDTH = 110
 BAR_AREA = 360
@@ -28,7 +30,7 @@ def savings_chart(rows: list[dict], *, row_height: int = ROW_HEIGHT) -> dict:
         bars.append({
             "label": row["name"], "code": row.get("code"), "y": y + 3, "text_y": y + text_offset, "x": min(zero_x, end_x),
             "width": max(abs(end_x - zero_x), 1), "positive": ratio >= 0,
-            "value": f"{float(ratio) * 100:.1f}%", "value_x": max(zero_x, end_x) + 4,
+            "value": ratio_percent(ratio), "value_x": max(zero_x, end_x) + 4,
         })
     return {"bars": bars, "height": len(rows) * row_height + 10, "width": LABEL_WIDTH + BAR_AREA + 60,
             "zero_x": zero_x, "label_width": LABEL_WIDTH, "bar_height": bar_height, "bar_area": BAR_AREA,

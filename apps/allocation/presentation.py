@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from fractions import Fraction
+
+from apps.core.ratios import RoundedRatio
+
+
+def saving_ratio(member: dict) -> RoundedRatio | None:
+    """A member's saving ratio as the engine gave it (4 places), carrying the exact saving ÷
+    current cost it was rounded from, which is what a page rounds to the places it shows."""
+    ratio = member.get("saving_ratio")
+    if ratio is None:
+        return None
+    return RoundedRatio(ratio, exact=Fraction(member["saving"], member["current_cost"]))
 
 
 def result_rows(result: dict, names: dict[str, str]) -> list[dict]:
-    rows = []
-    for member in result["members"]:
-        ratio = member.get("saving_ratio")
-        rows.append({**member, "name": names.get(member["code"], member["code"]),
-                     "saving_ratio": Decimal(ratio) if ratio is not None else None})
-    return rows
+    return [{**member, "name": names.get(member["code"], member["code"]), "saving_ratio": saving_ratio(member)}
+            for member in result["members"]]
 
 
 def everyone_better_off(result: dict) -> bool:
@@ -30,8 +37,7 @@ def scenario_table(scenario_results, names: dict[str, str]) -> dict:
         for member in (result or {}).get("members", []):
             row = by_code.setdefault(member["code"], {"code": member["code"], "name": names.get(member["code"], ""),
                                                       "current_cost": member.get("current_cost"), "cells": {}})
-            ratio = member.get("saving_ratio")
-            row["cells"][scenario.pk] = {**member, "saving_ratio": Decimal(ratio) if ratio is not None else None}
+            row["cells"][scenario.pk] = {**member, "saving_ratio": saving_ratio(member)}
     rows = [by_code[code] for code in sorted(by_code)]
     for row in rows:
         row["cells"] = [row["cells"].get(column["scenario"].pk) for column in columns]

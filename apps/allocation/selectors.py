@@ -15,6 +15,7 @@ from django.db.models import QuerySet
 
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan
+from apps.allocation.presentation import saving_ratio
 from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation
 
 # Bodies that take part in an allocation by default: the council's members.
@@ -31,7 +32,7 @@ class MemberShare:
     share: int
     current_cost: int | None
     saving: int | None
-    saving_ratio: Decimal | None
+    saving_ratio: Decimal | None  # 4 places, as published; a RoundedRatio shows its exact value
 
 
 @dataclass(frozen=True)
@@ -146,11 +147,10 @@ def published_shares(plan: AllocationPlan) -> dict[str, MemberShare]:
         raise ValueError("only a published plan has frozen shares")
     shares = {}
     for row in plan.frozen_results["members"]:
-        ratio = row.get("saving_ratio")
         shares[row["code"]] = MemberShare(
             code=row["code"], name=row.get("name", ""), pools=row["pools"], base=row["base"],
             adjustment=row["adjustment"], share=row["share"], current_cost=row.get("current_cost"),
-            saving=row.get("saving"), saving_ratio=Decimal(ratio) if ratio is not None else None,
+            saving=row.get("saving"), saving_ratio=saving_ratio(row),
         )
     return shares
 

@@ -7,7 +7,11 @@ Money is always an ``int`` of yen. Fiscal years are integers (2025 = 令和7年�
 from __future__ import annotations
 
 import datetime
+import math
 from decimal import Decimal
+from fractions import Fraction
+
+from apps.core.ratios import RoundedRatio
 
 # Start of each era, and the name written before the year number.
 ERAS = (
@@ -130,10 +134,27 @@ def japanese_date(value: datetime.date, style: str = "western") -> str:
     return f"{value.year}年{value.month}月{value.day}日"
 
 
+def exact_ratio(value) -> Fraction:
+    """A ratio as the exact fraction it stands for: a ``RoundedRatio``'s unrounded value,
+    a Decimal's or an int's own."""
+    return value.exact if isinstance(value, RoundedRatio) else Fraction(value)
+
+
+def _percent_digits(ratio: Fraction, places: int) -> str:
+    """``|ratio|`` in per cent, rounded once half-up (away from zero, as the engine's
+    ROUND_HALF_UP) to ``places``, in integers: float's 0.3715 × 100 is 37.1499 …"""
+    units = math.floor(abs(ratio) * 100 * 10 ** places + Fraction(1, 2))
+    whole, fraction = divmod(units, 10 ** places)
+    return f"{whole}.{fraction:0{places}d}%" if places else f"{whole}%"
+
+
 def ratio_percent(value, places: int = 1) -> str:
+    """``0.5645`` → ``56.5%``; a ``RoundedRatio`` from its exact value (56.445 … % → ``56.4%``)."""
     if value is None:
         return "—"
-    return f"{float(value) * 100:.{places}f}%"
+    ratio = exact_ratio(value)
+    shown = _percent_digits(ratio, places)
+    return f"-{shown}" if ratio < 0 and shown != _percent_digits(Fraction(0), places) else shown
 
 
 def ratio_as_stated(value) -> str:
@@ -150,9 +171,10 @@ def ratio_percent_signed(value, places: int = 1) -> str:
     """A change as a ratio: ``+12.3%``, ``−8.0%`` (a true minus sign), ``0.0%``."""
     if value is None:
         return "—"
-    shown = f"{abs(float(value)) * 100:.{places}f}%"
-    rounds_to_nothing = shown == f"{0:.{places}f}%"
-    return shown if rounds_to_nothing else (f"+{shown}" if value > 0 else f"−{shown}")
+    ratio = exact_ratio(value)
+    shown = _percent_digits(ratio, places)
+    rounds_to_nothing = shown == _percent_digits(Fraction(0), places)
+    return shown if rounds_to_nothing else (f"+{shown}" if ratio > 0 else f"−{shown}")
 
 
 def thousands_adding_up(values: list[int]) -> list[int]:

@@ -1,9 +1,13 @@
+import copy
 import datetime
+import pickle
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 
 from apps.core import formatting
+from apps.core.ratios import RoundedRatio
 
 
 @pytest.mark.parametrize(("year", "text"), [(2025, "令和7年度"), (2019, "令和元年度"), (2018, "平成30年度"),
@@ -85,3 +89,31 @@ def test_english_short_dates_put_the_day_first():
 def test_a_ratio_a_plan_states_is_written_in_percent_exactly_as_stated(ratio, shown):
     """A pool's 0.3333 is 33.33%, not 33% (nor 33.3%); 0.3 is 30%, with no trailing zeros."""
     assert formatting.ratio_as_stated(ratio) == shown
+
+
+@pytest.mark.parametrize(("ratio", "places", "shown"), [
+    (Fraction(34_126_772, 60_460_000), 1, "56.4%"),  # 56.445…%: once, not 0.5645 then 56.5 %
+    (Decimal("0.3715"), 1, "37.2%"),  # 37.15 % exactly: half-up, where float's 37.1499… read 37.1 %
+    (Decimal("0.12345"), 2, "12.35%"),
+    (Decimal("0.0005"), 1, "0.1%"),
+    (Decimal("-1.5510"), 1, "-155.1%"),
+    (Decimal("-0.00049"), 1, "0.0%"),  # no «−0.0 %»
+    (Decimal("0.5079"), 2, "50.79%"),
+    (Fraction(1, 3), 0, "33%"),
+    (0, 1, "0.0%"),
+    (None, 1, "—"),
+])
+def test_a_ratio_is_shown_rounded_half_up_once_from_its_exact_value_never_through_float(ratio, places, shown):
+    assert formatting.ratio_percent(ratio, places) == shown
+
+
+def test_a_rounded_ratio_is_shown_from_the_exact_fraction_it_was_rounded_from():
+    """The engine publishes 34,126,772 ÷ 60,460,000 as 0.5645 (4 places, the spec); shown to
+    1 place it is the exact 56.445 … % rounded once, 56.4 %, not 56.45 % rounded again."""
+    published = RoundedRatio("0.5645", exact=Fraction(34_126_772, 60_460_000))
+    assert published == Decimal("0.5645") and str(published) == "0.5645"
+    assert formatting.ratio_percent(published) == "56.4%"
+    assert formatting.ratio_percent(published, 2) == "56.45%"
+    assert formatting.ratio_percent_signed(published) == "+56.4%"
+    assert formatting.ratio_percent(copy.deepcopy(published)) == "56.4%"
+    assert formatting.ratio_percent(pickle.loads(pickle.dumps(published))) == "56.4%"
