@@ -25,10 +25,13 @@ class PublishedShare:
 
 
 def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
-    """This body's share in each published plan the user may see, newest first."""
+    """This body's share in each published plan in force that the user may see, newest
+    first: a plan superseded by its published revision no longer says what the town pays
+    (and, named as its revision is, read as the same plan listed twice)."""
     plans = (AllocationPlan.objects.for_user(user)
              .filter(status=AllocationPlan.Status.PUBLISHED,
                      pk__in=PlanMember.objects.filter(body=body).values("plan_id"))
+             .exclude(superseded_by__status=AllocationPlan.Status.PUBLISHED)
              .select_related("consortium").order_by("-fiscal_year", "-published_at"))
     found = []
     for plan in plans:
@@ -38,13 +41,42 @@ def body_published_shares(*, user, body: MemberBody) -> list[PublishedShare]:
     return found
 
 
-def body_reports(*, user, body: MemberBody, limit: int = 20) -> QuerySet[Report]:
-    """The body's briefings and its consortia's comparisons that the user may download."""
-    return (Report.objects.for_user(user)
-            .filter(Q(kind=Kind.BRIEFING, body=body)
-                    | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=consortia_of(body.pk)))
-            # Which plan each was made from (or none): two comparisons of a year differ by it.
-            .select_related("consortium", "body", "plan").defer(*(f"plan__{name}" for name in FROZEN_FIELDS))[:limit])
+@dataclass(frozen=True)
+class ReportVersions:
+    """The latest of a body's documents made alike — one kind, council, body, year, plan,
+    unit and calendar — and the earlier ones it replaced, newest first."""
+
+    latest: Report
+    earlier: list[Report]
+
+
+# How far back a town's documents are grouped: a briefing re-rendered for every batch
+# leaves many alike, and the list shows the latest few kinds.
+DOCUMENTS_READ = 200
+
+
+def body_reports(*, user, body: MemberBody, limit: int = 20) -> list[ReportVersions]:
+    """The body's briefings and its consortia's comparisons that the user may download, the
+    latest of each alike first and newest first: the town saw every one rendered, nine
+    lines for three documents."""
+    reports = (Report.objects.for_user(user)
+               .filter(Q(kind=Kind.BRIEFING, body=body)
+                       | Q(kind=Kind.SIDE_BY_SIDE, consortium_id__in=consortia_of(body.pk)))
+               # Which plan each was made from (or none): two comparisons of a year differ by it;
+               # and whether that plan is superseded, as its revision is named the same.
+               .select_related("consortium", "body", "plan__superseded_by")
+               .defer(*(f"{plan}__{name}" for plan in ("plan", "plan__superseded_by") for name in FROZEN_FIELDS))
+               [:DOCUMENTS_READ])
+    alike: dict[tuple, ReportVersions] = {}
+    for report in reports:  # newest first (the model's ordering)
+        # Unit and calendar as options_label tells them apart.
+        key = (report.kind, report.consortium_id, report.body_id, report.fiscal_year, report.plan_id,
+               report.params.get("unit") == "thousand", report.params.get("calendar") == "era")
+        if key in alike:
+            alike[key].earlier.append(report)
+        else:
+            alike[key] = ReportVersions(latest=report, earlier=[])
+    return list(alike.values())[:limit]
 
 
 @dataclass(frozen=True)
