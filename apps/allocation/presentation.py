@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
 
 from apps.core.ratios import RoundedRatio
@@ -16,8 +17,16 @@ def saving_ratio(member: dict) -> RoundedRatio | None:
     return RoundedRatio(ratio, exact=Fraction(member["saving"], member["current_cost"]))
 
 
-def result_rows(result: dict, names: dict[str, str]) -> list[dict]:
-    return [{**member, "name": names.get(member["code"], member["code"]), "saving_ratio": saving_ratio(member)}
+def result_rows(result: dict, names: dict[str, str], *, pool_names: list[str] = (),
+                populations: dict[str, int | None] | None = None,
+                population_dates: dict[str, datetime.date | None] | None = None) -> list[dict]:
+    """Per member, the engine's figures and what allocation.md's step 5 reports beside them:
+    its share of each pool (``pool_shares``, in the order of ``pool_names``; None for a pool
+    it is not in), and the population it was counted with, and that population's date."""
+    populations, population_dates = populations or {}, population_dates or {}
+    return [{**member, "name": names.get(member["code"], member["code"]), "saving_ratio": saving_ratio(member),
+             "pool_shares": [member["pools"].get(name) for name in pool_names],
+             "population": populations.get(member["code"]), "population_as_of": population_dates.get(member["code"])}
             for member in result["members"]]
 
 

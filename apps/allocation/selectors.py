@@ -6,6 +6,7 @@ the yen that were published.
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass
 from decimal import Decimal
@@ -16,7 +17,7 @@ from django.db.models import QuerySet
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import saving_ratio
-from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation
+from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation, PopulationRecord
 
 # Bodies that take part in an allocation by default: the council's members.
 ALLOCATED_STATUSES = COUNCIL_STATUSES
@@ -119,6 +120,34 @@ def plan_scope_names(plan: AllocationPlan) -> list[str] | None:
         return None
     systems = {system.pk: system for pool in pools for system in pool.business_systems.all()}
     return [system.name for system in sorted(systems.values(), key=lambda system: (system.sort_order, system.code))]
+
+
+def population_records_on(body_ids, basis_date: datetime.date, *,
+                          made_by: datetime.datetime | None = None) -> dict[int, tuple[int, datetime.date]]:
+    """Each body's latest population on or before the basis date, with its date, by body
+    id; ``made_by``: among the records made by then (what a plan published then was given)."""
+    records = PopulationRecord.objects.filter(body_id__in=body_ids, as_of__lte=basis_date)
+    if made_by is not None:
+        records = records.filter(created_at__lte=made_by)
+    counted: dict[int, tuple[int, datetime.date]] = {}
+    for body_id, population, as_of in records.order_by("body_id", "as_of", "id").values_list(
+            "body_id", "population", "as_of"):
+        counted[body_id] = (population, as_of)  # ordered by date, so the last one wins
+    return counted
+
+
+def population_dates(plan: AllocationPlan, inputs: engine.Plan) -> dict[str, datetime.date | None]:
+    """The date of each member's population in ``inputs`` (the plan's own, or a preview's), by
+    code. A published plan froze the populations but not their dates: the date is that of
+    the record it was given, None if that record has changed since."""
+    codes = dict(plan.members.values_list("body__code", "body_id"))
+    made_by = plan.published_at if plan.is_published else None
+    counted = population_records_on(codes.values(), plan.population_basis_date, made_by=made_by)
+    dates = {}
+    for member in inputs.members:
+        population, as_of = counted.get(codes.get(member.code), (None, None))
+        dates[member.code] = as_of if population is not None and population == member.population else None
+    return dates
 
 
 def plans_for(*, user, consortium: Consortium) -> QuerySet[AllocationPlan]:

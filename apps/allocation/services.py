@@ -20,20 +20,17 @@ from django.utils.translation import gettext as _
 from apps.allocation import engine
 from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
-from apps.allocation.selectors import ALLOCATED_STATUSES, council_member_ids, plan_members_difference, plan_scope
+from apps.allocation.selectors import (ALLOCATED_STATUSES, council_member_ids, plan_members_difference, plan_scope,
+                                      population_records_on)
 from apps.core.formatting import names_joined
 from apps.costs.models import CostRecord, SurveyRound
-from apps.members.models import Consortium, ParticipationStatus, PopulationRecord
+from apps.members.models import Consortium, ParticipationStatus
 
 
 def populations_on(body_ids, basis_date: datetime.date) -> dict[int, int]:
     """Each body's latest population on or before the basis date."""
-    populations: dict[int, int] = {}
-    records = (PopulationRecord.objects.filter(body_id__in=body_ids, as_of__lte=basis_date)
-               .order_by("body_id", "as_of", "id").values_list("body_id", "population"))
-    for body_id, population in records:
-        populations[body_id] = population  # ordered by date, so the last one wins
-    return populations
+    counted = population_records_on(body_ids, basis_date)
+    return {body_id: population for body_id, (population, _as_of) in counted.items()}
 
 
 def current_costs(body_ids, fiscal_year: int, business_system_ids: set[int] | None) -> dict[int, int]:

@@ -2,19 +2,21 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import access_for
 from apps.allocation import engine, selectors, services
 from apps.allocation.charts import savings_chart
+from apps.allocation.exports import result_sheet
 from apps.allocation.forms import GuaranteesForm, PlanForm, PoolFormSet, PreviewForm, ScenarioFormSet
 from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
 from apps.allocation.refusals import refusal_text
 from apps.core.formatting import names_joined
 from apps.core.refusals import show_refusal
+from apps.costs.exports import to_csv
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
@@ -58,19 +60,26 @@ def plan_create(request, slug):
 
 
 def _computed(plan, engine_input=None):
-    """The result rows and chart, or the engine's refusal message."""
+    """The result rows and chart, or the engine's refusal message. ``engine_input``: a
+    preview's; else a published plan's frozen result, or a draft's worked out now."""
     try:
-        result = (engine.result_to_json(engine.allocate(engine_input)) if engine_input is not None
-                  else services.plan_result(plan))
+        if engine_input is None and plan.is_published:
+            inputs, result = selectors.published_inputs(plan), plan.frozen_results
+        else:
+            inputs = engine_input if engine_input is not None else services.plan_engine_input(plan)
+            result = engine.result_to_json(engine.allocate(inputs))
     except engine.AllocationError as error:
         return {"error": refusal_text(error, selectors.member_names(plan))}
-    rows = result_rows(result, selectors.member_names(plan))
+    pool_names = [pool.name for pool in inputs.pools]
+    rows = result_rows(result, selectors.member_names(plan), pool_names=pool_names,
+                       populations={member.code: member.population for member in inputs.members},
+                       population_dates=selectors.population_dates(plan, inputs))
     # The guarantee's excess is shared by the members outside it: one without a current cost
     # (outside it perforce) took 148 million of a 200 million pool at 90 %, unremarked.
-    outside = ({member.code for member in engine_input.members if not member.guaranteed} if engine_input is not None
-               else set(plan.members.filter(guaranteed=False).values_list("body__code", flat=True)))
+    outside = {member.code for member in inputs.members if not member.guaranteed}
     burdened = [row for row in rows if row["code"] in outside and (row["adjustment"] or 0) > 0]
-    return {"result": result, "rows": rows, "chart": savings_chart(rows), "burdened": burdened}
+    return {"result": result, "rows": rows, "pool_names": pool_names, "chart": savings_chart(rows),
+            "burdened": burdened}
 
 
 # What a town reads of the other members until the secretariat publishes the named
@@ -136,7 +145,23 @@ def plan_preview(request, pk):
     if equal is not None:
         engine_input = replace(engine_input, pools=tuple(
             replace(pool, equal_ratio=equal, population_ratio=1 - equal) for pool in engine_input.pools))
-    return render(request, "allocation/_result.html", {"plan": plan, **_computed(plan, engine_input)})
+    # Not the saved plan's: no CSV of it is offered beside it.
+    return render(request, "allocation/_result.html", {"plan": plan, "previewing": True,
+                                                       **_computed(plan, engine_input)})
+
+
+def plan_result_csv(request, pk):
+    """The plan's result per member as on its page, for a spreadsheet: to a town, what the
+    page shows it (the other members' costs and savings withheld until the comparison is
+    published)."""
+    plan = _plan_for(request, pk)
+    computed = _as_read_by(request, plan, _computed(plan))
+    if "rows" not in computed:
+        raise Http404(computed.get("error", ""))
+    headers, records = result_sheet(computed["rows"], computed["pool_names"])
+    response = HttpResponse(to_csv(headers, records), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="plan-{plan.pk}-{plan.fiscal_year}.csv"'
+    return response
 
 
 def plan_edit(request, pk):
