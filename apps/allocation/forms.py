@@ -77,6 +77,9 @@ class PreviewForm(forms.Form):
 
     guarantee = forms.DecimalField(label=_("Try a guarantee"), required=False, min_value=0, max_value=1,
                                    decimal_places=4)
+    # Left empty, the guarantee field keeps the plan's, and 0 is a guarantee too (no member
+    # pays more than it pays today): «none» needs a choice of its own, which wins.
+    no_guarantee = forms.BooleanField(label=_("No guarantee"), required=False)
     equal_ratio = forms.DecimalField(label=_("Try an equal ratio"), required=False, min_value=0, max_value=1,
                                      decimal_places=4)
 

@@ -139,7 +139,9 @@ def plan_preview(request, pk):
         problems = [f"{form.fields[name].label}: {' '.join(errors)}" for name, errors in form.errors.items()]
         return render(request, "allocation/_result.html", {"plan": plan, "input_error": " ".join(problems)})
     engine_input = services.plan_engine_input(plan)
-    if form.cleaned_data["guarantee"] is not None:
+    if form.cleaned_data["no_guarantee"]:
+        engine_input = replace(engine_input, guarantee=None)
+    elif form.cleaned_data["guarantee"] is not None:
         engine_input = replace(engine_input, guarantee=form.cleaned_data["guarantee"])
     equal = form.cleaned_data["equal_ratio"]
     if equal is not None:
@@ -147,6 +149,7 @@ def plan_preview(request, pk):
             replace(pool, equal_ratio=equal, population_ratio=1 - equal) for pool in engine_input.pools))
     # Not the saved plan's: no CSV of it is offered beside it.
     return render(request, "allocation/_result.html", {"plan": plan, "previewing": True,
+                                                       "previewed_guarantee": engine_input.guarantee,
                                                        **_computed(plan, engine_input)})
 
 

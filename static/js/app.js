@@ -7,3 +7,10 @@ document.addEventListener("submit", (event) => {
   const message = event.submitter?.dataset.confirm || event.target.dataset.confirm;
   if (message && !window.confirm(message)) event.preventDefault();
 });
+// A tick that turns a field off while it is ticked (the plan preview's «no guarantee»
+// beside the guarantee to try), so the figure left in it does not read as tried. On the
+// way down (capture), before htmx, listening on the tick itself, sends the form.
+document.addEventListener("change", (event) => {
+  const field = event.target.dataset?.disables && document.getElementById(event.target.dataset.disables);
+  if (field) field.disabled = event.target.checked;
+}, {capture: true});

@@ -142,3 +142,26 @@ def test_japanese_lines_break_between_phrases_not_inside_a_word(page, demo):
         cells = page.locator("main table td").filter(has_text=re.compile(rf"^\s*{text}\s*$")).all()
         assert len(cells) >= at_least, path
         assert [cell.inner_text() for cell in cells if cell.evaluate(LINES) != 1] == [], path
+
+
+def test_the_secretariat_previews_a_draft_under_a_guarantee_to_four_places_and_under_none(page, demo):
+    """The browser refused 0.5079 (the largest guarantee the engine itself reports) in a
+    field stepping by 0.01, and an empty field kept the plan's guarantee: «none» was not
+    to be had."""
+    from apps.allocation.models import AllocationPlan
+    from apps.demo.plans import DRAFT_NAME
+
+    draft = AllocationPlan.objects.get(name=DRAFT_NAME)
+    log_in(page, demo, "jimukyoku")
+    page.goto(f"{demo}/plans/{draft.pk}/")
+    page.fill("#id_guarantee", "0.0123")
+    page.wait_for_selector('[data-previewed-guarantee="0.0123"]')
+    page.check("#id_no_guarantee")
+    page.wait_for_selector('[data-previewed-guarantee="none"]')
+    assert page.is_disabled("#id_guarantee")  # the figure left in it is not what was tried
+    page.uncheck("#id_no_guarantee")
+    page.wait_for_selector('[data-previewed-guarantee="0.0123"]')
+    first_share = "#result tr[data-member] td.fw-bold"
+    before = page.inner_text(first_share)
+    page.fill("#id_equal_ratio", "0.3333")  # the other field previews as it is typed, too
+    page.wait_for_function(f"before => document.querySelector('{first_share}').textContent !== before", arg=before)
