@@ -8,13 +8,13 @@ page), on the same terms as editing them by hand.
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from apps.accounts.access import access_for
 from apps.costs import importers, permissions, selectors, services, upload_stash
 from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
+from apps.costs.paths import body_costs_path
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
 
@@ -61,7 +61,7 @@ def body_costs_upload(request, code, year):
                                                                      unit=params["unit"]),
         apply=lambda parsed, params: _town_upload(request, body, year, parsed),
         context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS},
-        done_url=f"{reverse('body_costs', args=[body.code])}?fy={year}",
+        done_url=body_costs_path(body.code, year),
         summarise=lambda parsed, params: _year_check(parsed, body=body, year=year))
 
 

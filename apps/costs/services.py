@@ -12,7 +12,6 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Max, Sum
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,6 +19,7 @@ from apps.accounts.models import Role, RoleAssignment
 from apps.core.formatting import fiscal_year_on_screen, names_joined
 from apps.core.mail import japanese_message
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
+from apps.costs.paths import body_costs_path
 from apps.costs.selectors import catalogue_for, survey_round_members
 from apps.members.models import Consortium, MemberBody, consortia_of
 
@@ -332,6 +332,6 @@ def survey_deadline_reminders_send(*, today: datetime.date) -> list[tuple[Survey
         year = survey_round.fiscal_year
         reminder = survey_round_remind(
             survey_round=survey_round, now=as_of,
-            body_url=lambda body, year=year: f"{settings.SITE_URL}{reverse('body_costs', args=[body.code])}?fy={year}")
+            body_url=lambda body, year=year: settings.SITE_URL + body_costs_path(body.code, year))
         sent.append((survey_round, reminder))
     return sent

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.access import access_for
@@ -16,6 +15,7 @@ from apps.core.refusals import show_refusal
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
 from apps.costs.models import SurveyResponse
+from apps.costs.paths import body_costs_path
 from apps.members.views import consortium_for
 
 
@@ -93,7 +93,7 @@ def survey_round_action(request, slug, round_id):
 
 def _remind(request, survey_round) -> None:
     def body_url(body):
-        return request.build_absolute_uri(f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}")
+        return request.build_absolute_uri(body_costs_path(body.code, survey_round.fiscal_year))
 
     reminder = services.survey_round_remind(survey_round=survey_round, body_url=body_url)
     if reminder.error:

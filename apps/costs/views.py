@@ -16,8 +16,9 @@ from apps.core.refusals import show_refusal
 from apps.costs import exports, permissions, selectors, services
 from apps.costs.filters import ComparisonFilter
 from apps.costs.forms import CostRecordFormSet
-from apps.costs.tables import ComparisonTable
 from apps.costs.models import SurveyResponse
+from apps.costs.paths import body_costs_path
+from apps.costs.tables import ComparisonTable
 from apps.members.models import ParticipationStatus
 from apps.members.views import consortium_for
 
@@ -206,7 +207,7 @@ def survey_response(request, code, round_id):
         messages.error(request, " ".join(error.messages),
                        extra_tags=f"{NOTE_ERROR_TAG} {NOTE_ERROR_TAG}-{body.code}-{survey_round.pk}" if note_refused
                        else "")
-    body_page = f"{reverse('body_costs', args=[body.code])}?fy={survey_round.fiscal_year}"
+    body_page = body_costs_path(body.code, survey_round.fiscal_year)
     if response is not None:
         # The secretariat is sent to review it; the town, to its figures.
         to_review = reverse("survey_round_detail", args=[survey_round.consortium.slug, survey_round.pk])
@@ -263,7 +264,7 @@ def body_costs_edit(request, code, year):
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
-            return redirect(f"{reverse('body_costs', args=[body.code])}?fy={year}")
+            return redirect(body_costs_path(body.code, year))
     return render(request, "costs/body_costs_edit.html", {
         "body": body, "year": year, "formset": formset,
         # An empty year may start from the year before's figures (the formset has read the year's rows already).
