@@ -15,7 +15,8 @@ import datetime
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -23,7 +24,16 @@ import openpyxl
 from openpyxl.utils import get_column_letter
 
 from apps.core.formatting import ERAS
-from apps.core.limits import COUNT_LIMIT, EARLIEST_DATE, LATEST_DATE, YEN_LIMIT
+from apps.core.limits import (
+    COUNT_LIMIT,
+    EARLIEST_DATE,
+    IMPORT_MAX_CELLS,
+    IMPORT_MAX_COLUMNS,
+    IMPORT_MAX_ROWS,
+    IMPORT_MAX_UNPACKED_BYTES,
+    LATEST_DATE,
+    YEN_LIMIT,
+)
 
 
 class Bilingual(str):
@@ -85,18 +95,22 @@ ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), which openpyxl cannot read
 
 
-def read_table(data: bytes, filename: str) -> Table:
+def read_table(data: bytes, filename: str, *, max_rows: int = IMPORT_MAX_ROWS) -> Table:
+    """The first sheet (or the CSV) as a table, refused as soon as it passes the limits of
+    apps.core.limits: rows are read one at a time, never wider than the column limit."""
     name = filename.lower()
     if not data.strip():
         raise TableError("ファイルが空です", "the file is empty")
     if data.startswith(ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        records, warnings = _xlsx_records(data)
-    elif data.startswith(OLE_MAGIC) or name.endswith(".xls"):
+        return _xlsx_table(data, max_rows=max_rows)
+    if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise TableError("Excel 97-2003 形式（.xls）は読めません。.xlsx か CSV で保存し直してください",
                          "Excel 97-2003 (.xls) files cannot be read; save as .xlsx or CSV")
-    else:
-        records, warnings = _csv_records(data), []
-    return _table(records, warnings)
+    return _table(_csv_records(data), [], max_rows=max_rows)
+
+
+def _too_large(limit_ja: str, limit_en: str) -> TableError:
+    return TableError(f"ファイルが大きすぎます（{limit_ja}）", f"the file is too large ({limit_en})")
 
 
 def _decode(data: bytes) -> str:
@@ -112,36 +126,85 @@ def _decode(data: bytes) -> str:
                      "unknown text encoding; save the CSV as UTF-8 or Shift_JIS (CP932)")
 
 
-def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
+def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
     text = _decode(data)
     heading = next((line for line in text.splitlines() if line.strip()), "")
     delimiter = "\t" if heading.count("\t") > heading.count(",") else ","
     try:
         # Numbered by record, not by physical line: a quoted cell with a line break is still
         # one row when Excel opens the file.
-        return list(enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1))
+        yield from enumerate(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), start=1)
     except csv.Error as error:
         raise TableError(f"CSV として読めません（{error}）", f"not a readable CSV ({error})") from None
 
 
-def _xlsx_records(data: bytes) -> tuple[list[tuple[int, list[str]]], list[str]]:
+_NOT_XLSX = "XLSX ファイルとして読めません"
+
+
+def _xlsx_table(data: bytes, *, max_rows: int) -> Table:
+    _package_check(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-        try:
-            sheet = workbook.worksheets[0]
-            # Some writers record a wrong used range; forget it and read every row there is.
-            sheet.reset_dimensions()
-            records = [(number, [_cell_text(value) for value in values])
-                       for number, values in enumerate(sheet.iter_rows(values_only=True), start=1)]
-            others = [other.title for other in workbook.worksheets[1:]]
-        finally:
-            workbook.close()
     except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a damaged or non-XLSX file
-        raise TableError("XLSX ファイルとして読めません", f"not a readable XLSX file ({type(error).__name__})") from None
-    warnings = [Bilingual(f"最初のシート「{sheet.title}」だけを読み込みました（ほかのシート: {'、'.join(others)}）",
-                          f"only the first sheet, 「{sheet.title}」, was read (the others: {', '.join(others)})")
-                ] if others else []
-    return records, warnings
+        raise TableError(_NOT_XLSX, f"not a readable XLSX file ({type(error).__name__})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        others = [other.title for other in workbook.worksheets[1:]]
+        warnings = [Bilingual(f"最初のシート「{sheet.title}」だけを読み込みました（ほかのシート: {'、'.join(others)}）",
+                              f"only the first sheet, 「{sheet.title}」, was read (the others: {', '.join(others)})")
+                    ] if others else []
+        # Some writers record a wrong used range; forget it and read every row there is. Not
+        # past the column limit: openpyxl pads each row to the widest it is asked for, or
+        # else to the row's last cell (XFD, 16,384 cells, for a row that reaches it). One
+        # column more than the limit, to tell a heading that goes past it.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(max_col=IMPORT_MAX_COLUMNS + 1, values_only=True)
+        return _table(_sheet_records(rows), warnings, max_rows=max_rows)
+    except TableError:
+        raise
+    except Exception as error:  # noqa: BLE001 — as above, for a sheet damaged past its first rows
+        raise TableError(_NOT_XLSX, f"not a readable XLSX file ({type(error).__name__})") from None
+    finally:
+        workbook.close()
+
+
+# The elements a cell takes, <c r="A2"><v>1</v></c>: the markup allowed for the cells allowed.
+_TAGS_PER_CELL = 4
+
+
+def _package_check(data: bytes) -> None:
+    """Refuses a workbook too large to read, before openpyxl reads any of it: its parts
+    unpacked (a shared-strings part of gigabytes packs into kilobytes), then the elements in
+    them, counted as tags (a count of "<", at the speed of memory). The sizes the archive
+    declares are a bound: zipfile unpacks no part past its declared size."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            parts = archive.infolist()
+            if sum(part.file_size for part in parts) > IMPORT_MAX_UNPACKED_BYTES:
+                megabytes = IMPORT_MAX_UNPACKED_BYTES // 2**20
+                raise _too_large(f"展開後 {megabytes} MB まで", f"at most {megabytes} MB once unpacked")
+            tags = sum(_tags(archive, part) for part in parts)
+    except TableError:
+        raise
+    except Exception as error:  # noqa: BLE001 — a damaged archive fails in many ways (CRC, deflate, encryption)
+        raise TableError(_NOT_XLSX, f"not a readable XLSX file ({type(error).__name__})") from None
+    if tags > IMPORT_MAX_CELLS * _TAGS_PER_CELL:
+        raise _too_large(f"セルは約 {IMPORT_MAX_CELLS:,} 個まで", f"at most about {IMPORT_MAX_CELLS:,} cells")
+
+
+def _tags(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> int:
+    tags = 0
+    with archive.open(part) as stream:
+        while chunk := stream.read(2**20):
+            tags += chunk.count(b"<")
+    return tags
+
+
+def _sheet_records(rows: Iterable[tuple]) -> Iterator[tuple[int, list[str]]]:
+    for number, values in enumerate(rows, start=1):
+        # A row the sheet skips comes as a row of Nones: passed on as blank, unread, so that
+        # a sheet whose one row is its millionth costs no million lists.
+        yield number, [_cell_text(value) for value in values] if values.count(None) < len(values) else []
 
 
 def _cell_text(value) -> str:
@@ -157,14 +220,26 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str]) -> Table:
-    records = [(number, cells) for number, cells in records if any(cell.strip() for cell in cells)]
-    if not records:
+def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max_rows: int) -> Table:
+    """Rows read as they come, so that a file too long is refused at the row past the limit.
+    Blank rows count: a blank row was as much work to read (a row whose one cell lies past
+    the columns read is blank here), and a real import has no long runs of them."""
+    records = iter(records)
+    heading = None
+    for number, cells in records:
+        if number > max_rows:
+            raise _too_large(f"{max_rows:,} 行まで", f"at most {max_rows:,} rows")
+        if any(cell.strip() for cell in cells):
+            heading_number, heading = number, cells[:IMPORT_MAX_COLUMNS + 1]  # the first non-blank row
+            break
+    if heading is None:
         raise TableError("見出し行がありません", "there is no heading row")
-    (_number, heading), *body = records  # the first non-blank row, wherever it is
+    width = max(index for index, text in enumerate(heading) if text.strip()) + 1
+    if width > IMPORT_MAX_COLUMNS:
+        raise _too_large(f"列は {IMPORT_MAX_COLUMNS} 列まで", f"at most {IMPORT_MAX_COLUMNS} columns")
     positions: list[tuple[int, str]] = []
     seen: dict[str, int] = {}
-    for index, text in enumerate(heading):
+    for index, text in enumerate(heading[:width]):
         header = " ".join(unicodedata.normalize("NFKC", text).split())
         if not header:
             continue
@@ -176,7 +251,12 @@ def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str]) -> Tab
         positions.append((index, header))
     table = Table(headers=[header for _index, header in positions], rows=[], warnings=list(warnings))
     headed = {index for index, _header in positions}
-    for number, cells in body:
+    for number, cells in records:
+        if number - heading_number > max_rows:
+            raise _too_large(f"{max_rows:,} 行まで", f"at most {max_rows:,} rows")
+        if not any(cell.strip() for cell in cells):
+            continue
+        cells = cells[:IMPORT_MAX_COLUMNS + 1]  # as an XLSX is read
         table.rows.append(Row(number, {header: cells[index] if index < len(cells) else ""
                                        for index, header in positions}))
         for index, cell in enumerate(cells):
