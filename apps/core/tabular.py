@@ -480,11 +480,18 @@ _FULL_WIDTH_ASCII = {code: code - 0xFEE0 for code in (
     *range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B), 0xFF20, 0xFF0E, 0xFF3F, 0xFF0D, 0xFF0B)}
 
 
+# What makes a spreadsheet read a text as a formula (tab and CR: Excel skips them before
+# one). The exports write such a text behind an apostrophe, which parse_text takes off.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
 def parse_text(text: str | None) -> str:
     """Japanese kept as typed; only full-width letters, digits and an address's marks
     become ASCII, so that codes and e-mail addresses typed in full width still compare
-    equal."""
-    return (text or "").translate(_FULL_WIDTH_ASCII).strip()
+    equal. An apostrophe before a formula's first character is an export's (a CSV's
+    marker for text), not the value's: a sheet downloaded comes back as it went."""
+    value = (text or "").translate(_FULL_WIDTH_ASCII).strip()
+    return value[1:] if value.startswith("'") and value[1:].startswith(FORMULA_STARTS) else value
 
 
 # ---------------------------------------------------------------------------------------

@@ -10,7 +10,9 @@ from collections.abc import Iterable, Iterator
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
+from apps.core.tabular import FORMULA_STARTS
 from apps.costs.importers import BODY_COLUMNS, COST_COLUMNS, KIND_LABELS, POPULATION_SOURCE_LABELS
 from apps.costs.models import BusinessSystem, CostCategory, CostRecord
 from apps.members.models import Consortium, Participation, ParticipationStatus, PopulationRecord
@@ -40,20 +42,37 @@ def comparison_records(rows, ranks: dict[int, int], status_labels: dict[str, str
 def to_csv(headers: list[str], records: Iterable[list]) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(headers)
-    writer.writerows(records)
+    writer.writerow([_csv_text(value) for value in headers])
+    writer.writerows([_csv_text(value) for value in record] for record in records)
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_text(value):
+    """A text that a spreadsheet would run as a formula, behind the apostrophe that marks
+    it as text (the importers take it off): what a town typed is shown, not run, on every
+    screen that opens the file. Numbers are numbers, negative ones too."""
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_STARTS) else value
 
 
 def to_xlsx(headers: list[str], records: Iterable[list], title: str) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=title[:31])
-    sheet.append(headers)
+    sheet.append([_xlsx_cell(sheet, value) for value in headers])
     for record in records:
-        sheet.append(record)
+        sheet.append([_xlsx_cell(sheet, value) for value in record])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _xlsx_cell(sheet, value):
+    """Every text as a text cell: openpyxl writes a text that begins with = as a formula
+    (and «#N/A» as an error), whoever typed it."""
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"
+    return cell
 
 
 def body_cost_sheet(*, body, fiscal_year: int) -> tuple[list[str], list[list]]:

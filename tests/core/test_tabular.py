@@ -280,6 +280,12 @@ def test_parse_text_keeps_japanese_and_folds_full_width_ascii():
     assert parse_text(None) == ""
 
 
+def test_parse_text_takes_off_the_apostrophe_an_export_puts_before_a_formula():
+    assert parse_text("'=HYPERLINK(\"x\")") == "=HYPERLINK(\"x\")"
+    assert parse_text("'-") == "-"
+    assert parse_text("'伊奈町") == "'伊奈町"  # not before a formula: the apostrophe is the value's
+
+
 # Reporting
 
 
