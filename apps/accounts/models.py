@@ -11,11 +11,11 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, SingleLineCharField, TimeStampedModel
 
 
 class User(AuditScoped, AbstractUser):
-    display_name = models.CharField(_("display name"), max_length=100, blank=True)
+    display_name = SingleLineCharField(_("display name"), max_length=100, blank=True)
     # Signed into the user's private calendar addresses (apps.meetings.feed_tokens): one
     # more, and every address given out before stops working.
     calendar_feed_generation = models.PositiveIntegerField(_("calendar address generation"), default=0,

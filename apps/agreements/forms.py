@@ -4,7 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.agreements.models import FIRST_ARTICLE, LAST_ARTICLE, Agreement, Article, Contract, Customisation, SlaItem
-from apps.core.forms import SensibleDates, bound_integer
+from apps.core.forms import SensibleDates, SingleLineField, bound_integer
 from apps.core.widgets import FastSelect
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
@@ -34,7 +34,7 @@ class ArticleForm(forms.ModelForm):
 
 class SignatureForm(SensibleDates, forms.Form):
     signed_on = forms.DateField(label=_("Signed on"), widget=DATE)
-    signed_by_name = forms.CharField(label=_("Signed by"), max_length=100, required=False,
+    signed_by_name = SingleLineField(label=_("Signed by"), max_length=100, required=False,
                                      help_text=_("The mayor's name as written on the agreement."))
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.core.limits import YEN_LIMIT
-from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, SingleLineCharField, TimeStampedModel
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody, consortia_of
 
 ONE_DAY = datetime.timedelta(days=1)
@@ -63,7 +63,7 @@ class Agreement(AuditScoped, TimeStampedModel):
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="agreements",
                                    verbose_name=_("consortium"))
     version = models.PositiveIntegerField(_("version"))
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     # The day the members were asked to sign: no signature is dated before it.
     sent_for_review_on = models.DateField(_("sent for review on"), null=True, blank=True, editable=False)
@@ -138,7 +138,7 @@ class Article(AgreementPart):
                                   verbose_name=_("agreement"))
     number = models.PositiveIntegerField(_("article number"), validators=[MinValueValidator(FIRST_ARTICLE),
                                                                        MaxValueValidator(LAST_ARTICLE)])
-    heading = models.CharField(_("heading"), max_length=200)
+    heading = SingleLineCharField(_("heading"), max_length=200)
     text = models.TextField(_("text"))
 
     class Meta:
@@ -171,8 +171,8 @@ class Signature(AgreementPart):
     body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, related_name="agreement_signatures",
                              verbose_name=_("member body"))
     signed_on = models.DateField(_("signed on"), null=True, blank=True)
-    signed_by_name = models.CharField(_("signed by"), max_length=100, blank=True,
-                                      help_text=_("The mayor's name as written on the agreement."))
+    signed_by_name = SingleLineCharField(_("signed by"), max_length=100, blank=True,
+                                         help_text=_("The mayor's name as written on the agreement."))
 
     objects = SignatureQuerySet.as_manager()
 
@@ -228,8 +228,8 @@ class Contract(AuditScoped, TimeStampedModel):
     body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="contracts",
                              verbose_name=_("member body"),
                              help_text=_("Leave empty for one bulk contract for all members."))
-    vendor = models.CharField(_("vendor"), max_length=200)
-    title = models.CharField(_("title"), max_length=200)
+    vendor = SingleLineCharField(_("vendor"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     service_type = models.CharField(_("service-use type"), max_length=20, choices=ServiceType.choices,
                                     default=ServiceType.SAAS)
     starts_on = models.DateField(_("starts on"))
@@ -297,7 +297,7 @@ class SlaItem(AuditScoped, TimeStampedModel):
                                  verbose_name=_("contract"))
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
     # "percent" spelled out: with "%" gettext would take "% o" for a format directive.
-    target = models.CharField(_("target"), max_length=200,
+    target = SingleLineCharField(_("target"), max_length=200,
                               help_text=_("For example 99.9 percent, or weekdays 8:30–17:15."))
     note = models.TextField(_("note"), blank=True)
 
@@ -338,7 +338,7 @@ class Customisation(AuditScoped, TimeStampedModel):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="customisations",
                                    verbose_name=_("consortium"))
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     scope = models.CharField(_("scope"), max_length=10, choices=Scope.choices)
     body = models.ForeignKey(MemberBody, on_delete=models.PROTECT, null=True, blank=True, related_name="+",

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.limits import YEN_LIMIT
-from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, SingleLineCharField, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody
 
@@ -57,7 +57,7 @@ class AllocationPlan(AuditScoped, TimeStampedModel):
         PUBLISHED = "published", _("Published")
 
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="allocation_plans")
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year allocated"))
     cost_fiscal_year = models.PositiveSmallIntegerField(_("fiscal year of current costs compared"))
     population_basis_date = models.DateField(_("population basis date"))
@@ -71,7 +71,7 @@ class AllocationPlan(AuditScoped, TimeStampedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
                                      related_name="+")
-    engine_version = models.CharField(_("engine version"), max_length=20, blank=True)
+    engine_version = SingleLineCharField(_("engine version"), max_length=20, blank=True)
     frozen_inputs = models.JSONField(_("inputs"), null=True, blank=True)
     frozen_results = models.JSONField(_("results"), null=True, blank=True)
 
@@ -137,7 +137,7 @@ class PlanMember(PlanPart):
 
 class Pool(PlanPart):
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="pools")
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineCharField(_("name"), max_length=100)
     amount = models.BigIntegerField(_("annual amount (yen)"), validators=[MinValueValidator(0), MaxValueValidator(YEN_LIMIT)])
     equal_ratio = models.DecimalField(_("equal share ratio"), default=Decimal("0.3"), **RATIO)
     population_ratio = models.DecimalField(_("population share ratio"), default=Decimal("0.7"), **RATIO)
@@ -159,7 +159,7 @@ class Scenario(PlanPart):
     """The plan under other ratios or another total, compared side by side."""
 
     plan = models.ForeignKey(AllocationPlan, on_delete=models.CASCADE, related_name="scenarios")
-    name = models.CharField(_("name"), max_length=100)
+    name = SingleLineCharField(_("name"), max_length=100)
     equal_ratio = models.DecimalField(_("equal share ratio"), **RATIO)
     population_ratio = models.DecimalField(_("population share ratio"), **RATIO)
     total_amount = models.BigIntegerField(_("total amount (yen)"), null=True, blank=True,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.formatting import reader_reads_japanese
 from apps.core.limits import EARLIEST_DATE, FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, LATEST_DATE
 from apps.core.tabular import CellError, parse_yen
+from apps.core.validators import SingleLine
 
 
 def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
@@ -92,3 +93,12 @@ def bound_fiscal_years(form: forms.BaseForm, *names: str) -> None:
     """Fiscal-year fields of a model form take the years a council can mean (2000–2100)."""
     for name in names:
         bound_integer(form.fields[name], FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR)
+
+
+class SingleLineField(forms.CharField):
+    """A form's text of one line, refused with a line break or any control character, as
+    the models' SingleLineCharField: for a form whose service saves without full_clean."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.validators.append(SingleLine(self.label))

@@ -16,7 +16,9 @@ def japanese_message(template: str, context: dict, *, html: bool = False, **mess
     """``emails/<template>_subject.txt`` and ``emails/<template>.txt`` (with ``.html`` as the
     alternative part if ``html``) as one message; ``message`` is passed on (to, bcc, …)."""
     with override("ja"):
-        subject = render_to_string(f"emails/{template}_subject.txt", context).strip()
+        # One line whatever the context holds: a meeting's title with a line break (typed
+        # before titles were refused one) failed the whole notice with BadHeaderError.
+        subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).strip().splitlines())
         email = EmailMultiAlternatives(subject, render_to_string(f"emails/{template}.txt", context), **message)
         if html:
             email.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")

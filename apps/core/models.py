@@ -2,6 +2,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.validators import SingleLine
+
 
 class TimeStampedModel(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -9,6 +11,23 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+class SingleLineCharField(models.CharField):
+    """A text of one line (a title, a name, a note beside a status): control characters
+    refused, naming the field, wherever the model is validated (its forms, the services'
+    full_clean, the importers' cells). A text of several lines is a TextField."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Named when it refuses, by then the field has its name (verbose_name may come later).
+        self.validators.append(SingleLine(lambda: self.verbose_name))
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        # A CharField to the migrations: the rule is no part of the schema, and no migration
+        # need name this module.
+        return name, "django.db.models.CharField", args, kwargs
 
 
 class AuditScoped:

@@ -5,7 +5,7 @@ from django.forms import modelformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import SensibleDates
+from apps.core.forms import SensibleDates, SingleLineField
 from apps.core.limits import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
 from apps.costs.models import BusinessSystem, CostRecord
@@ -109,5 +109,5 @@ class ScopeForm(forms.Form):
 
 
 class BusinessSystemForm(forms.Form):
-    name_ja = forms.CharField(label=_("Name (Japanese)"), max_length=100)
-    name_en = forms.CharField(label=_("Name (English)"), max_length=100)
+    name_ja = SingleLineField(label=_("Name (Japanese)"), max_length=100)
+    name_en = SingleLineField(label=_("Name (English)"), max_length=100)

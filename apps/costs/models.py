@@ -5,7 +5,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.limits import YEN_LIMIT
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, SingleLineCharField, TimeStampedModel
 from apps.members.models import Consortium, MemberBody
 
 # Costs not broken down by business system are recorded against this catalogue entry.
@@ -14,8 +14,8 @@ WHOLE_SYSTEM_CODE = "whole"
 
 class BusinessSystem(models.Model):
     code = models.SlugField(_("code"), max_length=50, unique=True)
-    name_ja = models.CharField(_("name (Japanese)"), max_length=100)
-    name_en = models.CharField(_("name (English)"), max_length=100)
+    name_ja = SingleLineCharField(_("name (Japanese)"), max_length=100)
+    name_en = SingleLineCharField(_("name (English)"), max_length=100)
     standardised = models.BooleanField(_("standardised by the 2021 act"), default=False)
     sort_order = models.PositiveIntegerField(default=0)
     # Catalogue entries added by one consortium; null means the national catalogue.
@@ -95,7 +95,7 @@ class CostRecord(AuditScoped, TimeStampedModel):
     )
     category = models.CharField(_("category"), max_length=20, choices=CostCategory.choices)
     amount = models.BigIntegerField(_("amount (yen)"), validators=[MaxValueValidator(YEN_LIMIT)])
-    vendor = models.CharField(_("vendor"), max_length=200, blank=True)
+    vendor = SingleLineCharField(_("vendor"), max_length=200, blank=True)
     contract_end = models.DateField(_("contract end"), null=True, blank=True)
 
     objects = CostRecordQuerySet.as_manager()
@@ -130,7 +130,7 @@ class BodyYearCost(models.Model):
     body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="year_costs")
     fiscal_year = models.PositiveSmallIntegerField(_("fiscal year"))
     total = models.BigIntegerField(_("total (yen)"))
-    main_vendor = models.CharField(_("main vendor"), max_length=200, blank=True)
+    main_vendor = SingleLineCharField(_("main vendor"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("yearly cost summary")

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import SensibleDates
+from apps.core.forms import SensibleDates, SingleLineField
 from apps.core.widgets import FastSelect, FastTextInput
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
 from apps.meetings.services import AttendanceRow
@@ -30,8 +30,8 @@ class MeetingForm(SensibleDates, forms.ModelForm):
 
 
 class AgendaItemForm(forms.Form):
-    title = forms.CharField(label=_("title"), max_length=200)
-    presenter = forms.CharField(label=_("presenter"), max_length=100, required=False)
+    title = SingleLineField(label=_("title"), max_length=200)
+    presenter = SingleLineField(label=_("presenter"), max_length=100, required=False)
     document = forms.FileField(label=_("document"), required=False,
                                help_text=_("PDF or office document, up to 20 MB."))
 
@@ -78,7 +78,7 @@ class AttendanceForm(PerMemberForm):
             self.fields[f"status_{body.pk}"] = forms.ChoiceField(
                 label=_("Attendance"), choices=choices, required=False, initial=record.status if record else "",
                 widget=FastSelect(attrs=ROW_MENU))  # one menu per member: hundreds on a large council's page
-            self.fields[f"attendees_{body.pk}"] = forms.CharField(
+            self.fields[f"attendees_{body.pk}"] = SingleLineField(
                 label=_("Attendees"), max_length=300, required=False, initial=record.attendees if record else "",
                 widget=FastTextInput(attrs=ROW_TEXT))
 

@@ -13,7 +13,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, SingleLineCharField, TimeStampedModel
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody
 
 
@@ -38,10 +38,10 @@ class Meeting(AuditScoped, TimeStampedModel):
 
     consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="meetings")
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.COUNCIL)
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    venue = models.CharField(_("venue"), max_length=200, blank=True)
+    venue = SingleLineCharField(_("venue"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PLANNED)
     minutes = models.TextField(_("minutes"), blank=True)
@@ -108,8 +108,8 @@ def material_path(item: AgendaItem, filename: str) -> str:
 class AgendaItem(MeetingPart):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("title"), max_length=200)
-    presenter = models.CharField(_("presenter"), max_length=100, blank=True)
+    title = SingleLineCharField(_("title"), max_length=200)
+    presenter = SingleLineCharField(_("presenter"), max_length=100, blank=True)
     # Materials are private to the council: served by an access-checked view, never by
     # MEDIA_URL.
     document = models.FileField(_("document"), upload_to=material_path, blank=True, max_length=300)
@@ -137,7 +137,7 @@ class Attendance(MeetingPart):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     body = models.ForeignKey(MemberBody, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(_("attendance"), max_length=10, choices=Status.choices)
-    attendees = models.CharField(_("attendees"), max_length=300, blank=True)
+    attendees = SingleLineCharField(_("attendees"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("attendance")
@@ -191,7 +191,7 @@ class Position(AuditScoped, models.Model):
 
 class ActionItem(MeetingPart):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
-    text = models.CharField(_("action"), max_length=300)
+    text = SingleLineCharField(_("action"), max_length=300)
     # No owner body: the secretariat's own action.
     owner = models.ForeignKey(MemberBody, on_delete=models.CASCADE, null=True, blank=True, related_name="+",
                               verbose_name=_("owner"))

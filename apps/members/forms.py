@@ -8,7 +8,7 @@ from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import SensibleDates
+from apps.core.forms import SensibleDates, SingleLineField
 from apps.core.limits import COUNT_LIMIT
 from apps.members.models import (
     Asset,
@@ -44,7 +44,7 @@ class StatusChangeForm(SensibleDates, forms.Form):
     on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT,
                          help_text=_("The current status again with another day corrects the day it started, "
                                      "while it is the member's only status."))
-    note = forms.CharField(label=_("Note"), required=False, max_length=200,
+    note = SingleLineField(label=_("Note"), required=False, max_length=200,
                            help_text=_("e.g. the meeting or letter that decided it"))
 
 
@@ -100,13 +100,13 @@ class MemberAddForm(SensibleDates, forms.Form):
     """A new member. A body the installation knows already (a town in two councils) joins
     by its code alone, its details unchanged; an unknown code needs the body's details."""
 
-    code = forms.CharField(label=_("Local government code"), max_length=6,
+    code = SingleLineField(label=_("Local government code"), max_length=6,
                            help_text=_("6 digits, the last a check digit (全国地方公共団体コード)"))
-    name = forms.CharField(label=_("Name of the body"), max_length=100, required=False)
-    kana = forms.CharField(label=_("Reading (kana)"), max_length=100, required=False)
+    name = SingleLineField(label=_("Name of the body"), max_length=100, required=False)
+    kana = SingleLineField(label=_("Reading (kana)"), max_length=100, required=False)
     kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *MemberBody.Kind.choices], required=False)
-    prefecture = forms.CharField(label=_("Prefecture"), max_length=10, required=False)
-    district = forms.CharField(label=_("District (郡)"), max_length=50, required=False)
+    prefecture = SingleLineField(label=_("Prefecture"), max_length=10, required=False)
+    district = SingleLineField(label=_("District (郡)"), max_length=50, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ParticipationStatus.choices,
                                initial=ParticipationStatus.INVITED)
     on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT)

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
-from apps.core.models import AuditScoped, TimeStampedModel
+from apps.core.models import AuditScoped, SingleLineCharField, TimeStampedModel
 from apps.members.codes import CodeProblem, code_problem
 
 
@@ -50,7 +50,7 @@ class Consortium(AuditScoped, TimeStampedModel):
         EFFICIENCY = "efficiency", _("Efficiency and service")
 
     slug = models.SlugField(_("slug"), unique=True)
-    name = models.CharField(_("name"), max_length=200)
+    name = SingleLineCharField(_("name"), max_length=200)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.VOLUNTARY)
     contract_style = models.CharField(
         _("contract style"), max_length=20, choices=ContractStyle.choices, default=ContractStyle.INDIVIDUAL
@@ -93,15 +93,15 @@ class MemberBody(AuditScoped, TimeStampedModel):
         VILLAGE = "village", _("Village (村)")
         WARD = "ward", _("Special ward (区)")
 
-    code = models.CharField(
+    code = SingleLineCharField(
         _("local government code"), max_length=6, unique=True, validators=[validate_local_government_code]
     )
-    name = models.CharField(_("name"), max_length=100)
-    kana = models.CharField(_("reading (kana)"), max_length=100, blank=True)
+    name = SingleLineCharField(_("name"), max_length=100)
+    kana = SingleLineCharField(_("reading (kana)"), max_length=100, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
-    prefecture = models.CharField(_("prefecture"), max_length=10)
-    district = models.CharField(_("district (郡)"), max_length=50, blank=True)
-    mayor_name = models.CharField(_("mayor's name"), max_length=100, blank=True)
+    prefecture = SingleLineCharField(_("prefecture"), max_length=10)
+    district = SingleLineCharField(_("district (郡)"), max_length=50, blank=True)
+    mayor_name = SingleLineCharField(_("mayor's name"), max_length=100, blank=True)
     mayor_email = models.EmailField(_("mayor's e-mail"), blank=True)
     it_staff_count = models.PositiveIntegerField(_("IT staff"), null=True, blank=True)
     contact = models.TextField(_("contacts"), blank=True)
@@ -259,7 +259,7 @@ class StatusChange(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ParticipationStatus.choices)
     start_date = models.DateField(_("from"))
     end_date = models.DateField(_("until"), null=True, blank=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = SingleLineCharField(_("note"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("status change")

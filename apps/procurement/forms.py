@@ -5,7 +5,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.forms import SensibleDates, YenField, bound_fiscal_years, bound_integer
+from apps.core.forms import SensibleDates, SingleLineField, YenField, bound_fiscal_years, bound_integer
 from apps.procurement.models import Criterion, ProcurementCase, Proposal, ProposalStatus, RfiRound, Stage, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -13,7 +13,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 class VendorForm(forms.ModelForm):
     # Longer than the 13 digits it keeps: hyphens and spaces are taken out in clean.
-    corporate_number = forms.CharField(label=capfirst(_("corporate number")), max_length=20,
+    corporate_number = SingleLineField(label=capfirst(_("corporate number")), max_length=20,
                                        help_text=Vendor._meta.get_field("corporate_number").help_text)
 
     class Meta:
@@ -36,7 +36,7 @@ class CaseForm(forms.ModelForm):
 class StageForm(SensibleDates, forms.Form):
     stage = forms.ChoiceField(label=capfirst(_("stage")), choices=Stage.choices)
     on = forms.DateField(label=capfirst(_("from")), widget=DATE)
-    note = forms.CharField(label=capfirst(_("note")), max_length=300, required=False)
+    note = SingleLineField(label=capfirst(_("note")), max_length=300, required=False)
 
 
 class RfiRoundForm(SensibleDates, forms.ModelForm):

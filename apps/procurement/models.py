@@ -21,7 +21,7 @@ from django.utils.translation import pgettext_lazy
 
 from apps.accounts.access import access_for
 from apps.core.limits import YEN_LIMIT
-from apps.core.models import AuditScoped, FrozenRowsQuerySet, TimeStampedModel
+from apps.core.models import AuditScoped, FrozenRowsQuerySet, SingleLineCharField, TimeStampedModel
 from apps.costs.models import BusinessSystem
 from apps.members.models import Consortium
 from apps.procurement.corporate_number import is_valid_corporate_number
@@ -73,14 +73,14 @@ class VendorQuerySet(models.QuerySet):
 class Vendor(AuditScoped, TimeStampedModel):
     """A company (事業者), shared by every consortium of the installation."""
 
-    name = models.CharField(_("name"), max_length=200)
-    corporate_number = models.CharField(
+    name = SingleLineCharField(_("name"), max_length=200)
+    corporate_number = SingleLineCharField(
         _("corporate number"), max_length=13, unique=True, validators=[validate_corporate_number],
         help_text=_("13 digits, the first of which is a check digit."),
         # Django's own reads «Vendor with this Corporate number already exists.»
         error_messages={"unique": _("A vendor with this corporate number is already registered.")})
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    contact = models.CharField(_("contact person"), max_length=200, blank=True)
+    address = SingleLineCharField(_("address"), max_length=300, blank=True)
+    contact = SingleLineCharField(_("contact person"), max_length=200, blank=True)
     email = models.EmailField(_("e-mail"), blank=True)
 
     objects = VendorQuerySet.as_manager()
@@ -118,7 +118,7 @@ AFTER_SELECTION = (Stage.AWARDED, Stage.NEGOTIATION, Stage.CLOSED)
 class ProcurementCase(AuditScoped, TimeStampedModel):
     consortium = models.ForeignKey(Consortium, on_delete=models.PROTECT, related_name="procurement_cases",
                                    verbose_name=_("consortium"))
-    title = models.CharField(_("title"), max_length=200)
+    title = SingleLineCharField(_("title"), max_length=200)
     stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.MARKET_SURVEY)
     notes = models.TextField(_("notes"), blank=True)
 
@@ -157,7 +157,7 @@ class StageChange(CasePart):
     on = models.DateField(_("from"))
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
                                     related_name="+", verbose_name=_("recorded by"))
-    note = models.CharField(_("note"), max_length=300, blank=True)
+    note = SingleLineCharField(_("note"), max_length=300, blank=True)
 
     class Meta:
         verbose_name = _("stage change")
@@ -176,7 +176,7 @@ class RfiRound(CasePart):
     case = models.ForeignKey(ProcurementCase, on_delete=models.CASCADE, related_name="rfi_rounds",
                              verbose_name=_("procurement case"))
     number = models.PositiveSmallIntegerField(_("number"))
-    title = models.CharField(_("questionnaire title"), max_length=200)
+    title = SingleLineCharField(_("questionnaire title"), max_length=200)
     issued_on = models.DateField(_("issued on"))
     due_on = models.DateField(_("due on"))
     first_fiscal_year = models.PositiveSmallIntegerField(_("quotes from fiscal year"))
@@ -403,7 +403,7 @@ class Criterion(EvaluationPart):
     evaluation = models.ForeignKey(Evaluation, on_delete=models.CASCADE, related_name="criteria",
                                    verbose_name=_("evaluation"))
     number = models.PositiveSmallIntegerField(_("number"))
-    name = models.CharField(_("criterion"), max_length=200)
+    name = SingleLineCharField(_("criterion"), max_length=200)
     max_points = models.PositiveSmallIntegerField(_("maximum points"), validators=[MinValueValidator(1)])
 
     class Meta:

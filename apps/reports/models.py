@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
 from apps.core.formatting import fiscal_year
+from apps.core.models import SingleLineCharField
 from apps.members.models import Consortium, MemberBody, consortia_of
 
 
@@ -125,8 +126,8 @@ class Report(models.Model):
     job = models.OneToOneField(ReportJob, on_delete=models.SET_NULL, null=True, blank=True, related_name="report")
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("made at"), auto_now_add=True)
-    file_name = models.CharField(max_length=200, unique=True)
-    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    file_name = SingleLineCharField(max_length=200, unique=True)
+    sha256 = SingleLineCharField(_("SHA-256"), max_length=64)
     size = models.PositiveIntegerField(_("bytes"))
     pages = models.PositiveSmallIntegerField(_("pages"))
 

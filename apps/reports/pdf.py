@@ -6,17 +6,41 @@ the static folder, so PDFs look the same on any machine, fonts embedded and subs
 
 from __future__ import annotations
 
+import mimetypes
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 from django.conf import settings
 from weasyprint import CSS, HTML
 from weasyprint.document import Document
 from weasyprint.text.fonts import FontConfiguration
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-STATIC_DIR = Path(settings.BASE_DIR) / "static"
+STATIC_DIR = (Path(settings.BASE_DIR) / "static").resolve()
 REPORT_STYLESHEET = STATIC_DIR / "css" / "pdf-report.css"
+
+
+class StaticFilesOnly(URLFetcher):
+    """What a PDF may fetch: the files under static/ (its fonts and stylesheet) and data:
+    URLs (its charts), nothing else. The HTML carries what users typed: a meeting's title
+    that broke out of the running head's CSS string made WeasyPrint fetch the address
+    the title named, from inside the council's network."""
+
+    def fetch(self, url, headers=None):
+        parts = urlsplit(url)
+        scheme = parts.scheme.lower()
+        if scheme == "data":
+            return super().fetch(url, headers)
+        if scheme == "file" and parts.netloc in ("", "localhost"):
+            path = Path(url2pathname(parts.path)).resolve()  # «..» and links resolved before the check
+            if path.is_relative_to(STATIC_DIR) and path.is_file():
+                media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(path.as_uri(), path.read_bytes(), {"Content-Type": media_type})
+        # WeasyPrint logs the refusal and leaves the resource out; the PDF is still made.
+        raise ValueError(f"a PDF fetches only the static files and data: URLs, not {url}")
 
 
 @cache
@@ -29,7 +53,7 @@ def font_config() -> FontConfiguration:
 def report_stylesheet() -> CSS:
     """The reports' stylesheet, parsed and its fonts registered once per process: a
     briefing would otherwise spend a twentieth of its time reading it again."""
-    return CSS(filename=str(REPORT_STYLESHEET), font_config=font_config())
+    return CSS(filename=str(REPORT_STYLESHEET), font_config=font_config(), url_fetcher=StaticFilesOnly())
 
 
 def font_subsetter() -> str:
@@ -47,9 +71,13 @@ def font_subsetter() -> str:
     return "harfbuzz" if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0) else "fonttools"
 
 
+def _html(html: str) -> HTML:
+    return HTML(string=html, base_url=str(STATIC_DIR) + "/", url_fetcher=StaticFilesOnly())
+
+
 def html_to_pdf(html: str) -> bytes:
     """Any document that brings its own style (meeting materials, benchmark baselines)."""
-    return HTML(string=html, base_url=str(STATIC_DIR) + "/").write_pdf(font_config=font_config())
+    return _html(html).write_pdf(font_config=font_config())
 
 
 @dataclass(frozen=True)
@@ -61,7 +89,7 @@ class Pdf:
 def report_document(html: str) -> Document:
     """A report made from templates/reports/pdf/base.html, styled by the reports'
     stylesheet and laid out, not yet written."""
-    return HTML(string=html, base_url=str(STATIC_DIR) + "/").render(
+    return _html(html).render(
         stylesheets=[report_stylesheet()], font_config=font_config())
 
 

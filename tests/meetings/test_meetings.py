@@ -177,6 +177,20 @@ def test_the_notice_goes_to_the_members_mayors_and_users_in_bcc_and_is_recorded(
     assert Meeting.objects.get(pk=world["meeting"].pk).notified_at is not None
 
 
+@pytest.mark.parametrize("title", ["第3回\n協議会", "第3回\r\nBcc: x@evil.example", "第3回\u2028協議会"])
+def test_a_title_stored_with_a_line_break_still_gives_the_notice_a_one_line_subject(client, world, title):
+    """A title from before titles were refused line breaks: the notice failed with a server error."""
+    Meeting.objects.filter(pk=world["meeting"].pk).update(title=title)
+    world["ina_staff"].email = "it@ina.example"
+    world["ina_staff"].save()
+    client.force_login(world["secretariat"])
+    response = client.post(reverse("meeting_notify", args=[world["meeting"].pk]))
+    assert response.status_code == 302
+    [message] = mail.outbox
+    assert "第3回 " in message.subject and not set(message.subject) & {"\n", "\r", "\u2028"}
+    assert sorted(message.bcc) == ["it@ina.example", "mayor@ina.example"]
+
+
 def test_the_notice_is_japanese_when_the_secretariat_reads_the_site_in_english(client, world):
     world["ina_staff"].email = "it@ina.example"
     world["ina_staff"].save()

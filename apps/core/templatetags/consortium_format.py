@@ -64,13 +64,20 @@ def close_bracket():
     return formatting.brackets()[1]
 
 
+# Escaped as hex, «\c » (the space ends the escape): a CSS string ends at a line feed, a
+# carriage return or a form feed, and what follows is read as rules. A form feed in a
+# meeting's title ended the running head's string, and the rest of the title, read as
+# a rule, made WeasyPrint fetch an address it named. Every control character is
+# escaped alike; backslash and quote so as to stay in the string, < so as not to close
+# the <style> element it sits in.
+_CSS_STRING_ESCAPES = {code: f"\\{code:x} " for code in (*range(0x20), *range(0x7F, 0xA0), ord("<"))}
+_CSS_STRING_ESCAPES.update({ord("\\"): "\\\\", ord('"'): '\\"'})
+
+
 @register.filter(is_safe=False)
 def css_string(text):
-    """Text to stand between double quotes in a stylesheet (a PDF's running head): quotes,
-    backslashes and line breaks escaped, and ``<`` too, so that it cannot close the
-    <style> element it sits in."""
-    escaped = str(text).replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ")
-    return mark_safe(" ".join(escaped.split("\n")).replace("\r", " "))
+    """Text to stand between double quotes in a stylesheet (a PDF's running head)."""
+    return mark_safe(str(text).translate(_CSS_STRING_ESCAPES))
 
 
 @register.filter
