@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
+import re
 import zipfile
 from datetime import timedelta
 from pathlib import Path
@@ -217,8 +218,18 @@ def batch_zip(*, batch: Batch) -> bytes:
     reports = Report.objects.filter(job__batch=batch).select_related("body").order_by("body__code")
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for report in reports:
-            archive.writestr(f"{report.body.code}-{report.body.name}.pdf", report_content(report))
+            archive.writestr(f"{report.body.code}-{file_name_part(report.body.name)}.pdf", report_content(report))
     return buffer.getvalue()
+
+
+# Path separators, what Windows refuses in a file's name, and control characters.
+_NOT_IN_FILE_NAMES = re.compile('[/\\\\:*?"<>|\x00-\x1f\x7f-\x9f\u2028\u2029]+')
+
+
+def file_name_part(text: str) -> str:
+    """A name as a file's name, Japanese kept: «三芳町/../../../tmp/x», a member's name, was
+    an archive entry that climbed out of the folder the ZIP was unpacked in."""
+    return re.sub(r"\.{2,}", ".", _NOT_IN_FILE_NAMES.sub("_", text)).strip(" .") or "_"
 
 
 # A sending queued this long ago and still not done was lost with its worker: its briefing
