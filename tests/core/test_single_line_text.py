@@ -28,6 +28,14 @@ CONTROL_CHARACTERS = ["\n", "\r", "\t", "\f", "\x0b", "\x00", "\x1b", "\x7f", "\
 DJANGOS_USER_FIELDS = {field.name for field in AbstractUser._meta.fields}
 
 
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The refusals are read in English (a lazy message is translated when it is read, after
+    a `with translation.override` inside the test has ended)."""
+    with translation.override("en"):
+        yield
+
+
 def free_text_fields():
     """Every text field of the project's models that is not a choice among set values."""
     return [pytest.param(field, id=f"{model.__name__}.{field.name}")
