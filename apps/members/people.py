@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from apps.accounts.models import Role, RoleAssignment
+from apps.accounts.models import Role, RoleAssignment, User
 from apps.accounts.services import user_deactivate, user_invite
 from apps.core.formatting import names_joined
 from apps.core.forms import SingleLineField
@@ -83,23 +83,25 @@ def people(request, slug):
 @require_POST
 def person_deactivate(request, slug, user_id):
     consortium = consortium_for(request, slug, manage=True)
-    row = get_object_or_404(access_rows(consortium), user_id=user_id, user__is_superuser=False)
-    if row.user == request.user:
+    # The account, not one of its rows: an account both secretariat and observer here has two.
+    user = get_object_or_404(User.objects.filter(pk__in=access_rows(consortium).values("user_id")),
+                             pk=user_id, is_superuser=False)
+    if user == request.user:
         raise PermissionDenied
-    elsewhere = other_councils(row.user, consortium)
+    elsewhere = other_councils(user, consortium)
     if not elsewhere:
-        user_deactivate(user=row.user)
-        messages.success(request, _("%(user)s can no longer log in.") % {"user": row.user})
-    elif (here := RoleAssignment.objects.filter(user=row.user, consortium=consortium)).exists():
+        user_deactivate(user=user)
+        messages.success(request, _("%(user)s can no longer log in.") % {"user": user})
+    elif (here := RoleAssignment.objects.filter(user=user, consortium=consortium)).exists():
         # A council's own roles (secretariat, observer) are this council's to take away;
         # the account itself serves other councils too, which are not.
         for role in here:
             role.delete()  # one by one, for the audit trail
         messages.success(request, _("%(user)s no longer has access to this council; the account stays for "
-                                    "%(councils)s.") % {"user": row.user, "councils": names_joined(elsewhere)})
+                                    "%(councils)s.") % {"user": user, "councils": names_joined(elsewhere)})
     else:
         messages.error(request, _("%(user)s is a member body's account that %(councils)s also rely on: ask their "
-                                  "secretariat or the administrator.") % {"user": row.user,
+                                  "secretariat or the administrator.") % {"user": user,
                                                                           "councils": names_joined(elsewhere)})
     return redirect("people", slug=slug)
 

@@ -64,6 +64,18 @@ def test_a_deactivated_user_can_no_longer_log_in(client):
     assert not staff.is_active
 
 
+def test_an_account_both_secretariat_and_observer_of_the_council_is_deactivated(client):
+    """Two roles in one council made two rows of the page for one account, and its
+    deactivation a server error."""
+    consortium = ConsortiumFactory(slug="a")
+    both = user_with_role(Role.SECRETARIAT, consortium=consortium)
+    RoleAssignment.objects.create(user=both, role=Role.OBSERVER, consortium=consortium)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    assert client.post(reverse("person_deactivate", args=["a", both.pk])).status_code == 302
+    both.refresh_from_db()
+    assert not both.is_active
+
+
 def test_another_consortium_cannot_deactivate(client):
     consortium = ConsortiumFactory(slug="a")
     staff = user_with_role(Role.STAFF, body=member_of(consortium))
