@@ -42,9 +42,9 @@ def role_grant(*, user: User, role: Role, consortium=None, body=None) -> RoleAss
 class Invitation:
     user: User
     replaces_earlier: bool  # an earlier invitation's link, unused, no longer works
+    error: str = ""  # the mail server's, when the letter did not go: the account and role are kept
 
 
-@transaction.atomic
 def user_invite(*, email: str, display_name: str, role: Role, consortium=None, body=None,
                 set_password_url, councils_elsewhere: Callable[[User], list[str]] = lambda user: []) -> Invitation:
     """Create (or reuse) the account for ``email``, grant the role, and e-mail a link
@@ -56,8 +56,30 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
     deactivated account again is the secretariat letting it back in: it is reactivated,
     else its new password would not let it log in — unless it serves other councils
     too (``councils_elsewhere(user)`` names them), whose people only their own
-    secretariat or the administrator let back in. Nothing is written if refused."""
+    secretariat or the administrator let back in. Nothing is written if refused.
+
+    The letter goes once the account and role are committed: a mail server that is down
+    loses the letter, not the account (``Invitation.error`` says why; inviting again
+    sends a new link), and no letter goes for an account rolled back."""
     email = email.strip().lower()
+    with transaction.atomic():
+        user, replaces_earlier = _invitation_account(email=email, display_name=display_name, role=role,
+                                                     consortium=consortium, body=body,
+                                                     councils_elsewhere=councils_elsewhere)
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    context = {"user": user, "link": set_password_url(uid, token), "role": Role(role).label,
+               "scope": consortium or body, "replaces_earlier": replaces_earlier}
+    try:
+        japanese_message("invitation", context, html=True, to=[email]).send()
+    except OSError as error:
+        return Invitation(user=user, replaces_earlier=replaces_earlier, error=str(error))
+    return Invitation(user=user, replaces_earlier=replaces_earlier)
+
+
+def _invitation_account(*, email: str, display_name: str, role: Role, consortium, body,
+                        councils_elsewhere: Callable[[User], list[str]]) -> tuple[User, bool]:
+    """The account and role of an invitation, and whether an earlier link was voided."""
     user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk").first()
     replaces_earlier, created = False, user is None
     if created:
@@ -80,12 +102,7 @@ def user_invite(*, email: str, display_name: str, role: Role, consortium=None, b
         user.save(update_fields=["password"])
         replaces_earlier = True
     role_grant(user=user, role=role, consortium=consortium, body=body)
-    uid = urlsafe_base64_encode(force_bytes(user.pk))
-    token = default_token_generator.make_token(user)
-    context = {"user": user, "link": set_password_url(uid, token), "role": Role(role).label,
-               "scope": consortium or body, "replaces_earlier": replaces_earlier}
-    japanese_message("invitation", context, html=True, to=[email]).send()
-    return Invitation(user=user, replaces_earlier=replaces_earlier)
+    return user, replaces_earlier
 
 
 def user_deactivate(*, user: User) -> None:

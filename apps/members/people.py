@@ -64,7 +64,12 @@ def people(request, slug):
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            if invitation.replaces_earlier:
+            if invitation.error:
+                # The account and role are saved; inviting again once the server works sends a new link.
+                messages.error(request, _("%(email)s has the account, but the invitation was not sent: the mail "
+                                          "server said “%(error)s”. Invite them again once it works.")
+                               % {"email": data["email"], "error": invitation.error})
+            elif invitation.replaces_earlier:
                 messages.success(request, _("Invitation sent again to %(email)s: the link in the earlier invitation "
                                             "no longer works, only this one's.") % {"email": data["email"]})
             else:

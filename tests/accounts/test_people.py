@@ -255,3 +255,38 @@ def test_only_the_newest_invitations_link_works(client):
     client.post(form_page.redirect_chain[-1][0], {"new_password1": "kyoudou-cloud-2026!",
                                                   "new_password2": "kyoudou-cloud-2026!"})
     assert User.objects.get(username="it@town.example").check_password("kyoudou-cloud-2026!")
+
+
+def test_a_mail_server_that_is_down_keeps_the_account_and_says_the_invitation_was_not_sent(client, monkeypatch):
+    """SMTP down was a server error, and the account and its role were rolled back with it."""
+    from django.conf import settings
+
+    consortium = ConsortiumFactory(slug="a")
+    body = member_of(consortium, name="伊奈町")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self, *args: (_ for _ in ()).throw(
+        OSError("mail server unreachable")))
+    page = client.post(reverse("people", args=["a"]), {
+        "email": "it@town.example", "display_name": "情報太郎", "role": "staff", "body": body.pk}, follow=True)
+    assert page.status_code == 200
+    text = page.content.decode()
+    assert "mail server unreachable" in text and "not sent" in text and "Invitation sent to" not in text
+    assert User.objects.get(username="it@town.example").roles.get().body == body
+    monkeypatch.undo()  # the server is back: inviting again sends the link
+    assert invite(client, email="it@town.example", body=body.pk).status_code == 302 and len(mail.outbox) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_invitation_is_sent_once_the_account_is_saved(client, monkeypatch):
+    """Sent from inside the transaction, a letter went out for an account that a failure
+    after it rolled back, and a failing letter rolled the account back."""
+    from django.db import transaction
+
+    consortium = ConsortiumFactory(slug="a")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    during_a_transaction = []
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", lambda self, *args: during_a_transaction.append(
+        transaction.get_connection().in_atomic_block))
+    invite(client, email="observer@council.example", role="observer")
+    assert during_a_transaction == [False]
