@@ -4,7 +4,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.agreements.models import FIRST_ARTICLE, LAST_ARTICLE, Agreement, Article, Contract, Customisation, SlaItem
-from apps.core.forms import SensibleDates, SingleLineField, bound_integer
+from apps.core.forms import SensibleDates, SingleLineField, bound_integer, id_formfield
 from apps.core.widgets import FastSelect
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
@@ -41,6 +41,7 @@ class SignatureForm(SensibleDates, forms.Form):
 class ContractForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = Contract
+        formfield_callback = id_formfield
         fields = ["body", "vendor", "title", "service_type", "starts_on", "ends_on", "annual_amount", "total_amount",
                   "notice_days"]
         widgets = {"body": FastSelect, "starts_on": DATE, "ends_on": DATE}
@@ -68,6 +69,7 @@ SlaItemFormSet = inlineformset_factory(
 class CustomisationForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = Customisation
+        formfield_callback = id_formfield
         fields = ["title", "description", "scope", "body", "business_system", "cost", "payer", "requested_on"]
         widgets = {"body": FastSelect, "requested_on": DATE, "description": forms.Textarea(attrs={"rows": 4})}
 

@@ -5,7 +5,7 @@ from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext_lazy as _
 
 from apps.allocation.models import AllocationPlan, Pool, Scenario
-from apps.core.forms import SensibleDates, bound_fiscal_years
+from apps.core.forms import SensibleDates, bound_fiscal_years, id_formfield
 from apps.core.widgets import FastCheckboxInput
 from apps.costs.selectors import catalogue_for
 
@@ -37,6 +37,7 @@ class PlanForm(SensibleDates, forms.ModelForm):
 class PoolForm(RatiosAddUp, forms.ModelForm):
     class Meta:
         model = Pool
+        formfield_callback = id_formfield
         fields = ["name", "amount", "equal_ratio", "population_ratio", "business_systems", "bodies"]
         widgets = {"business_systems": forms.SelectMultiple(attrs={"size": 4}),
                    "bodies": forms.SelectMultiple(attrs={"size": 4})}

@@ -5,12 +5,13 @@ import datetime
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
 from django.utils.formats import date_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.formatting import reader_reads_japanese
-from apps.core.limits import EARLIEST_DATE, FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR, LATEST_DATE
+from apps.core.limits import EARLIEST_DATE, FIRST_FISCAL_YEAR, ID_RANGE, LAST_FISCAL_YEAR, LATEST_DATE
 from apps.core.tabular import CellError, parse_yen
 from apps.core.validators import SingleLine
 
@@ -102,3 +103,50 @@ class SingleLineField(forms.CharField):
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         self.validators.append(SingleLine(self.label))
+
+
+def _refuse_ids_out_of_range(field: forms.ModelChoiceField, values) -> None:
+    """An id no database key can hold names no row: refused as any unknown choice is,
+    before the query — SQLite cannot bind it (OverflowError, a server error)."""
+    model = field.queryset.model
+    values = [value for value in values if not isinstance(value, model)]
+    key = model._meta.pk if field.to_field_name in (None, "pk") else model._meta.get_field(field.to_field_name)
+    if not isinstance(key, models.IntegerField):
+        return
+    for value in values:
+        try:
+            number = int(str(value))
+        except ValueError:
+            continue  # not a number: Django's own check refuses it
+        if number not in ID_RANGE:
+            raise ValidationError(field.error_messages["invalid_choice"], code="invalid_choice",
+                                  params={"value": value})
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A choice of one row, refusing an id past the database's integer (see above). Model
+    forms get it for their foreign keys through ``id_formfield``."""
+
+    def to_python(self, value):
+        if value not in self.empty_values:
+            _refuse_ids_out_of_range(self, [value])
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """A choice of rows, refusing an id past the database's integer (see above)."""
+
+    def _check_values(self, value):
+        if isinstance(value, (list, tuple)):
+            _refuse_ids_out_of_range(self, value)
+        return super()._check_values(value)
+
+
+def id_formfield(db_field: models.Field, **kwargs) -> forms.Field | None:
+    """A model form's ``Meta.formfield_callback``: its foreign keys and many-to-many
+    fields become the choices above."""
+    if isinstance(db_field, models.ManyToManyField):
+        kwargs.setdefault("form_class", IdMultipleChoiceField)
+    elif isinstance(db_field, models.ForeignKey):
+        kwargs.setdefault("form_class", IdChoiceField)
+    return db_field.formfield(**kwargs)

@@ -8,6 +8,9 @@ import datetime
 YEN_LIMIT = 10**12
 # A count (population, households) as the database holds it.
 COUNT_LIMIT = 2**31 - 1
+# The ids a database key holds (PostgreSQL's bigint, SQLite's INTEGER): a posted id outside
+# them is no row's.
+ID_RANGE = range(-(2**63), 2**63)
 
 # The years a council's business falls in. A fiscal year of five digits, or a date in 9999,
 # is a slip; stored, it failed later on other pages (the era of year 20277, an iCalendar

@@ -5,7 +5,7 @@ from django.forms import modelformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import SensibleDates, SingleLineField
+from apps.core.forms import IdMultipleChoiceField, SensibleDates, SingleLineField, id_formfield
 from apps.core.limits import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
 from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
 from apps.costs.models import BusinessSystem, CostRecord
@@ -14,6 +14,7 @@ from apps.costs.models import BusinessSystem, CostRecord
 class CostRecordForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = CostRecord
+        formfield_callback = id_formfield
         fields = ["business_system", "category", "amount", "vendor", "contract_end"]
         # A year of figures is forty rows of five fields: written out in Python (apps.core.widgets).
         widgets = {"business_system": FastSelect(attrs={"class": "form-select form-select-sm"}),
@@ -100,8 +101,8 @@ class SurveyDeadlineForm(SensibleDates, forms.Form):
 
 
 class ScopeForm(forms.Form):
-    systems = forms.ModelMultipleChoiceField(label=_("In scope"), queryset=None, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    systems = IdMultipleChoiceField(label=_("In scope"), queryset=BusinessSystem.objects.none(), required=False,
+                                    widget=forms.CheckboxSelectMultiple)
 
     def __init__(self, *args, catalogue, **kwargs):
         super().__init__(*args, **kwargs)

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import SensibleDates, SingleLineField
+from apps.core.forms import SensibleDates, SingleLineField, id_formfield
 from apps.core.widgets import FastSelect, FastTextInput
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
 from apps.meetings.services import AttendanceRow
@@ -108,6 +108,7 @@ class DecisionForm(PerMemberForm):
 class ActionItemForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = ActionItem
+        formfield_callback = id_formfield
         fields = ["text", "owner", "due_on"]
         widgets = {"due_on": forms.DateInput(attrs={"type": "date"}), "owner": FastSelect}
         help_texts = {"owner": _("Leave empty for the secretariat's own action.")}

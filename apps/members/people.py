@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.models import Role, RoleAssignment, User
 from apps.accounts.services import user_deactivate, user_invite
 from apps.core.formatting import names_joined
-from apps.core.forms import SingleLineField
+from apps.core.forms import IdChoiceField, SingleLineField
 from apps.core.widgets import FastSelect
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus, consortia_of
 from apps.members.views import consortium_for
@@ -23,8 +23,8 @@ class InviteForm(forms.Form):
     email = forms.EmailField(label=gettext_lazy("E-mail"))
     display_name = SingleLineField(label=gettext_lazy("Name"), max_length=100)
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Role.choices)
-    body = forms.ModelChoiceField(label=gettext_lazy("Member body (staff and mayors)"), required=False,
-                                  queryset=MemberBody.objects.none(), widget=FastSelect)
+    body = IdChoiceField(label=gettext_lazy("Member body (staff and mayors)"), required=False,
+                         queryset=MemberBody.objects.none(), widget=FastSelect)
 
     def __init__(self, *args, consortium: Consortium, **kwargs):
         super().__init__(*args, **kwargs)

@@ -5,7 +5,8 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.models import User
-from apps.core.forms import SensibleDates, SingleLineField, YenField, bound_fiscal_years, bound_integer
+from apps.core.forms import (IdChoiceField, IdMultipleChoiceField, SensibleDates, SingleLineField, YenField,
+                             bound_fiscal_years, bound_integer, id_formfield)
 from apps.procurement.models import Criterion, ProcurementCase, Proposal, ProposalStatus, RfiRound, Stage, Vendor
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -40,9 +41,8 @@ class StageForm(SensibleDates, forms.Form):
 
 
 class RfiRoundForm(SensibleDates, forms.ModelForm):
-    invited = forms.ModelMultipleChoiceField(label=capfirst(_("invited vendors")),
-                                             queryset=Vendor.objects.none(), widget=forms.CheckboxSelectMultiple,
-                                             required=False)
+    invited = IdMultipleChoiceField(label=capfirst(_("invited vendors")), queryset=Vendor.objects.none(),
+                                    widget=forms.CheckboxSelectMultiple, required=False)
 
     class Meta:
         model = RfiRound
@@ -69,7 +69,7 @@ class RfiResponseChangeForm(SensibleDates, forms.Form):
 class RfiResponseForm(RfiResponseChangeForm):
     """A response recorded: from which vendor, too."""
 
-    vendor = forms.ModelChoiceField(label=capfirst(_("vendor")), queryset=Vendor.objects.none())
+    vendor = IdChoiceField(label=capfirst(_("vendor")), queryset=Vendor.objects.none())
     field_order = ["vendor", "received_on", "summary"]
 
     def __init__(self, *args, vendors, **kwargs):
@@ -111,9 +111,9 @@ class EvaluationForm(forms.Form):
     price_points_max = forms.IntegerField(
         label=capfirst(_("maximum price points")), min_value=1, max_value=1000,
         help_text=_("The price score of the lowest price; other prices get it × lowest price ÷ their price."))
-    evaluators = forms.ModelMultipleChoiceField(label=capfirst(_("evaluators")), queryset=User.objects.none(),
-                                                widget=forms.CheckboxSelectMultiple,
-                                                help_text=_("Chosen from the consortium's secretariat."))
+    evaluators = IdMultipleChoiceField(label=capfirst(_("evaluators")), queryset=User.objects.none(),
+                                       widget=forms.CheckboxSelectMultiple,
+                                       help_text=_("Chosen from the consortium's secretariat."))
 
     def __init__(self, *args, choices, eligible, balance_fixed: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -146,6 +146,7 @@ class ProposalForm(forms.ModelForm):
     class Meta:
         model = Proposal
         fields = ["vendor", "price"]
+        formfield_callback = id_formfield
 
     def __init__(self, *args, vendors, **kwargs):
         super().__init__(*args, **kwargs)
@@ -163,7 +164,7 @@ class ProposalPriceForm(forms.ModelForm):
 
 
 class SelectionForm(forms.Form):
-    proposal = forms.ModelChoiceField(label=capfirst(_("selected proposal")), queryset=Proposal.objects.none())
+    proposal = IdChoiceField(label=capfirst(_("selected proposal")), queryset=Proposal.objects.none())
     reason = forms.CharField(label=capfirst(_("reason for the selection")),
                              widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -19,6 +19,7 @@ from apps.agreements.models import Agreement
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import FROZEN_FIELDS, latest_published_plan
 from apps.core import formatting
+from apps.core.forms import IdChoiceField
 from apps.core.widgets import FastSelect
 from apps.costs.selectors import fiscal_years
 from apps.meetings.selectors import meeting_detail
@@ -33,14 +34,14 @@ from apps.reports.tables import ArchiveTable
 
 class ReportForm(forms.Form):
     fiscal_year = forms.TypedChoiceField(label=gettext_lazy("Fiscal year of current costs"), coerce=int)
-    plan = forms.ModelChoiceField(label=gettext_lazy("Published plan"), required=False,
-                                  queryset=AllocationPlan.objects.none())
+    plan = IdChoiceField(label=gettext_lazy("Published plan"), required=False,
+                         queryset=AllocationPlan.objects.none())
     unit = forms.ChoiceField(label=gettext_lazy("Amounts in"),
                              choices=[("yen", gettext_lazy("yen (円)")), ("thousand", gettext_lazy("thousand yen (千円)"))])
     calendar = forms.ChoiceField(label=gettext_lazy("Dates"), choices=[
         ("era", gettext_lazy("Japanese era (令和7年度)")), ("western", gettext_lazy("Western (2025年度)"))])
-    body = forms.ModelChoiceField(label=gettext_lazy("Member (for one briefing)"), required=False,
-                                  queryset=MemberBody.objects.none(), widget=FastSelect)
+    body = IdChoiceField(label=gettext_lazy("Member (for one briefing)"), required=False,
+                         queryset=MemberBody.objects.none(), widget=FastSelect)
 
     def __init__(self, *args, consortium, **kwargs):
         super().__init__(*args, **kwargs)

@@ -68,3 +68,70 @@ def test_a_criterions_points_are_on_the_price_scale():
 
     assert CriterionForm(data={"name": "機能", "max_points": "1000"}).is_valid()
     assert "max_points" in CriterionForm(data={"name": "機能", "max_points": str(10**15)}).errors
+
+
+PAST_BIGINT = "99999999999999999999"  # 2⁶⁶: no row has it, and SQLite cannot even bind it
+
+
+def project_forms():
+    """Every form class of the project's modules, a formset's form included."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import apps
+    from django.forms.formsets import BaseFormSet
+
+    found = {}
+    for module in pkgutil.walk_packages(apps.__path__, "apps."):
+        if ".migrations" in module.name or ".management" in module.name:
+            continue
+        for obj in vars(importlib.import_module(module.name)).values():
+            if inspect.isclass(obj) and issubclass(obj, BaseFormSet) and getattr(obj, "form", None):
+                obj = obj.form
+            if inspect.isclass(obj) and issubclass(obj, forms.BaseForm) and obj.__module__.startswith("apps."):
+                found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return found
+
+
+def row_choices():
+    return [(name, field_name) for name, form in sorted(project_forms().items())
+            for field_name, field in form.base_fields.items() if isinstance(field, forms.ModelChoiceField)]
+
+
+def test_every_choice_of_rows_is_one_that_refuses_an_id_past_the_databases_integer():
+    """A posted id of 2⁶⁶ was a server error on SQLite (OverflowError binding it) in the
+    scope's systems, a pool's systems and members, an RFI's invited vendors."""
+    from apps.core.forms import IdChoiceField, IdMultipleChoiceField
+
+    choices = row_choices()
+    assert len(choices) >= 10  # the walk found the forms
+    unbounded = [f"{name}.{field_name}" for name, field_name in choices
+                 if not isinstance(project_forms()[name].base_fields[field_name],
+                                   (IdChoiceField, IdMultipleChoiceField))]
+    assert not unbounded
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name, field_name", row_choices())
+def test_an_id_past_the_databases_integer_is_refused_before_it_is_looked_up(name, field_name,
+                                                                            django_assert_num_queries):
+    import copy
+
+    from django.core.exceptions import ValidationError
+
+    field = copy.deepcopy(project_forms()[name].base_fields[field_name])
+    field.queryset = field.queryset.model.objects.all()  # every row: the form narrows it to its council's
+    many = isinstance(field, forms.ModelMultipleChoiceField)
+    with django_assert_num_queries(0), pytest.raises(ValidationError) as refusal:
+        field.clean([PAST_BIGINT] if many else PAST_BIGINT)
+    assert refusal.value.code == "invalid_choice"
+
+
+@pytest.mark.django_db
+def test_a_scope_posted_with_an_id_past_the_databases_integer_is_refused_on_the_page(client):
+    consortium = ConsortiumFactory(slug="a")
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.post(reverse("business_systems", args=["a"]), {"form": "scope", "scope-systems": PAST_BIGINT})
+    assert response.status_code == 200 and "systems" in response.context["scope"].errors
+    assert not consortium.business_systems.exists()
