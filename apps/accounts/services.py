@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,7 +36,8 @@ def role_grant(*, user: User, role: Role, consortium=None, body=None) -> RoleAss
         return existing
     if refusal := role_refusal(user=user, role=role, body_id=body.pk if body else None):
         raise ValidationError(refusal)
-    return RoleAssignment.objects.create(user=user, role=role, consortium=consortium, body=body)
+    # get_or_create, not create: a double click's second request finds the role the first just granted.
+    return RoleAssignment.objects.get_or_create(user=user, role=role, consortium=consortium, body=body)[0]
 
 
 @dataclass(frozen=True)
@@ -81,12 +83,13 @@ def _invitation_account(*, email: str, display_name: str, role: Role, consortium
                         councils_elsewhere: Callable[[User], list[str]]) -> tuple[User, bool]:
     """The account and role of an invitation, and whether an earlier link was voided."""
     user = User.objects.filter(Q(username__iexact=email) | Q(email__iexact=email)).order_by("pk").first()
-    replaces_earlier, created = False, user is None
-    if created:
-        user = User(username=email, email=email, display_name=display_name)
-        user.set_unusable_password()
-        user.save()
-    elif not user.is_active:
+    replaces_earlier, created = False, False
+    if user is None:
+        # get_or_create, not create: a double click's second request finds the account the
+        # first just made, and invites it again.
+        user, created = User.objects.get_or_create(username=email, defaults={
+            "email": email, "display_name": display_name, "password": make_password(None)})
+    if not created and not user.is_active:
         if elsewhere := councils_elsewhere(user):
             raise ValidationError(_(
                 "%(person)s (%(email)s) was deactivated, and the account also serves %(councils)s: letting it back "

@@ -23,6 +23,7 @@ from apps.agreements import outline, selectors
 from apps.agreements.models import Agreement, Article, Contract, Customisation, Signature
 from apps.core.formatting import date_on_screen, names_joined
 from apps.core.mail import japanese_message
+from apps.core.unique import save_validated
 from apps.members.models import Consortium, Participation, ParticipationStatus
 
 
@@ -98,11 +99,8 @@ def article_save(*, article: Article) -> Article:
     """Create or change an article of a draft; its number is unique in the agreement."""
     _require_draft(article.agreement_id)
     taken = Article.objects.filter(agreement=article.agreement, number=article.number).exclude(pk=article.pk)
-    if taken.exists():
-        raise ValidationError({"number": _("Article %(number)d already exists.") % {"number": article.number}})
-    article.full_clean()
-    article.save()
-    return article
+    refusal = ValidationError({"number": _("Article %(number)d already exists.") % {"number": article.number}})
+    return save_validated(article, taken=taken, refusal=refusal)
 
 
 def article_delete(*, article: Article) -> None:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Role, RoleAssignment
 from apps.core.formatting import fiscal_year_on_screen, names_joined
 from apps.core.mail import japanese_message
+from apps.core.unique import save_validated
 from apps.costs.models import BodyYearCost, BusinessSystem, CostRecord, SurveyResponse, SurveyRound
 from apps.costs.paths import body_costs_path
 from apps.costs.selectors import catalogue_for, survey_round_members
@@ -89,10 +90,11 @@ def _deadline_ahead(deadline: datetime.date | None) -> None:
 def survey_round_open(*, consortium: Consortium, fiscal_year: int, deadline: datetime.date | None) -> SurveyRound:
     """The secretariat opens a year's survey; one per consortium and year."""
     _deadline_ahead(deadline)
-    if SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year).exists():
-        raise ValidationError({"fiscal_year": _("The survey of %(year)s already exists; open it from the list.")
-                                              % {"year": fiscal_year_on_screen(fiscal_year, "era")}})
-    return SurveyRound.objects.create(consortium=consortium, fiscal_year=fiscal_year, deadline=deadline)
+    return save_validated(
+        SurveyRound(consortium=consortium, fiscal_year=fiscal_year, deadline=deadline),
+        taken=SurveyRound.objects.filter(consortium=consortium, fiscal_year=fiscal_year),
+        refusal=ValidationError({"fiscal_year": _("The survey of %(year)s already exists; open it from the list.")
+                                                % {"year": fiscal_year_on_screen(fiscal_year, "era")}}))
 
 
 # action → (the statuses it may start from, the status it leads to). Closing stops the
@@ -105,8 +107,13 @@ SURVEY_MOVES = {
 }
 
 
+@transaction.atomic
 def survey_round_move(*, survey_round: SurveyRound, action: str) -> SurveyRound:
+    """Judged on the round as it stands, locked: a town's submission (survey_response_set
+    locks it too) comes wholly before or after, so a year is never locked past an answer
+    that arrived in the same instant, nor moved from a status a stale page showed."""
     starts, target = SURVEY_MOVES[action]
+    survey_round = SurveyRound.objects.select_for_update().get(pk=survey_round.pk)
     if survey_round.status not in starts:
         raise ValidationError(_("A survey that is %(status)s cannot be moved that way.")
                               % {"status": survey_round.get_status_display()})
@@ -306,6 +313,9 @@ def consortium_scope_set(*, consortium: Consortium, systems) -> None:
 @transaction.atomic
 def business_system_add(*, consortium: Consortium, name_ja: str, name_en: str) -> BusinessSystem:
     """A system of this council's own, outside the national catalogue; put in its scope."""
+    # One addition at a time per council: a double click otherwise found the name free and
+    # numbered both the same code.
+    Consortium.objects.select_for_update().filter(pk=consortium.pk).first()
     if catalogue_for(consortium=consortium).filter(name_ja=name_ja.strip()).exists():
         raise ValidationError({"name_ja": _("%(name)s is already in the catalogue.") % {"name": name_ja}})
     last = BusinessSystem.objects.aggregate(last=Max("sort_order"))["last"] or 0

@@ -73,7 +73,7 @@ def survey_round_action(request, slug, round_id):
     action = request.POST.get("action")
     try:
         if action in services.SURVEY_MOVES:
-            services.survey_round_move(survey_round=survey_round, action=action)
+            survey_round = services.survey_round_move(survey_round=survey_round, action=action)
             status = survey_round.get_status_display()
             messages.success(request, _("The survey is now %(status)s.") % {"status": status})
         elif action == "deadline":

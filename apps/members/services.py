@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.formatting import japanese_date, names_joined
+from apps.core.unique import save_validated
 from apps.members.models import (
     Consortium,
     MemberBody,
@@ -41,6 +42,8 @@ def participation_set_status(
     if status not in ParticipationStatus.values:
         raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
     status_date_check(on=on)
+    # One change at a time: two at once (a double click) both closed the same open status.
+    Participation.objects.select_for_update().filter(pk=participation.pk).first()
     current = participation.history.filter(end_date__isnull=True).first()
     if current is not None:
         if current.status == status:
@@ -155,9 +158,7 @@ def _save_validated(instance, fields: dict):
     """Set the fields, validate the whole row (a ValidationError names the field), save."""
     for name, value in fields.items():
         setattr(instance, name, value)
-    instance.full_clean()
-    instance.save()
-    return instance
+    return save_validated(instance)
 
 
 def other_councils_of(*, body_id: int, consortium_id: int) -> list[str]:
@@ -206,8 +207,15 @@ def member_add(*, consortium: Consortium, code: str, fields: dict, status: str,
     if body is None:
         body = MemberBody(code=code, **{name: value or "" for name, value in fields.items()})
         body.full_clean()
-        body.save()
-    elif body.participations.filter(consortium=consortium).exists():
+        try:
+            with transaction.atomic():
+                body.save()
+        except IntegrityError:
+            # Added a moment ago by another click: it joins, or is refused, as a known body.
+            body = MemberBody.objects.filter(code=code).first()
+            if body is None:
+                raise
+    if body.participations.filter(consortium=consortium).exists():
         raise ValidationError({"code": _("%(name)s is already a member of this council.") % {"name": body.name}})
     return participation_ensure(body=body, consortium=consortium, status=status, on=on)
 

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 
 from apps.accounts.models import User
 from apps.core.formatting import date_on_screen, names_joined
+from apps.core.unique import save_validated
 from apps.members.models import Consortium
 from apps.procurement.models import (AFTER_SELECTION, NEEDS_SELECTION, SCORING_CLOSED, SELECTION_RECORDED,
                                      Criterion, Evaluation, Evaluator, IndicativeQuote, ProcurementCase, Proposal,
@@ -31,9 +32,7 @@ MAX_QUOTE_YEARS = 10
 
 
 def _saved(instance):
-    instance.full_clean()
-    instance.save()
-    return instance
+    return save_validated(instance)
 
 
 def vendor_create(*, name: str, corporate_number: str, address: str = "", contact: str = "",
@@ -176,9 +175,10 @@ def rfi_response_record(*, rfi_round: RfiRound, vendor: Vendor, received_on: dat
     _received_check(rfi_round, received_on)
     if not rfi_round.invited.filter(pk=vendor.pk).exists():
         raise ValidationError({"vendor": _("%(vendor)s was not invited to this round.") % {"vendor": vendor}})
-    if RfiResponse.objects.filter(rfi_round=rfi_round, vendor=vendor).exists():
-        raise ValidationError({"vendor": _("%(vendor)s has already responded.") % {"vendor": vendor}})
-    return _saved(RfiResponse(rfi_round=rfi_round, vendor=vendor, received_on=received_on, summary=summary))
+    return save_validated(
+        RfiResponse(rfi_round=rfi_round, vendor=vendor, received_on=received_on, summary=summary),
+        taken=RfiResponse.objects.filter(rfi_round=rfi_round, vendor=vendor),
+        refusal=ValidationError({"vendor": _("%(vendor)s has already responded.") % {"vendor": vendor}}))
 
 
 def rfi_response_update(*, response: RfiResponse, received_on: datetime.date, summary: str = "") -> RfiResponse:
@@ -230,6 +230,7 @@ def evaluation_setup(*, case: ProcurementCase, price_points_max: int, evaluators
     the consortium's secretariat. An evaluator who has entered scores stays: taken off,
     they would take their sealed scores with them, unseen by anyone. One who has left
     the secretariat since being chosen may stay too."""
+    ProcurementCase.objects.select_for_update().filter(pk=case.pk).first()  # a double click sets up one evaluation
     evaluation = Evaluation.objects.filter(case=case).first()
     if evaluation is not None:
         evaluation = _open(evaluation)

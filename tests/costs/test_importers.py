@@ -12,7 +12,7 @@ from apps.accounts.models import Role
 from apps.costs.importers import apply_costs, parse_costs
 from apps.costs.models import BodyYearCost, CostRecord
 from apps.members.models import MemberBody
-from tests.factories import ConsortiumFactory, member_of, user_with_role
+from tests.factories import ConsortiumFactory, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
 
@@ -225,6 +225,7 @@ def test_the_secretariats_preview_names_the_members_whose_total_would_change_ten
 def test_an_import_that_fails_after_writing_its_rows_leaves_nothing_behind(consortium, monkeypatch):
     """The rows are written before the yearly summaries: a failure between them must not
     leave figures the comparison does not count (the import ran outside a transaction)."""
+    business_system()  # the catalogue: a transactional test before this one (two clicks at once) flushed it
     ina = member_of(consortium)
     parsed = parse_costs(f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,5000\n".encode(), "costs.csv",
                          consortium=consortium, fiscal_year=2025, unit="yen")
