@@ -693,6 +693,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium 
     }
     to_create, to_update = [], []
     previous: dict[int, tuple] = {}
+    now = timezone.now()  # bulk_update does not stamp auto_now: a changed figure says when it changed
     for row in parsed.rows:
         for category, amount in row.amounts.items():
             record = existing.get((row.body_id, row.system_id, category))
@@ -704,6 +705,7 @@ def apply_costs(parsed: ParsedRows, *, fiscal_year: int, consortium: Consortium 
             elif (record.amount, record.vendor, record.contract_end) != (amount, row.vendor, row.contract_end):
                 previous[record.pk] = (record.amount, record.vendor, record.contract_end)
                 record.amount, record.vendor, record.contract_end = amount, row.vendor, row.contract_end
+                record.updated_at = now
                 to_update.append(record)
             else:
                 result.unchanged += 1

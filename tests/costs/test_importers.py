@@ -172,6 +172,23 @@ def test_reimporting_costs_changes_nothing(tmp_path, consortium, capsys):
     assert "0 created, 0 updated, 1 unchanged" in capsys.readouterr().out
 
 
+def test_a_figure_changed_by_an_import_says_when_it_was_last_changed(tmp_path, consortium, capsys):
+    """A bulk update does not stamp ``auto_now``: the changed figure kept the time it was first imported."""
+    import datetime
+
+    from django.utils import timezone
+
+    ina = member_of(consortium)
+    run("import_costs", tmp_path, f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,100000\n".encode(),
+        consortium="saitama", fiscal_year=2025)
+    long_ago = timezone.now() - datetime.timedelta(days=30)
+    CostRecord.objects.update(updated_at=long_ago)
+    run("import_costs", tmp_path, f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,120000\n".encode(),
+        consortium="saitama", fiscal_year=2025)
+    record = CostRecord.objects.get()
+    assert record.amount == 120000 and record.updated_at > long_ago + datetime.timedelta(days=29)
+
+
 def test_the_upload_page_previews_errors_then_imports_on_confirmation(client, consortium):
     ina = member_of(consortium)
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
