@@ -10,6 +10,7 @@ the articles, which supersedes the concluded one.
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -25,6 +26,8 @@ from apps.core.formatting import date_on_screen, names_joined
 from apps.core.mail import japanese_message
 from apps.core.unique import save_validated
 from apps.members.models import Consortium, Participation, ParticipationStatus
+
+logger = logging.getLogger(__name__)
 
 
 def _locked(agreement: Agreement) -> Agreement:
@@ -305,11 +308,18 @@ class Reminder:
     consortium: Consortium
     contracts: list[Contract]
     recipients: list[str]
+    error: str = ""  # the mail server's: not sent, and left for the next run
 
 
 def renewal_reminders_send(*, today: datetime.date) -> list[Reminder]:
     """E-mail each consortium's secretariat the contracts that entered their renewal
-    notice period, once per contract (the daily task and the command call this)."""
+    notice period, once per contract (the daily task and the command call this).
+
+    Each contract is claimed before it is sent (a conditional update of its reminder
+    date): beat and the cron command running at once send it once between them. A
+    council whose message the mail server refuses is released for the next day's run
+    and logged, and the councils after it are still reminded: a renewal missed costs
+    more than a reminder sent twice, should the server have taken it after all."""
     due = (Contract.objects.filter(reminder_sent_on__isnull=True).due_for_renewal(today)
            .select_related("consortium", "body"))
     by_consortium: dict[int, list[Contract]] = {}
@@ -323,8 +333,18 @@ def renewal_reminders_send(*, today: datetime.date) -> list[Reminder]:
             .values_list("user__email", flat=True)))
         if not recipients:
             continue  # reminded on the next run, once somebody can receive it
-        context = {"consortium": consortium, "contracts": contracts}
-        japanese_message("renewal_reminder", context, to=recipients).send()
-        Contract.objects.filter(pk__in=[contract.pk for contract in contracts]).update(reminder_sent_on=today)
-        sent.append(Reminder(consortium=consortium, contracts=contracts, recipients=recipients))
+        claimed = [contract for contract in contracts if Contract.objects.filter(
+            pk=contract.pk, reminder_sent_on__isnull=True).update(reminder_sent_on=today)]
+        if not claimed:
+            continue  # the other run has them
+        context = {"consortium": consortium, "contracts": claimed}
+        try:
+            japanese_message("renewal_reminder", context, to=recipients).send()
+        except OSError as error:
+            Contract.objects.filter(pk__in=[contract.pk for contract in claimed], reminder_sent_on=today).update(
+                reminder_sent_on=None)
+            logger.warning("renewal reminder of %s not sent, left for the next run: %s", consortium.slug, error)
+            sent.append(Reminder(consortium=consortium, contracts=claimed, recipients=recipients, error=str(error)))
+            continue
+        sent.append(Reminder(consortium=consortium, contracts=claimed, recipients=recipients))
     return sent

@@ -9,4 +9,4 @@ from apps.agreements.services import renewal_reminders_send
 @shared_task
 def send_renewal_reminders() -> int:
     """Remind each secretariat of contracts entering their notice period; the count sent."""
-    return len(renewal_reminders_send(today=timezone.localdate()))
+    return sum(not reminder.error for reminder in renewal_reminders_send(today=timezone.localdate()))

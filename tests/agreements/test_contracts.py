@@ -126,12 +126,7 @@ def test_the_secretariat_is_reminded_once_of_each_contract_entering_its_notice_p
     from django.core import mail
     from django.core.management import call_command
 
-    secretariat.email = "jimukyoku@saitama.example"
-    secretariat.save()
-    nara = ConsortiumFactory(slug="nara")
-    nara_secretariat = user_with_role(Role.SECRETARIAT, consortium=nara)
-    nara_secretariat.email = "jimukyoku@nara.example"
-    nara_secretariat.save()
+    nara_beside(secretariat)
     ending = contract(consortium, ina, ends_on=datetime.date(2027, 3, 31))  # reminder from 2026-10-02
     contract(consortium, miyoshi)  # ends 2031
     call_command("send_renewal_reminders", "--today", "2026-10-01", stdout=open("/dev/null", "w"))
@@ -149,6 +144,68 @@ def test_the_secretariat_is_reminded_once_of_each_contract_entering_its_notice_p
     services.contract_save(contract=ending)
     call_command("send_renewal_reminders", "--today", "2027-10-05", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 2 and ending.title in mail.outbox[1].body
+
+
+def nara_beside(secretariat):
+    """Nara, a second council; its secretariat and Saitama's (``secretariat``) with an address each."""
+    secretariat.email = "jimukyoku@saitama.example"
+    secretariat.save()
+    nara = ConsortiumFactory(slug="nara")
+    nara_secretariat = user_with_role(Role.SECRETARIAT, consortium=nara)
+    nara_secretariat.email = "jimukyoku@nara.example"
+    nara_secretariat.save()
+    return nara
+
+
+def two_councils_due_for_renewal(consortium, ina, secretariat):
+    """Saitama and Nara, each with a contract in its notice period on 2026-12-01."""
+    nara = nara_beside(secretariat)
+    return (contract(consortium, ina, ends_on=datetime.date(2027, 3, 31)),
+            contract(nara, member_of(nara, name="香芝市"), ends_on=datetime.date(2027, 3, 31)))
+
+
+def test_a_council_whose_reminder_fails_to_send_is_reminded_next_run_and_the_others_now(consortium, ina, secretariat,
+                                                                                     monkeypatch):
+    """The mail server refusing Saitama's reminder was a crash of the run: Nara's was never sent."""
+    from django.core import mail
+    from django.core.mail import EmailMultiAlternatives
+
+    saitamas, naras = two_councils_due_for_renewal(consortium, ina, secretariat)
+    send = EmailMultiAlternatives.send
+
+    def refuse_saitama(message, *args, **kwargs):
+        if "jimukyoku@saitama.example" in message.to:
+            raise OSError("mail server unreachable")
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", refuse_saitama)
+    reminders = services.renewal_reminders_send(today=datetime.date(2026, 12, 1))
+    assert [message.to for message in mail.outbox] == [["jimukyoku@nara.example"]]
+    assert [(r.consortium.slug, r.error) for r in reminders] == [("saitama", "mail server unreachable"), ("nara", "")]
+    assert Contract.objects.get(pk=saitamas.pk).reminder_sent_on is None  # left for the next run
+    monkeypatch.undo()
+    services.renewal_reminders_send(today=datetime.date(2026, 12, 2))
+    assert [message.to for message in mail.outbox] == [["jimukyoku@nara.example"], ["jimukyoku@saitama.example"]]
+    assert Contract.objects.get(pk=naras.pk).reminder_sent_on == datetime.date(2026, 12, 1)
+
+
+def test_beat_and_the_cron_command_running_at_once_send_each_reminder_once(consortium, ina, secretariat, monkeypatch):
+    """Both found the contract not yet reminded, and both sent it: each run now claims it first."""
+    from django.core import mail
+    from django.core.mail import EmailMultiAlternatives
+
+    two_councils_due_for_renewal(consortium, ina, secretariat)
+    send, other_run = EmailMultiAlternatives.send, []
+
+    def while_the_other_run_starts(message, *args, **kwargs):
+        if not other_run:  # the other process runs while this one is sending its first message
+            other_run.append("started")
+            services.renewal_reminders_send(today=datetime.date(2026, 12, 1))
+        return send(message, *args, **kwargs)
+
+    monkeypatch.setattr(EmailMultiAlternatives, "send", while_the_other_run_starts)
+    services.renewal_reminders_send(today=datetime.date(2026, 12, 1))
+    assert sorted(message.to[0] for message in mail.outbox) == ["jimukyoku@nara.example", "jimukyoku@saitama.example"]
 
 
 def test_a_reminder_cannot_come_before_the_contract_starts(consortium, ina):

@@ -17,5 +17,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, today, **options):
         for reminder in renewal_reminders_send(today=today or timezone.localdate()):
+            if reminder.error:
+                self.stderr.write(f"{reminder.consortium.slug}: not sent, left for the next run: {reminder.error}")
+                continue
             self.stdout.write(f"{reminder.consortium.slug}: {len(reminder.contracts)} contracts → "
                               f"{', '.join(reminder.recipients)}")
