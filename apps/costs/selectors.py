@@ -52,14 +52,23 @@ def comparison_rows(*, consortium: Consortium, fiscal_year: int) -> QuerySet[Par
         .filter(~Q(status=ParticipationStatus.WITHDRAWN) | Q(year_cost__total__isnull=False))
         .annotate(
             population=F("body__population"),
-            total_cost=Coalesce(F("year_cost__total"), Value(0)),
+            # A member with no figure for the year has not answered: its cost, and its cost
+            # per resident, are unknown (NULL), shown as "—", left out of the ranks and
+            # sorted last (comparison_order), not those of a town that pays nothing.
+            total_cost=F("year_cost__total"),
             main_vendor=F("year_cost__main_vendor"),
-            # A member with no figure for the year has not answered: shown as "—" and
-            # left out of the ranks, not as a town that pays nothing.
             reported=ExpressionWrapper(Q(year_cost__total__isnull=False), output_field=BooleanField()),
         )
         .annotate(cost_per_resident=per_resident(F("total_cost"), F("population")))
     )
+
+
+def comparison_order(rows: QuerySet[Participation], column: str, *, descending: bool) -> QuerySet[Participation]:
+    """``rows`` by ``column`` (``total_cost`` or ``cost_per_resident``), the members whose
+    figure is unknown last whichever way (PostgreSQL puts NULL first when descending,
+    SQLite when ascending), ties by code so that pages do not overlap."""
+    by = F(column).desc(nulls_last=True) if descending else F(column).asc(nulls_last=True)
+    return rows.order_by(by, "body__code")
 
 
 def per_resident(cost, population):
@@ -112,7 +121,7 @@ def comparison_stats(rows: QuerySet[Participation]) -> ComparisonStats:
     totals = ComparisonTotals(
         members=len(values),
         population=sum(population or 0 for population, _t, _c, _r, _s in values),
-        total_cost=sum(total for _p, total, _c, _r, _s in values),
+        total_cost=sum(total or 0 for _p, total, _c, _r, _s in values),
         reported_population=sum(population or 0 for population, _t, _c, reported, _s in values if reported),
         withdrawn=sum(status == ParticipationStatus.WITHDRAWN for _p, _t, _c, _r, status in values),
     )

@@ -2,6 +2,9 @@ import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
 
+from apps.costs.selectors import comparison_order
+
+
 class ComparisonTable(tables.Table):
     """The named side-by-side comparison: one row per member, every name shown."""
 
@@ -35,3 +38,11 @@ class ComparisonTable(tables.Table):
         # a town's staff and mayor read every name but open only their own body.
         self.links_every_body = True
         self.own_body_id: int | None = None
+
+    # Sorted by a cost, a member that has not answered comes last both ways, not first as 0.
+    def order_total_cost(self, queryset, is_descending):
+        return comparison_order(queryset, "total_cost", descending=is_descending), True
+
+    def order_cost_per_resident(self, queryset, is_descending):
+        return comparison_order(queryset, "cost_per_resident", descending=is_descending), True
+

@@ -104,7 +104,8 @@ def cost_comparison_export(request, slug, fmt):
         raise Http404(_("No fiscal year has been surveyed yet."))
     all_rows = selectors.comparison_rows(consortium=consortium, fiscal_year=year)
     ranks = selectors.comparison_stats(all_rows).ranks
-    rows = ComparisonFilter(request.GET, queryset=all_rows).qs.order_by("-cost_per_resident", "body__code")
+    rows = selectors.comparison_order(ComparisonFilter(request.GET, queryset=all_rows).qs, "cost_per_resident",
+                                      descending=True)
     records = exports.comparison_records(rows, ranks, dict(ParticipationStatus.choices))
     return _spreadsheet(exports.comparison_headers(), records, fmt=fmt, filename=f"{consortium.slug}-costs-{year}",
                         title=str(year))

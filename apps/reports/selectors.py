@@ -52,7 +52,7 @@ class Row:
     name: str
     status: str
     population: int | None
-    current_cost: int
+    current_cost: int | None  # None: not reported
     per_resident: int | None
     main_vendor: str
     rank: int | None

@@ -156,7 +156,7 @@ def test_cost_per_resident_is_rounded_and_the_total_counts_only_the_members_that
     member_of(consortium, name="未回答町", population=50_000, cost=None)
     rows = selectors.comparison_rows(consortium=consortium, fiscal_year=2025)
     assert dict(rows.values_list("body__name", "cost_per_resident")) == {"鳩山町": 4_693, "嵐山町": 3_709,
-                                                                          "未回答町": 0}
+                                                                          "未回答町": None}  # unknown, not 0
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     response = client.get(reverse("cost_comparison", args=["saitama"]))
     assert ">4,693<" in response.content.decode()
@@ -219,6 +219,28 @@ def test_a_member_without_figures_for_the_year_is_not_reported_not_free(client, 
                                        .content.decode("utf-8-sig"))))
     [miyoshi] = [row for row in rows if row[2] == "三芳町"]
     assert (miyoshi[0], miyoshi[5], miyoshi[6]) == ("", "", "")
+
+
+@pytest.mark.parametrize("sort", ["cost_per_resident", "-cost_per_resident", "total_cost", "-total_cost"])
+def test_a_member_that_has_not_answered_is_sorted_last_both_ways(client, consortium, sort):
+    """Sorted by cost per resident, cheapest first, 三芳町 with no answer came first: its cost
+    was counted as 0."""
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    member_of(consortium, name="三芳町", population=38000)  # no figure
+    member_of(consortium, name="東秩父村", population=3000, cost=30_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    names = [row[2] for row in shown_rows(client.get(reverse("cost_comparison", args=["saitama"]), {"sort": sort}))]
+    answered = ["東秩父村", "伊奈町"] if sort.lstrip("-") == "total_cost" else ["伊奈町", "東秩父村"]  # ascending
+    assert names == (answered[::-1] if sort.startswith("-") else answered) + ["三芳町"]
+
+
+def test_the_export_lists_a_member_that_has_not_answered_last(client, consortium):
+    member_of(consortium, name="三芳町", population=38000)  # no figure
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    rows = list(csv.reader(io.StringIO(client.get(reverse("cost_comparison_csv", args=["saitama"]))
+                                       .content.decode("utf-8-sig"))))
+    assert [row[2] for row in rows[1:]] == ["伊奈町", "三芳町"]
 
 
 def test_in_thousand_yen_the_cost_per_resident_still_says_yen(client, consortium):
