@@ -296,8 +296,10 @@ IMPLAUSIBLE_CHANGE = 10
 
 
 def implausible_change(total: int | None, previous_total: int | None) -> bool:
+    # Multiplied, never divided: yen are whole numbers, and a float quotient past 2⁵³ rounds
+    # a total just over a tenth of the year before's down to a tenth.
     return bool(total and previous_total) and not (
-        previous_total / IMPLAUSIBLE_CHANGE < total < previous_total * IMPLAUSIBLE_CHANGE)
+        previous_total < total * IMPLAUSIBLE_CHANGE and total < previous_total * IMPLAUSIBLE_CHANGE)
 
 
 @dataclass(frozen=True)

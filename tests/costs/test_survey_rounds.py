@@ -114,6 +114,18 @@ def test_each_answer_is_set_beside_the_year_before_and_a_tenfold_change_is_quest
     assert page.count("円と千円の取り違えはありませんか") == 1
 
 
+@pytest.mark.parametrize("total, previous, implausible", [
+    (10_000_000_000_000_000, 99_999_999_999_999_999, False),  # just over a tenth: float division said a tenth
+    (10_000_000_000_000_000, 100_000_000_000_000_000, True),  # a tenth exactly
+    (999_999_999_999_999_999, 100_000_000_000_000_000, False),  # just under tenfold
+    (6_999_999, 700_000, False), (7_000_000, 700_000, True), (70_000, 700_000, True), (70_001, 700_000, False),
+])
+def test_a_tenfold_change_is_judged_in_whole_yen_however_large_the_figures(total, previous, implausible):
+    from apps.costs.selectors import implausible_change
+
+    assert implausible_change(total, previous) is implausible
+
+
 def test_the_round_page_costs_the_same_queries_for_any_number_of_members(client, council):
     open_round(client, council)
     survey_round = SurveyRound.objects.get()
