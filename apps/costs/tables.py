@@ -1,7 +1,6 @@
 import django_tables2 as tables
 from django.utils.translation import gettext_lazy as _
 
-
 from apps.costs.selectors import comparison_order
 
 
