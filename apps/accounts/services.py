@@ -123,3 +123,14 @@ def login_lock_lift(*, user: User) -> bool:
     locked = AccessAttempt.objects.filter(username=user.username).exists()
     reset(username=user.username)
     return locked
+
+
+def login_locked_usernames(usernames) -> set[str]:
+    """Which of these accounts are locked out now: five failed logins within the cool-off."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+    from django.utils import timezone
+
+    return set(AccessAttempt.objects.filter(
+        username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
+        attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME).values_list("username", flat=True))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.models import Role, RoleAssignment, User
-from apps.accounts.services import user_deactivate, user_invite
+from apps.accounts.services import login_lock_lift, login_locked_usernames, user_deactivate, user_invite
 from apps.core.formatting import names_joined
 from apps.core.forms import IdChoiceField, SingleLineField
 from apps.core.widgets import FastSelect
@@ -80,8 +80,10 @@ def people(request, slug):
     rows = list(access_rows(consortium).prefetch_related(Prefetch(
         "body__participations", to_attr="elsewhere", queryset=Participation.objects.exclude(consortium=consortium)
         .exclude(status=ParticipationStatus.WITHDRAWN).select_related("consortium").order_by("consortium__name"))))
+    locked = login_locked_usernames(row.user.username for row in rows)
     for row in rows:
         row.shared_with = names_joined(p.consortium.name for p in row.body.elsewhere) if row.body else ""
+        row.locked = row.user.username in locked
     return render(request, "members/people.html", {"consortium": consortium, "form": form, "rows": rows})
 
 
@@ -108,6 +110,19 @@ def person_deactivate(request, slug, user_id):
         messages.error(request, _("%(user)s is a member body's account that %(councils)s also rely on: ask their "
                                   "secretariat or the administrator.") % {"user": user,
                                                                           "councils": names_joined(elsewhere)})
+    return redirect("people", slug=slug)
+
+
+@require_POST
+def person_unlock(request, slug, user_id):
+    """Lift a login lockout: the locked-out page tells users to ask the secretariat. Also an
+    account other councils share: unlocking takes nothing from them."""
+    consortium = consortium_for(request, slug, manage=True)
+    user = get_object_or_404(User.objects.filter(pk__in=access_rows(consortium).values("user_id")), pk=user_id)
+    if login_lock_lift(user=user):
+        messages.success(request, _("%(user)s can log in again.") % {"user": user})
+    else:
+        messages.info(request, _("%(user)s was not locked out.") % {"user": user})
     return redirect("people", slug=slug)
 
 

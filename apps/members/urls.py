@@ -10,4 +10,5 @@ urlpatterns = [
     path("c/<slug:slug>/members/<str:code>/", member_views.member_manage, name="member_manage"),
     path("c/<slug:slug>/people/", people.people, name="people"),
     path("c/<slug:slug>/people/<int:user_id>/deactivate/", people.person_deactivate, name="person_deactivate"),
+    path("c/<slug:slug>/people/<int:user_id>/unlock/", people.person_unlock, name="person_unlock"),
 ]

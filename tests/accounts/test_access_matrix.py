@@ -147,6 +147,7 @@ EXPECTED = {
     "survey_round_action": (lambda w: {"slug": "a", "round_id": w["round"].pk}, POST_ONLY),
     "people": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "person_deactivate": (lambda w: {"slug": "a", "user_id": w["users"]["staff_y"].pk}, POST_ONLY),
+    "person_unlock": (lambda w: {"slug": "a", "user_id": w["users"]["staff_y"].pk}, POST_ONLY),
     "password_reset_confirm": (lambda w: {"uidb64": "MQ", "token": "bad-token"}, {role: 200 for role in ROLES}),
     "password_reset_complete": (lambda w: {}, {role: 200 for role in ROLES}),
     "password_reset": (lambda w: {}, {role: 200 for role in ROLES}),

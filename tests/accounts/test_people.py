@@ -86,6 +86,35 @@ def test_another_consortium_cannot_deactivate(client):
     assert staff.is_active
 
 
+def test_the_secretariat_sees_a_locked_out_account_and_unlocks_it(client):
+    """The locked-out page says to ask the secretariat: its people page shows the lock and lifts it."""
+    from django.test import Client
+
+    consortium = ConsortiumFactory(slug="a")
+    staff = user_with_role(Role.STAFF, body=member_of(consortium))
+    staff.set_password("the-right-password-2026")
+    staff.save()
+    town = Client()
+    for _ in range(5):
+        town.post(reverse("login"), {"username": staff.username, "password": "wrong"})
+    assert town.post(reverse("login"), {"username": staff.username,
+                                        "password": "the-right-password-2026"}).status_code == 429
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    page = client.get(reverse("people", args=["a"])).content.decode()
+    assert "data-locked" in page and reverse("person_unlock", args=["a", staff.pk]) in page
+    client.post(reverse("person_unlock", args=["a", staff.pk]))
+    assert "data-locked" not in client.get(reverse("people", args=["a"])).content.decode()
+    assert town.post(reverse("login"), {"username": staff.username,
+                                        "password": "the-right-password-2026"}).status_code == 302
+
+
+def test_another_council_cannot_unlock_an_account(client):
+    consortium = ConsortiumFactory(slug="a")
+    staff = user_with_role(Role.STAFF, body=member_of(consortium))
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=ConsortiumFactory(slug="b")))
+    assert client.post(reverse("person_unlock", args=["a", staff.pk])).status_code == 404
+
+
 def invite(client, **fields):
     return client.post(reverse("people", args=["a"]), {"display_name": "担当", "role": "staff", **fields})
 
