@@ -2,6 +2,7 @@
 address, without saying whether the address has an account."""
 
 import re
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -91,3 +92,19 @@ def test_a_used_link_offers_a_new_one(client, officer):
     choose_password(client, link)
     page = client.get(link, follow=True).content.decode()
     assert reverse("password_reset") in page
+
+
+def test_a_link_that_could_not_be_sent_does_not_hold_back_the_next_request(client, officer, caplog):
+    """The mail server refused: the page says the same as ever (it never tells whether the
+    address has an account), the failure is logged, and asking again sends the link at once
+    rather than a quarter hour later."""
+    refused = ConnectionRefusedError("no mail server")
+    with mock.patch("django.core.mail.backends.locmem.EmailBackend.send_messages", side_effect=refused):
+        response = ask(client, "it@town.example")
+    assert response.status_code == 302 and response["Location"] == reverse("password_reset_done")
+    assert mail.outbox == []
+    assert "password reset" in caplog.text.lower()
+    assert ask(client, "it@town.example").status_code == 302
+    assert len(mail.outbox) == 1 and mail.outbox[0].to == ["it@town.example"]
+    ask(client, "it@town.example")
+    assert len(mail.outbox) == 1  # once sent, the quarter hour counts
