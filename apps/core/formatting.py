@@ -119,6 +119,15 @@ def date_on_screen(value: datetime.date, style: str = "western") -> str:
     return date_format(value, "DATE_FORMAT")
 
 
+def duration_on_screen(value: datetime.timedelta) -> str:
+    """``timedelta(minutes=15)`` → 15分 / 15 minutes, in the reader's language with Django's
+    own words (those of ``timeuntil``), the two largest units: 1時間, 30分."""
+    from django.utils.timesince import timesince
+
+    start = datetime.datetime(2001, 1, 1)
+    return timesince(start, start + value)
+
+
 def era_name(value: datetime.date) -> str:
     """The era a day falls in: 令和 for any day since 2019-05-01."""
     return next(name for era_start, name, _short in ERAS if value >= era_start)

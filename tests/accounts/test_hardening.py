@@ -107,3 +107,15 @@ def test_choosing_a_new_password_by_the_e_mailed_link_lifts_the_lock(client, mai
                                              "new_password2": "a-brand-new-password-2026"})
     response = login(client, "ina-staff", "a-brand-new-password-2026", "203.0.113.5")
     assert response.status_code == 302 and "_auth_user_id" in client.session
+
+
+def test_the_locked_out_page_says_how_long_in_words_in_the_readers_language(client, settings):
+    """django-axes hands the template an ISO 8601 duration: the page read 「PT15M 後に…」."""
+    UserFactory(username="ina-staff", password="the-right-password-2026")
+    for _ in range(5):
+        login(client, "ina-staff", "wrong", "203.0.113.5")
+    japanese = login(client, "ina-staff", "wrong", "203.0.113.5").content.decode()
+    assert "15分" in japanese and "PT15M" not in japanese
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = login(client, "ina-staff", "wrong", "203.0.113.5").content.decode()
+    assert "Try again in 15\xa0minutes," in english and "PT15M" not in english

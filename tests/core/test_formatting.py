@@ -61,6 +61,16 @@ def test_a_date_in_a_message_is_written_as_the_reader_reads_dates():
         assert formatting.date_on_screen(datetime.date(2026, 12, 7), "era") == "7 Dec. 2026"
 
 
+def test_a_length_of_time_is_written_in_words_in_the_readers_language():
+    from django.utils.translation import override
+
+    with override("ja"):
+        assert formatting.duration_on_screen(datetime.timedelta(minutes=15)) == "15分"
+        assert formatting.duration_on_screen(datetime.timedelta(hours=24)) == "1日"
+    with override("en"):
+        assert formatting.duration_on_screen(datetime.timedelta(minutes=90)) == "1\xa0hour, 30\xa0minutes"
+
+
 @pytest.mark.parametrize(("value", "text"), [(615946, "+615,946"), (-4948588, "−4,948,588"), (0, "0"), (None, "—")])
 def test_a_change_in_yen_carries_its_sign_with_a_true_minus(value, text):
     assert formatting.yen_signed(value) == text

@@ -97,6 +97,14 @@ def jdate(value, style="western"):
 
 
 @register.filter
+def duration(value):
+    """A ``timedelta`` in words (15分 / 15 minutes): formatting.duration_on_screen."""
+    if value is None or value == "":
+        return ""
+    return formatting.duration_on_screen(value)
+
+
+@register.filter
 def in_reader_language(text):
     """An import's message (a ``Bilingual`` from apps.core.tabular) in the reader's language:
     Japanese, or its English for a reader who chose English."""
