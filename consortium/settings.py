@@ -300,6 +300,8 @@ SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL or D
                   else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
+# A page of ours saying to reload, not Django's about CSRF and DEBUG=True.
+CSRF_FAILURE_VIEW = "apps.core.views.csrf_failure"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

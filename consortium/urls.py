@@ -25,5 +25,6 @@ urlpatterns = [
 
 # Pages of ours, in the user's language, with the menu and the reason when we gave one
 # (500.html is a template of its own: it must render when nothing else does).
+handler400 = "apps.core.views.bad_request"
 handler403 = "apps.core.views.permission_denied"
 handler404 = "apps.core.views.page_not_found"

@@ -6,7 +6,7 @@ from apps.accounts.forms import ForgotPasswordForm
 
 urlpatterns = [
     path("login/", auth_views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", views.LogOutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("audit/", views.audit_trail, name="audit_trail"),
     # "Forgot your password?": a link by e-mail to choose a new one (Django's views, open to anonymous users).

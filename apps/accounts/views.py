@@ -31,3 +31,14 @@ class ChooseNewPasswordView(auth_views.PasswordResetConfirmView):
         response = super().form_valid(form)
         services.login_lock_lift(user=form.user)
         return response
+
+
+class LogOutView(auth_views.LogoutView):
+    """Logging out is the menu's button, a POST. The address itself, opened from a bookmark
+    or typed in, gets a page with that button (Django's answer was a blank 405): a GET must
+    not log anyone out, or any link or image could do it to them."""
+
+    http_method_names = ["get", "post", "options"]
+
+    def get(self, request, *args, **kwargs):
+        return render(request, "registration/logout_confirm.html")

@@ -36,3 +36,24 @@ def permission_denied(request, exception):
     return render(request, "error.html", {
         "heading": _("Not permitted"),
         "message": message or _("Your account may not open this page or do this.")}, status=403)
+
+
+def bad_request(request, exception):
+    """Django's was a bare «Bad Request (400)»: most often an address the site is not served
+    at (its Host header), or a request too large to read. The exception's text (the host)
+    is for the log, which Django's security logger writes, not for the page."""
+    return render(request, "error.html", {
+        "heading": _("Bad request"),
+        "message": _("This site could not accept the request. Check the address, or go back, reload the page "
+                     "and try again.")}, status=400)
+
+
+def csrf_failure(request, reason=""):
+    """A form sent with a token that is no longer the session's: most often the login form
+    open in two tabs (the first login replaced the token), or a page left open across a log
+    out and in. Django's page spoke of CSRF and DEBUG=True; the reason goes to its log."""
+    return render(request, "error.html", {
+        "heading": _("The form could not be sent"),
+        "message": _("The page was out of date: you may have logged in or out in another tab since it was "
+                     "opened. Reload the page and try again; if it happens again, allow this site's cookies "
+                     "in your browser.")}, status=403)

@@ -44,3 +44,17 @@ def test_every_tab_opens_for_the_user_it_is_shown_to(client, published):
     if published:
         member_tabs.add(reverse("cost_comparison", args=["saitama"]))
     assert set(shown["staff"]) == set(shown["mayor"]) == member_tabs
+
+
+def test_opening_the_logout_address_offers_the_logout_button(client):
+    """Logging out is the menu's button (a POST); the address opened from a bookmark or typed
+    in gave a blank page (405). It logs nobody out by itself: a link could do it to anyone."""
+    consortium = ConsortiumFactory()
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    response = client.get(reverse("logout"))
+    page = response.content.decode()
+    assert response.status_code == 200 and '<html lang="ja">' in page
+    assert re.search(r'<form method="post" action="%s"' % re.escape(reverse("logout")), page)
+    assert "_auth_user_id" in client.session
+    assert client.post(reverse("logout"))["Location"] == reverse("login")
+    assert "_auth_user_id" not in client.session

@@ -3,6 +3,7 @@ gave; a server error on a page of its own. Django's defaults were a bare English
 «403 Forbidden», and «No MemberBody matches the given query.»"""
 
 import pytest
+from django.test import Client
 from django.urls import path, reverse
 
 from apps.accounts.models import Role
@@ -61,6 +62,28 @@ def test_members_reach_a_councils_meetings_from_the_list_of_councils(client, tow
     assert dashboard not in page
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=town["consortium"]))
     assert dashboard in client.get(reverse("consortium_list")).content.decode()
+
+
+def test_a_form_sent_with_an_outdated_token_says_to_reload_on_a_page_of_ours(settings):
+    """The login form open in two tabs: the second sent a token the first login replaced.
+    Django's own page read 「CSRF検証に失敗しました… DEBUG=True を設定すると…」."""
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "ina-staff", "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403 and '<html lang="ja">' in page
+    assert "CSRF" not in page and "DEBUG" not in page
+    assert reverse("home") in page
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.post(reverse("login"), {"username": "ina-staff", "password": "x"}).content.decode()
+    assert "Reload the page" in page and "CSRF" not in page
+
+
+def test_a_request_for_a_host_the_site_does_not_serve_is_a_page_of_ours(client):
+    """A bad Host header gave Django's bare «Bad Request (400)»."""
+    response = client.get(reverse("login"), HTTP_HOST="192.0.2.1")
+    page = response.content.decode()
+    assert response.status_code == 400 and '<html lang="ja">' in page
+    assert "Bad Request (400)" not in page and "192.0.2.1" not in page
 
 
 def boom(request):
