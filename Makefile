@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
-.PHONY: demo test install pdf-libs browser bench loadtest messages worker clean
+.PHONY: demo test install pdf-libs browser bench loadtest messages worker beat clean
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -53,6 +53,10 @@ messages: $(STAMP)
 
 worker: $(STAMP) pdf-libs
 	$(VENV)/bin/celery -A consortium worker --loglevel=info
+
+# The daily reminders (settings.CELERY_BEAT_SCHEDULE): one beat per deployment, beside the worker.
+beat: $(STAMP)
+	mkdir -p var && $(VENV)/bin/celery -A consortium beat --loglevel=info --schedule var/celerybeat-schedule
 
 clean:
 	rm -rf $(VENV) db.sqlite3 var

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from whitenoise.compress import Compressor
@@ -271,14 +272,19 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A consortium beat` (the compose "beat" service); with no broker, use
 # `python manage.py send_renewal_reminders` and `send_survey_reminders` from cron instead.
+# At a fixed hour of Japan's clock (CELERY_TIMEZONE), in office hours: every 24 hours from
+# whenever beat started, they went out at 23:46 after a late deploy and not for a day after it.
+REMINDER_HOUR = env_int("CONSORTIUM_REMINDER_HOUR", 8)
+if not 0 <= REMINDER_HOUR <= 23:
+    raise ImproperlyConfigured(f"CONSORTIUM_REMINDER_HOUR={REMINDER_HOUR} is not an hour of the day (0 to 23)")
 CELERY_BEAT_SCHEDULE = {
     "contract-renewal-reminders": {
         "task": "apps.agreements.tasks.send_renewal_reminders",
-        "schedule": datetime.timedelta(days=1),
+        "schedule": crontab(minute=0, hour=REMINDER_HOUR),
     },
     "survey-deadline-reminders": {
         "task": "apps.costs.tasks.send_survey_reminders",
-        "schedule": datetime.timedelta(days=1),
+        "schedule": crontab(minute=0, hour=REMINDER_HOUR),
     },
 }
 # The address users reach the app at, for links in e-mails that background tasks send
