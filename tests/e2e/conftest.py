@@ -13,10 +13,27 @@ from django.core.management import call_command
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
+FONTS = Path(__file__).resolve().parents[2] / "static" / "fonts"
+
+
+def fonts_as_installed(directory: Path) -> dict[str, str]:
+    """The environment under which Chromium finds the PDFs' Japanese font as an installed
+    one: a test machine has none, and the site's pages use the device's own (static/css/app.css),
+    so without it the screenshots showed tofu and the phone test measured no Japanese text."""
+    config = directory / "fonts.conf"
+    config.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{FONTS}</dir>
+  <cachedir>{directory / "cache"}</cachedir>
+</fontconfig>
+""")
+    return {**os.environ, "FONTCONFIG_FILE": str(config)}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(tmp_path_factory):
     # Playwright's sync API runs an event loop in this thread; the ORM calls the tests
     # make around it are ordinary synchronous calls.
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
@@ -26,7 +43,7 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
+            executable_path=CHROMIUM, env=fonts_as_installed(tmp_path_factory.mktemp("fontconfig")),
             args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                   "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         )
