@@ -301,7 +301,9 @@ CACHE_URL = env_str("DJANGO_CACHE_URL")
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://")):
         raise ImproperlyConfigured(f"DJANGO_CACHE_URL={CACHE_URL!r} is not a redis:// address")
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}
+    # Time limits, in seconds: a Redis that hangs fails a page (and /healthz) rather than hanging it.
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL,
+                          "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2}}}
 SESSION_ENGINE = ("django.contrib.sessions.backends.cached_db" if CACHE_URL or DEBUG
                   else "django.contrib.sessions.backends.db")
 SESSION_COOKIE_HTTPONLY = True
