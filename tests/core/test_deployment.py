@@ -55,3 +55,14 @@ def test_a_deployment_forgets_a_logged_out_session_in_every_worker():
     assert deployed_settings() == ["django.contrib.sessions.backends.db", "django.core.cache.backends.locmem.LocMemCache"]
     assert deployed_settings(DJANGO_CACHE_URL="redis://127.0.0.1:6379/3") == [
         "django.contrib.sessions.backends.cached_db", "django.core.cache.backends.redis.RedisCache"]
+
+
+def test_compose_will_not_start_without_a_mail_server_and_passes_every_mail_setting_on():
+    """Its default, localhost, has no mail server in the container: every invitation, reset
+    link and reminder failed. The relay's port, login and TLS were not passed on at all."""
+    compose = (Path(settings.BASE_DIR) / "docker-compose.yml").read_text()
+    assert re.search(r"DJANGO_EMAIL_HOST: \$\{DJANGO_EMAIL_HOST:\?[^}]+\}", compose)
+    source = (Path(settings.BASE_DIR) / "consortium" / "settings.py").read_text()
+    mail_settings = set(re.findall(r'env_\w+\("((?:DJANGO_EMAIL|DJANGO_DEFAULT_FROM)_\w+)"', source))
+    assert len(mail_settings) >= 9
+    assert not [name for name in sorted(mail_settings) if f"{name}: ${{{name}" not in compose]
