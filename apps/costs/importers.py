@@ -611,7 +611,9 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             code = _restored(report, row.number, code, restored)
         body_id = members.get(code)
         if code and body_id is None:
-            cells.error("code", code, outsider)
+            # A mistyped code is said to be one, not to be a body outside the council.
+            problem = code_problem(code)
+            cells.error("code", code, CODE_ERRORS[problem](code) if problem else outsider)
         elif body_id in locked:
             cells.error("code", code, CellError(f"{fiscal_year}年度の経費調査は確定済みのため変更できません",
                                                 f"the {fiscal_year} survey is locked"))

@@ -162,6 +162,16 @@ def test_a_body_outside_the_consortium_is_refused(tmp_path, consortium, capsys):
     assert "構成団体ではありません" in capsys.readouterr().err
 
 
+def test_a_mistyped_code_in_a_cost_file_is_told_its_check_digit_is_wrong(tmp_path, consortium, capsys):
+    """Not that it is a body outside the council, which sends the clerk looking for the wrong thing."""
+    ina = member_of(consortium, code="113018")
+    with pytest.raises(SystemExit):
+        run("import_costs", tmp_path, f"団体コード,ソフトウェア\n{ina.code},100\n113017,100\n".encode(),
+            consortium="saitama", fiscal_year=2025)
+    errors = capsys.readouterr().err
+    assert "3行目" in errors and "検査数字" in errors and "構成団体ではありません" not in errors
+
+
 def test_reimporting_costs_changes_nothing(tmp_path, consortium, capsys):
     ina = member_of(consortium)
     content = f"団体コード,業務,ソフトウェア\n{ina.code},戸籍,100000\n".encode()
