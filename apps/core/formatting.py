@@ -166,6 +166,21 @@ def ratio_percent(value, places: int = 1) -> str:
     return f"-{shown}" if ratio < 0 and shown != _percent_digits(Fraction(0), places) else shown
 
 
+def share_percent(value) -> str:
+    """A part of a whole (a town's share of the members' population), one place when it is
+    1 % or more, else to two significant figures: 0.04%, 0.0051%. One place printed 0.0%
+    for every town of a national council."""
+    if value is None:
+        return "—"
+    ratio = exact_ratio(value)
+    if ratio == 0 or abs(ratio) >= Fraction(1, 100):
+        return ratio_percent(value)
+    places = 1
+    while abs(ratio) * 100 * 10 ** places < 10 and places < 6:
+        places += 1
+    return _percent_digits(ratio, places)
+
+
 def ratio_as_stated(value) -> str:
     """A ratio a plan states (a pool's equal or population ratio, its guarantee), in percent
     to the last figure it was given and no further: 0.3333 → 33.33%, 0.3 → 30%. Rounded to

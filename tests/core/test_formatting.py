@@ -127,3 +127,14 @@ def test_a_rounded_ratio_is_shown_from_the_exact_fraction_it_was_rounded_from():
     assert formatting.ratio_percent_signed(published) == "+56.4%"
     assert formatting.ratio_percent(copy.deepcopy(published)) == "56.4%"
     assert formatting.ratio_percent(pickle.loads(pickle.dumps(published))) == "56.4%"
+
+
+def test_a_small_share_of_a_whole_keeps_two_significant_figures():
+    """A town of 39,383 in a national council of 100 million read 「人口の 0.0%」."""
+    from fractions import Fraction
+
+    from apps.core.formatting import share_percent
+
+    assert share_percent(Fraction(39_383, 100_000_000)) == "0.039%"
+    assert share_percent(Fraction(9, 1000)) == "0.90%"
+    assert share_percent(Fraction(1, 3)) == "33.3%" and share_percent(Fraction(0)) == "0.0%"

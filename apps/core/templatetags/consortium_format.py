@@ -123,6 +123,11 @@ def stated_percent(value):
 
 
 @register.filter
+def share_percent(value):
+    return formatting.share_percent(value)
+
+
+@register.filter
 def percent_signed(value, places=1):
     return formatting.ratio_percent_signed(value, int(places))
 
