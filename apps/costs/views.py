@@ -19,7 +19,7 @@ from apps.costs.forms import CostRecordFormSet
 from apps.costs.models import SurveyResponse
 from apps.costs.paths import body_costs_path
 from apps.costs.tables import ComparisonTable
-from apps.members.models import ParticipationStatus
+from apps.members.models import Participation, ParticipationStatus
 from apps.members.views import consortium_for
 
 
@@ -94,6 +94,10 @@ def cost_comparison(request, slug):
         "table": table,
         "totals": totals,
         "access": access,
+        # Said to the secretariat: a council imported with no 参加状況 has every member only
+        # invited, and its comparison read empty without a word why.
+        "invited": Participation.objects.filter(consortium=consortium, status=ParticipationStatus.INVITED).count()
+        if access.manages(consortium.pk) else 0,
     })
 
 

@@ -5,6 +5,7 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -297,3 +298,17 @@ def test_a_withdrawn_member_appears_only_in_the_years_it_reported_and_the_totals
     assert {row.record.body.name for row in before.context["table"].rows} == {"伊奈町", "離脱町"}
     assert (before.context["totals"].members, before.context["totals"].withdrawn) == (2, 1)
     assert "合計（2 団体、うち離脱 1 団体）" in before.content.decode()
+
+
+def test_the_secretariat_is_told_how_many_bodies_only_invited_are_left_out(client, consortium):
+    """A council imported without 参加状況 had every member only invited, and an empty comparison."""
+    from apps.members.models import ParticipationStatus
+
+    member_of(consortium, name="伊奈町", population=44000, cost=88_000_000)
+    member_of(consortium, name="招待町", population=5000, cost=9_000_000).participations.update(
+        status=ParticipationStatus.INVITED)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("cost_comparison", args=["saitama"])).content.decode()
+    assert "1 body only invited is not compared" in page
+    assert [row[2] for row in shown_rows(client.get(reverse("cost_comparison", args=["saitama"])))] == ["伊奈町"]
