@@ -126,3 +126,12 @@ def test_a_kind_read_from_the_name_says_so_when_the_name_does_not_tell(client, c
     assert [row.values["kind"] for row in parsed.rows] == ["town"]  # 伊奈町 is read as a town
     typed = parse_bodies("団体コード,団体名,区分,都道府県\n113247,三芳町,まち,埼玉県\n".encode(), "bodies.csv")
     assert [(e.value, str(e.reason)) for e in typed.report.errors] == [("まち", "区分は市・町・村・区のいずれかです")]
+
+
+def test_a_file_refused_row_by_row_lists_the_first_200_errors_and_counts_the_rest(client, ina):
+    """A locked year's whole file made a 5 MB page of one message per row."""
+    rows = "".join(f"113018,伊奈町,埼玉県,0,2025-06-01,,\n" for _ in range(250))
+    response = preview(client, HEADINGS + rows)
+    page = response.content.decode()
+    assert len(response.context["report"].errors) >= 250
+    assert page.count("<code>") == 200 and "data-more-errors" in page
