@@ -18,10 +18,15 @@ def login(client, username, password, address):
     return client.post(reverse("login"), {"username": username, "password": password}, REMOTE_ADDR=address)
 
 
-def test_a_username_is_locked_after_five_failures_and_the_right_password_then_fails_too(client, settings):
-    UserFactory(username="ina-staff", password="the-right-password-2026")
+def locked_out(client, **user):
+    """ina-staff, whose right password is the-right-password-2026, after five wrong ones."""
+    UserFactory(username="ina-staff", password="the-right-password-2026", **user)
     for _ in range(5):
         login(client, "ina-staff", "wrong", "203.0.113.5")
+
+
+def test_a_username_is_locked_after_five_failures_and_the_right_password_then_fails_too(client, settings):
+    locked_out(client)
     response = login(client, "ina-staff", "the-right-password-2026", "203.0.113.5")
     assert response.status_code == 429
     assert "_auth_user_id" not in client.session
@@ -41,9 +46,7 @@ def test_the_lock_lifts_after_the_cool_off(client, settings):
 
     from axes.models import AccessAttempt
 
-    UserFactory(username="ina-staff", password="the-right-password-2026")
-    for _ in range(5):
-        login(client, "ina-staff", "wrong", "203.0.113.5")
+    locked_out(client)
     AccessAttempt.objects.update(attempt_time=AccessAttempt.objects.first().attempt_time - datetime.timedelta(hours=1))
     assert login(client, "ina-staff", "the-right-password-2026", "203.0.113.5").status_code == 302
 
@@ -95,9 +98,7 @@ def test_choosing_a_new_password_by_the_e_mailed_link_lifts_the_lock(client, mai
     outlast the new password."""
     import re
 
-    UserFactory(username="ina-staff", password="the-right-password-2026", email="staff@town.ina.saitama.jp")
-    for _ in range(5):
-        login(client, "ina-staff", "wrong", "203.0.113.5")
+    locked_out(client, email="staff@town.ina.saitama.jp")
     locked = login(client, "ina-staff", "the-right-password-2026", "203.0.113.5")
     assert locked.status_code == 429 and reverse("password_reset") in locked.content.decode()
     client.post(reverse("password_reset"), {"email": "staff@town.ina.saitama.jp"})
@@ -111,9 +112,7 @@ def test_choosing_a_new_password_by_the_e_mailed_link_lifts_the_lock(client, mai
 
 def test_the_locked_out_page_says_how_long_in_words_in_the_readers_language(client, settings):
     """django-axes hands the template an ISO 8601 duration: the page read 「PT15M 後に…」."""
-    UserFactory(username="ina-staff", password="the-right-password-2026")
-    for _ in range(5):
-        login(client, "ina-staff", "wrong", "203.0.113.5")
+    locked_out(client)
     japanese = login(client, "ina-staff", "wrong", "203.0.113.5").content.decode()
     assert "15分" in japanese and "PT15M" not in japanese
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
