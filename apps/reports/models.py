@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -52,6 +55,33 @@ class Batch(models.Model):
         return options_label(self.params)
 
 
+# A claim older than the hard time limit (and a margin for the worker to notice) was lost
+# with its worker: no attempt renders that long. The broker's visibility timeout is set
+# above it (settings), so a message given back after a worker died finds the claim lost.
+CLAIM_LOST_MARGIN = datetime.timedelta(seconds=30)
+
+
+def claims_lost_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - CLAIM_LOST_MARGIN
+
+
+class ReportJobQuerySet(models.QuerySet):
+    def lost(self):
+        """Jobs still marked running whose attempt cannot be running any more: they count as
+        failed, and are retried like the failed ones."""
+        return self.filter(status=ReportJob.Status.RUNNING, claimed_at__lt=claims_lost_before())
+
+    def unfinished(self):
+        """Waiting for a worker, or being rendered by one."""
+        return self.filter(Q(status=ReportJob.Status.PENDING)
+                           | Q(status=ReportJob.Status.RUNNING, claimed_at__gte=claims_lost_before()))
+
+    def failed(self):
+        """Failed, or lost with the worker that was rendering them."""
+        return self.filter(Q(status=ReportJob.Status.FAILED)
+                           | Q(status=ReportJob.Status.RUNNING, claimed_at__lt=claims_lost_before()))
+
+
 class ReportJob(models.Model):
     # What a failed job tells the secretariat, stored untranslated and shown in the reader's
     # language (``error_message``); the exception itself, with its server paths, goes to the log.
@@ -59,6 +89,8 @@ class ReportJob(models.Model):
                           "administrator (the details are in the server log).")
     TOO_SLOW = gettext_noop("The report took too long to make. Try again; if it fails again, tell your system "
                             "administrator.")
+    LOST = gettext_noop("The worker making the report stopped before it was done (it may have run out of memory). "
+                        "Try again; if it fails again, tell your system administrator.")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")
@@ -79,7 +111,13 @@ class ReportJob(models.Model):
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
+    # Who holds the claim: the process (its host, PID namespace and id) and the Celery task,
+    # so that a message given back after that process died may take the job again.
+    claimed_by = models.CharField(max_length=300, blank=True)
+    claimed_task = models.CharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ReportJobQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("report job")
@@ -88,7 +126,23 @@ class ReportJob(models.Model):
         indexes = [models.Index(fields=["batch", "status"])]
 
     @property
+    def lost(self) -> bool:
+        return self.status == self.Status.RUNNING and self.claimed_at is not None \
+            and self.claimed_at < claims_lost_before()
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED or self.lost
+
+    @property
+    def status_label(self) -> str:
+        """Its status as the secretariat reads it: a job lost with its worker has failed."""
+        return str(self.Status.FAILED.label if self.lost else self.Status(self.status).label)
+
+    @property
     def error_message(self) -> str:
+        if self.lost:
+            return gettext(self.LOST)
         return gettext(self.error) if self.error else ""
 
 

@@ -6,7 +6,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.agreements.selectors import pending_signatures
@@ -382,6 +383,11 @@ class Progress:
         return self.done + self.failed + self.pending
 
     @property
+    def missing(self) -> int:
+        """Not made (yet): what a ZIP of the batch leaves out."""
+        return self.failed + self.pending
+
+    @property
     def percent_done(self) -> int:
         return round(100 * self.done / self.total) if self.total else 100
 
@@ -391,10 +397,27 @@ class Progress:
 
 
 def batch_progress(batch: Batch) -> Progress:
-    counts = {status: 0 for status in ReportJob.Status.values}
-    for status in batch.jobs.values_list("status", flat=True):
-        counts[status] += 1
-    return Progress(done=counts["done"], failed=counts["failed"], pending=counts["pending"] + counts["running"])
+    """A job lost with its worker counts as failed (the retry takes it), not as pending for good."""
+    return Progress(done=batch.jobs.filter(status=ReportJob.Status.DONE).count(), failed=batch.jobs.failed().count(),
+                    pending=batch.jobs.unfinished().count())
+
+
+def jobs_unfinished(*, consortium: Consortium) -> QuerySet[ReportJob]:
+    """The council's single reports (not a batch's) waiting for a worker or being rendered."""
+    return ReportJob.objects.filter(consortium=consortium, batch=None).unfinished()
+
+
+# How long a report that failed is listed on the reports page.
+FAILURES_SHOWN_FOR = datetime.timedelta(days=1)
+
+
+def jobs_failed_lately(*, consortium: Consortium) -> QuerySet[ReportJob]:
+    """The council's single reports that failed (or were lost with their worker) within
+    FAILURES_SHOWN_FOR, latest first."""
+    since = timezone.now() - FAILURES_SHOWN_FOR
+    return (ReportJob.objects.filter(consortium=consortium, batch=None).failed()
+            .filter(Q(finished_at__gte=since) | Q(finished_at=None, claimed_at__gte=since))
+            .select_related("body").order_by(Coalesce("finished_at", "claimed_at").desc())[:10])
 
 
 def today() -> datetime.date:

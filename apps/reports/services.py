@@ -13,7 +13,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +25,8 @@ from apps.core.mail import japanese_message
 from apps.costs.models import SurveyRound
 from apps.costs.selectors import comparison_rows
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
-from apps.reports import pdf
-from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
+from apps.reports import pdf, processes
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob, claims_lost_before
 from apps.reports.selectors import Options, briefing_context, briefing_summary, side_by_side_context
 
 logger = logging.getLogger(__name__)
@@ -107,19 +107,55 @@ def _enqueue(job_ids: list[int]) -> None:
     transaction.on_commit(lambda: [render_job.delay(job_id) for job_id in job_ids])
 
 
-def job_claim(job_id: int) -> bool:
+# A job whose attempt this many (the latest included) was lost with its worker is failed
+# rather than taken again: by then it is the job (a render that exhausts the memory), not
+# bad luck, and each try costs a worker.
+LOST_ATTEMPTS_LIMIT = 3
+
+
+def job_claim(job_id: int, *, task_id: str = "", redelivered: bool = False) -> bool:
     """Take the job if nobody has it: a retried or redelivered task finds it taken (or
-    done) and renders nothing twice. A claim older than the hard time limit was lost
-    with its worker and may be taken again."""
-    stale = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 30)
-    return bool(ReportJob.objects.filter(
-        Q(status=ReportJob.Status.PENDING) | Q(status=ReportJob.Status.RUNNING, claimed_at__lt=stale), pk=job_id,
-    ).update(status=ReportJob.Status.RUNNING, claimed_at=timezone.now(), attempts=F("attempts") + 1))
+    done) and renders nothing twice. A running job is taken again only once the attempt
+    holding it is known to be over:
+    - its claim is older than the hard time limit (and a margin: models.claims_lost_before);
+    - its process, on this host, no longer exists (a pool process killed mid-render);
+    - ``redelivered``: the broker gives back the very message (``task_id``) that claimed it,
+      from another host. It does so only once that delivery was lost: its pool process
+      died, or its worker went away for longer than the visibility timeout, which is set
+      above the hard time limit (settings)."""
+    now = timezone.now()
+    if ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.PENDING).update(
+            status=ReportJob.Status.RUNNING, claimed_at=now, claimed_by=processes.identity(), claimed_task=task_id,
+            attempts=F("attempts") + 1):
+        return True
+    held = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).values(
+        "claimed_at", "claimed_by", "claimed_task", "attempts").first()
+    if held is None or not _claim_lost(held, task_id=task_id, redelivered=redelivered):
+        return False
+    # The claim as it was read: of two deliveries that both found it lost, one takes it.
+    same_claim = ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING, **{
+        name: held[name] for name in ("claimed_at", "claimed_by", "claimed_task")})
+    if held["attempts"] >= LOST_ATTEMPTS_LIMIT:
+        logger.error("report job %s: its worker was lost %s times; failed", job_id, held["attempts"])
+        same_claim.update(status=ReportJob.Status.FAILED, error=ReportJob.LOST, finished_at=now)
+        return False
+    logger.warning("report job %s: its attempt by %s was lost; taken again", job_id, held["claimed_by"])
+    return bool(same_claim.update(claimed_at=now, claimed_by=processes.identity(), claimed_task=task_id,
+                                  attempts=F("attempts") + 1))
 
 
-def job_run(job_id: int) -> Report | None:
+def _claim_lost(held: dict, *, task_id: str, redelivered: bool) -> bool:
+    if held["claimed_at"] is None or held["claimed_at"] < claims_lost_before():
+        return True
+    claimant = held["claimed_by"]
+    if processes.is_here(claimant):
+        return processes.is_gone(claimant)
+    return redelivered and bool(task_id) and held["claimed_task"] == task_id
+
+
+def job_run(job_id: int, *, task_id: str = "", redelivered: bool = False) -> Report | None:
     """Render and archive one job if it can be claimed; None if someone else has it."""
-    if not job_claim(job_id):
+    if not job_claim(job_id, task_id=task_id, redelivered=redelivered):
         return None
     job = ReportJob.objects.select_related("consortium", "body", "plan", "requested_by").get(pk=job_id)
     # Read before rendering: a year locked while the PDF is made was rendered as provisional.
@@ -146,8 +182,11 @@ def report_archive(*, job: ReportJob, rendered: pdf.Pdf, survey_locked: bool) ->
     subject = job.body.code if job.body else job.consortium.slug
     file_name = f"{job.kind}-{subject}-{job.fiscal_year}-{job.pk}-{digest[:12]}.pdf"
     path = reports_root() / file_name
-    path.write_bytes(content)
-    path.chmod(0o440)  # stored reports never change
+    # The same file may be there already, written by an attempt whose worker died before
+    # recording it (read-only: stored reports never change).
+    if not (path.exists() and hashlib.sha256(path.read_bytes()).hexdigest() == digest):
+        path.write_bytes(content)
+        path.chmod(0o440)
     return Report.objects.create(
         kind=job.kind, consortium=job.consortium, body=job.body, plan=job.plan, fiscal_year=job.fiscal_year,
         survey_locked=survey_locked, params=job.params, job=job, requested_by=job.requested_by, file_name=file_name,
@@ -207,8 +246,11 @@ def batch_create(*, consortium: Consortium, plan: AllocationPlan | None, fiscal_
 
 @transaction.atomic
 def batch_retry_failed(*, batch: Batch) -> int:
-    failed = list(batch.jobs.filter(status=ReportJob.Status.FAILED).values_list("pk", flat=True))
-    ReportJob.objects.filter(pk__in=failed).update(status=ReportJob.Status.PENDING, error="", finished_at=None)
+    """Queue again the briefings that failed, or were lost with their worker; how many."""
+    failed = list(batch.jobs.failed().select_for_update().values_list("pk", flat=True))
+    # Locked from the read: a task given back meanwhile finds its lost job queued again, not lost.
+    ReportJob.objects.filter(pk__in=failed).update(status=ReportJob.Status.PENDING, error="", finished_at=None,
+                                                  claimed_at=None, claimed_by="", claimed_task="")
     _enqueue(failed)
     return len(failed)
 
@@ -217,6 +259,7 @@ def batch_zip(*, batch: Batch) -> bytes:
     buffer = io.BytesIO()
     reports = Report.objects.filter(job__batch=batch).select_related("body").order_by("body__code")
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        _write_missing_note(archive, batch=batch)
         for report in reports:
             archive.writestr(f"{report.body.code}-{file_name_part(report.body.name)}.pdf", report_content(report))
     return buffer.getvalue()
@@ -230,6 +273,20 @@ def file_name_part(text: str) -> str:
     """A name as a file's name, Japanese kept: «三芳町/../../../tmp/x», a member's name, was
     an archive entry that climbed out of the folder the ZIP was unpacked in."""
     return re.sub(r"\.{2,}", ".", _NOT_IN_FILE_NAMES.sub("_", text)).strip(" .") or "_"
+
+
+def _write_missing_note(archive: zipfile.ZipFile, *, batch: Batch) -> None:
+    """A batch not all made says so in its ZIP, naming the members left out and why: the
+    file is forwarded on, away from the batch's page."""
+    missing = list(batch.jobs.exclude(status=ReportJob.Status.DONE).select_related("body").order_by("body__code"))
+    if not missing:
+        return
+    total = batch.jobs.count()
+    lines = [_("This ZIP holds %(made)d of the batch's %(total)d briefings. Not in it:")
+             % {"made": total - len(missing), "total": total}, ""]
+    lines += [f"{job.body.code} {job.body.name}: {job.status_label}"
+              + (f" — {job.error_message}" if job.error_message else "") for job in missing]
+    archive.writestr(_("missing-briefings.txt"), "\r\n".join(lines) + "\r\n")
 
 
 # A sending queued this long ago and still not done was lost with its worker: its briefing

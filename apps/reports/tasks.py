@@ -1,7 +1,8 @@
 """Celery tasks: primary keys in, services do the work.
 
 Late acknowledgement and prefetch 1 are set in settings; a job is claimed before it is
-rendered, so a retry or a redelivered message never renders it twice.
+rendered, so a retry or a redelivered message never renders it twice while the attempt
+holding it may still be running (services.job_claim).
 """
 
 import logging
@@ -20,7 +21,9 @@ logger = logging.getLogger(__name__)
 @shared_task(bind=True, max_retries=MAX_RETRIES, acks_late=True)
 def render_job(self, job_id: int) -> None:
     try:
-        services.job_run(job_id)
+        # A message the broker gives back (its pool process died) may take over its own claim.
+        services.job_run(job_id, task_id=self.request.id or "",
+                         redelivered=bool((self.request.delivery_info or {}).get("redelivered")))
     except SoftTimeLimitExceeded:
         logger.exception("report job %s: over the time limit", job_id)
         services.job_release(job_id, error=ReportJob.TOO_SLOW, final=True)

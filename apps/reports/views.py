@@ -1,5 +1,3 @@
-import datetime
-
 from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
@@ -79,9 +77,6 @@ def year_choice_label(year: int) -> str:
     return formatting.fiscal_year_english(year, "era")
 
 
-# How long a report that failed is listed on the reports page.
-FAILURES_SHOWN_FOR = datetime.timedelta(days=1)
-
 # What the report form's buttons ask for beyond the comparison (its button's value is the report's kind).
 RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "briefing", "one_briefing"
 
@@ -107,16 +102,16 @@ def report_list(request, slug):
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/report_list.html", {
         "consortium": consortium, "form": form if may_manage else None, "may_manage": may_manage,
-        "archive": archive, "table": table,
-        "pending": ReportJob.objects.filter(consortium=consortium, batch=None, status__in=["pending", "running"])
-        if may_manage else [],
-        # A report that failed says so, with what to do (rendering it again is the form above).
-        "failed": ReportJob.objects.filter(consortium=consortium, batch=None, status=ReportJob.Status.FAILED,
-                                           finished_at__gte=timezone.now() - FAILURES_SHOWN_FOR)
-        .select_related("body").order_by("-finished_at")[:10] if may_manage else [],
+        "archive": archive, "table": table, **(_jobs_context(consortium) if may_manage else {}),
         "batches": Batch.objects.filter(consortium=consortium).select_related("plan").defer(
             *(f"plan__{name}" for name in FROZEN_FIELDS))[:20] if oversees else [],
     })
+
+
+def _jobs_context(consortium) -> dict:
+    # A report that failed says so, with what to do (rendering it again is the form above).
+    return {"pending": list(selectors.jobs_unfinished(consortium=consortium).values_list("pk", flat=True)),
+            "failed": selectors.jobs_failed_lately(consortium=consortium)}
 
 
 def _render_requested(request, consortium, form):

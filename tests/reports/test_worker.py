@@ -1,12 +1,16 @@
 """A real Celery worker on Redis renders a batch end to end (CI always runs this)."""
 
+import contextlib
 import os
+import signal
+import threading
+from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from apps.reports import services, workers
-from apps.reports.models import Delivery, Report
+from apps.reports.models import Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
 
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL")
@@ -40,3 +44,58 @@ def test_a_batch_of_briefings_is_rendered_and_e_mailed_by_a_real_worker(council,
     sent = Delivery.objects.filter(report__job__batch=batch, ok__isnull=False)  # not merely queued
     assert workers.wait_until(lambda: sent.count() == 5, process=worker, timeout=60)
     assert set(Delivery.objects.values_list("to", "ok")) == {(body.mayor_email, True) for body in council["bodies"]}
+
+
+@contextlib.contextmanager
+def archive_held():
+    """The archive's table locked by another connection: a worker that has claimed a job
+    waits there, mid-attempt, until ``release()``."""
+    held, release = threading.Event(), threading.Event()
+
+    def other_connection():
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"LOCK TABLE {Report._meta.db_table} IN ACCESS EXCLUSIVE MODE")
+                held.set()
+                release.wait(timeout=120)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=other_connection)
+    thread.start()
+    held.wait(timeout=10)
+    try:
+        yield release.set
+    finally:
+        release.set()
+        thread.join()
+
+
+def pool_processes(worker) -> list[int]:
+    return [int(pid) for pid in Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()]
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_briefing_whose_pool_process_is_killed_mid_render_is_made_by_the_task_given_back(council):
+    """The OOM killer takes the pool process rendering a briefing: the worker gives the task
+    back (WorkerLostError), and it renders the briefing instead of finding it taken."""
+    if not BROKER:
+        pytest.skip("no Redis: set TEST_CELERY_BROKER_URL (make test finds one on 127.0.0.1:6379)")
+    if connection.vendor != "postgresql" or not Path("/proc/self/task").exists():
+        pytest.skip("needs PostgreSQL and Linux's /proc")
+    with workers.broker_in_use(BROKER), workers.worker_running(broker=BROKER, concurrency=1) as worker, \
+            archive_held() as release:
+        job = services.job_create(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                                  plan=council["plan"], body=council["bodies"][0], requested_by=council["secretariat"])
+        jobs = ReportJob.objects.filter(pk=job.pk)
+        assert workers.wait_until(lambda: jobs.filter(status=ReportJob.Status.RUNNING).exists(), process=worker,
+                                  timeout=60)
+        [rendering] = pool_processes(worker)
+        os.kill(rendering, signal.SIGKILL)
+        assert workers.wait_until(lambda: jobs.get().attempts == 2, process=worker, timeout=30)
+        assert pool_processes(worker) == [int(jobs.get().claimed_by.rpartition(" ")[2])]  # the one replacing it
+        release()
+        assert workers.wait_until(lambda: jobs.get().status == ReportJob.Status.DONE, process=worker, timeout=60)
+    assert Report.objects.filter(job=job).count() == 1
+    assert services.report_content(Report.objects.get(job=job)).startswith(b"%PDF")

@@ -1,0 +1,145 @@
+"""A job outlives the worker that was making it: taken again when that worker is gone,
+shown failed (and retried) when nobody will take it, never left 「作成中」 for good."""
+
+import datetime
+import io
+import subprocess
+import sys
+import zipfile
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.reports import processes, services, tasks
+from apps.reports.models import Kind, Report, ReportJob
+from apps.reports.selectors import Options, batch_progress
+
+pytestmark = pytest.mark.django_db
+
+
+def dead_process() -> int:
+    """The pid of a process that has run and been reaped, as a pool process the worker's
+    parent has reaped after the OOM killer took it."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def briefing_job(council, index=0, **kwargs):
+    return services.job_create(kind=Kind.BRIEFING, consortium=council["consortium"], fiscal_year=2025,
+                               plan=council["plan"], body=council["bodies"][index],
+                               requested_by=council["secretariat"], enqueue=False, **kwargs)
+
+
+def claimed(job, *, by, task="task-1", ago=datetime.timedelta(seconds=5), attempts=1):
+    ReportJob.objects.filter(pk=job.pk).update(status=ReportJob.Status.RUNNING, claimed_at=timezone.now() - ago,
+                                               claimed_by=by, claimed_task=task, attempts=attempts)
+
+
+def en(client, user):
+    client.force_login(user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def test_a_task_given_back_after_the_process_rendering_its_job_died_renders_the_job(council):
+    """kill -9 of a pool process mid-render: the broker gives the task back within a second,
+    long before the claim's age says anything."""
+    job = briefing_job(council)
+    claimed(job, by=processes.identity(dead_process()))
+    tasks.render_job.apply(args=[job.pk], task_id="task-1")
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.attempts == 2
+    assert job.claimed_by == processes.identity() and Report.objects.filter(job=job).count() == 1
+
+
+def test_a_job_whose_claiming_process_is_alive_is_not_rendered_again_by_a_duplicate(council):
+    job = briefing_job(council)
+    claimed(job, by=processes.identity())  # this very process, still rendering it
+    assert services.job_run(job.pk, task_id="task-2") is None
+    assert services.job_run(job.pk, task_id="task-1", redelivered=True) is None  # alive here: not lost
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.RUNNING and job.attempts == 1 and not Report.objects.exists()
+
+
+def test_only_the_message_that_claimed_a_job_on_another_host_takes_it_again_when_given_back(council):
+    """Another host's processes cannot be seen from here: the broker's word that it gave
+    back the very message that claimed the job (its delivery lost) is what tells."""
+    job = briefing_job(council)
+    claimed(job, by="worker-2 pid:[4026531836] 4242", task="task-1")
+    assert services.job_run(job.pk, task_id="task-1") is None  # a delivery not given back
+    assert services.job_run(job.pk, task_id="task-9", redelivered=True) is None  # another message's claim
+    assert services.job_run(job.pk, task_id="task-1", redelivered=True) is not None
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.DONE and job.attempts == 2
+
+
+def test_a_job_whose_worker_dies_under_it_again_and_again_fails_instead_of_killing_workers_for_ever(council):
+    job = briefing_job(council)
+    claimed(job, by=processes.identity(dead_process()), attempts=services.LOST_ATTEMPTS_LIMIT)
+    tasks.render_job.apply(args=[job.pk], task_id="task-1")
+    job.refresh_from_db()
+    assert job.status == ReportJob.Status.FAILED and job.error == ReportJob.LOST and not Report.objects.exists()
+
+
+def test_a_batch_counts_a_job_stuck_running_past_the_hard_time_limit_as_failed_and_retries_it(
+        client, council, django_capture_on_commit_callbacks):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    lost, rendering, *rest = batch.jobs.order_by("body__code")
+    for job in rest:
+        services.job_run(job.pk)
+    past_limit = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + datetime.timedelta(minutes=1)
+    claimed(lost, by="worker-2 pid:[1] 7", ago=past_limit)
+    claimed(rendering, by=processes.identity())
+    progress = batch_progress(batch)
+    assert (progress.done, progress.failed, progress.pending) == (3, 1, 1)
+    en(client, council["secretariat"])
+    page = client.get(reverse("batch_progress", args=[batch.pk])).content.decode()
+    assert reverse("batch_retry", args=[batch.pk]) in page and "stopped before it was done" in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("batch_retry", args=[batch.pk]))
+    lost.refresh_from_db()
+    rendering.refresh_from_db()
+    assert lost.status == ReportJob.Status.DONE and Report.objects.filter(job=lost).count() == 1
+    assert rendering.status == ReportJob.Status.RUNNING  # still being made: not queued a second time
+
+
+def test_the_reports_page_lists_a_report_stuck_running_past_the_hard_time_limit_as_failed(client, council):
+    job = services.job_create(kind=Kind.SIDE_BY_SIDE, consortium=council["consortium"], fiscal_year=2025,
+                              plan=council["plan"], requested_by=council["secretariat"], enqueue=False)
+    claimed(job, by="worker-2 pid:[1] 7", ago=datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60))
+    en(client, council["secretariat"])
+    page = client.get(reverse("report_list", args=["saitama"]))
+    assert page.context["pending"] == [] and list(page.context["failed"]) == [job]
+    assert "stopped before it was done" in page.content.decode() and "being rendered" not in page.content.decode()
+
+
+def test_a_zip_of_a_batch_not_all_made_names_the_briefings_it_lacks(client, council):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    failed, waiting, *made = batch.jobs.order_by("body__code").select_related("body")
+    for job in made:
+        services.job_run(job.pk)
+    ReportJob.objects.filter(pk=failed.pk).update(status=ReportJob.Status.FAILED, error=ReportJob.FAILED)
+    en(client, council["secretariat"])
+    page = client.get(reverse("batch_progress", args=[batch.pk])).content.decode()
+    assert "Download the 3 made (ZIP; 2 not in it)" in page
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("batch_zip", args=[batch.pk])).content))
+    pdfs = [name for name in archive.namelist() if name.endswith(".pdf")]
+    notes = [name for name in archive.namelist() if not name.endswith(".pdf")]
+    assert len(pdfs) == 3 and len(notes) == 1
+    note = archive.read(notes[0]).decode()
+    assert "3 of the batch's 5" in note
+    assert f"{failed.body.code} {failed.body.name}: Failed" in note and f"{waiting.body.name}: Waiting" in note
+    assert all(job.body.name not in note for job in made)
+
+
+def test_a_zip_of_a_batch_all_made_holds_the_briefings_only(client, council, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    client.force_login(council["secretariat"])
+    archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("batch_zip", args=[batch.pk])).content))
+    assert len(archive.namelist()) == 5 and all(name.endswith(".pdf") for name in archive.namelist())
