@@ -269,6 +269,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_WORKER_MAX_TASKS_PER_CHILD = env_int("CELERY_WORKER_MAX_TASKS_PER_CHILD", 100)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 120)
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
+# Redis gives a task back to the queue when its worker has not acknowledged it within the
+# visibility timeout (kombu's default: an hour, so a killed worker's reports waited an hour).
+# Acknowledged late, a task is unacknowledged for as long as it runs, and a retry's countdown
+# (at most 8 s, apps.reports.tasks) is spent unacknowledged in the worker too: just above the
+# hard time limit, a lost task comes back within minutes and a running one never twice. Above
+# it too is the age at which a job's claim counts as lost (apps.reports.models), so the task
+# given back finds its job free to take.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A consortium beat` (the compose "beat" service); with no broker, use
 # `python manage.py send_renewal_reminders` and `send_survey_reminders` from cron instead.

@@ -3,6 +3,7 @@ shown failed (and retried) when nobody will take it, never left 「作成中」 
 
 import datetime
 import io
+import os
 import subprocess
 import sys
 import zipfile
@@ -143,3 +144,18 @@ def test_a_zip_of_a_batch_all_made_holds_the_briefings_only(client, council, dja
     client.force_login(council["secretariat"])
     archive = zipfile.ZipFile(io.BytesIO(client.get(reverse("batch_zip", args=[batch.pk])).content))
     assert len(archive.namelist()) == 5 and all(name.endswith(".pdf") for name in archive.namelist())
+
+
+def test_the_broker_gives_a_lost_task_back_a_little_after_the_hard_time_limit(settings):
+    """Not kombu's hour: a killed worker's reports come back within minutes. Above the age
+    at which a claim counts as lost (so the task given back may take its job), and above the
+    longest retry countdown (a retry waits unacknowledged in the worker)."""
+    from consortium.celery import app
+
+    timeout = app.conf.broker_transport_options["visibility_timeout"]
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    assert limit + 30 < timeout <= limit + 120
+    assert timeout > 2 ** tasks.MAX_RETRIES
+    if broker := os.environ.get("TEST_CELERY_BROKER_URL"):  # and Redis's channel is given it
+        with app.connection_for_write(broker) as connection:
+            assert connection.default_channel.qos.visibility_timeout == timeout
