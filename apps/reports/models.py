@@ -91,6 +91,8 @@ class ReportJob(models.Model):
                             "administrator.")
     LOST = gettext_noop("The worker making the report stopped before it was done (it may have run out of memory). "
                         "Try again; if it fails again, tell your system administrator.")
+    NOT_QUEUED = gettext_noop("The report could not be handed to the workers: the task queue did not answer. Try "
+                              "again in a moment; if it fails again, tell your system administrator.")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting")

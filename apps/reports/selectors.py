@@ -420,6 +420,11 @@ def jobs_failed_lately(*, consortium: Consortium) -> QuerySet[ReportJob]:
             .select_related("body").order_by(Coalesce("finished_at", "claimed_at").desc())[:10])
 
 
+def not_queued(jobs: QuerySet[ReportJob]) -> int:
+    """How many of ``jobs`` the broker did not take when they were queued."""
+    return jobs.filter(status=ReportJob.Status.FAILED, error=ReportJob.NOT_QUEUED).count()
+
+
 def today() -> datetime.date:
     return timezone.localdate()
 

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
+from kombu.exceptions import OperationalError
 
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
@@ -101,10 +102,23 @@ def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested
 
 
 def _enqueue(job_ids: list[int]) -> None:
+    # After the commit, so a worker never looks for a job that is not there yet.
+    transaction.on_commit(lambda: _send_to_workers(job_ids))
+
+
+def _send_to_workers(job_ids: list[int]) -> None:
+    """Hand the jobs to the broker. One it does not answer for leaves them failed, to be
+    tried again from the page, instead of waiting for a worker that will never hear of them."""
     from apps.reports.tasks import render_job
 
-    # After the commit, so a worker never looks for a job that is not there yet.
-    transaction.on_commit(lambda: [render_job.delay(job_id) for job_id in job_ids])
+    for index, job_id in enumerate(job_ids):
+        try:
+            render_job.delay(job_id)
+        except OperationalError:
+            logger.exception("report jobs %s: the broker did not take them", job_ids[index:])
+            ReportJob.objects.filter(pk__in=job_ids[index:], status=ReportJob.Status.PENDING).update(
+                status=ReportJob.Status.FAILED, error=ReportJob.NOT_QUEUED, finished_at=timezone.now())
+            return
 
 
 # A job whose attempt this many (the latest included) was lost with its worker is failed

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -77,6 +77,10 @@ def year_choice_label(year: int) -> str:
     return formatting.fiscal_year_english(year, "era")
 
 
+# Said when the broker did not take the jobs just created or retried (they are failed, to try again).
+NOT_QUEUED_MESSAGE = gettext_noop("Nothing was started: the task queue that hands reports to the workers did not "
+                                  "answer. Try again in a moment; if it still fails, tell your system administrator.")
+
 # What the report form's buttons ask for beyond the comparison (its button's value is the report's kind).
 RENDER_ALL_BRIEFINGS, RENDER_ONE_BRIEFING = "briefing", "one_briefing"
 
@@ -123,15 +127,19 @@ def _render_requested(request, consortium, form):
         if kind == RENDER_ALL_BRIEFINGS:
             batch = services.batch_create(consortium=consortium, plan=data["plan"], fiscal_year=data["fiscal_year"],
                                           requested_by=request.user, options=options)
+            if selectors.not_queued(batch.jobs.all()):
+                messages.error(request, _(NOT_QUEUED_MESSAGE))
             return redirect("batch_detail", pk=batch.pk)
-        services.job_create(kind=Kind.BRIEFING if kind == RENDER_ONE_BRIEFING else Kind.SIDE_BY_SIDE,
-                            consortium=consortium, fiscal_year=data["fiscal_year"], plan=data["plan"],
-                            body=data["body"] if kind == RENDER_ONE_BRIEFING else None, requested_by=request.user,
-                            options=options)
+        job = services.job_create(kind=Kind.BRIEFING if kind == RENDER_ONE_BRIEFING else Kind.SIDE_BY_SIDE,
+                                  consortium=consortium, fiscal_year=data["fiscal_year"], plan=data["plan"],
+                                  body=data["body"] if kind == RENDER_ONE_BRIEFING else None,
+                                  requested_by=request.user, options=options)
     except ValidationError as error:
         form.add_error(None, error)
         return None
-    if kind == RENDER_ONE_BRIEFING:
+    if selectors.not_queued(ReportJob.objects.filter(pk=job.pk)):
+        messages.error(request, _(NOT_QUEUED_MESSAGE))
+    elif kind == RENDER_ONE_BRIEFING:
         messages.success(request, _("The briefing for %(body)s is being rendered; it appears below when ready.")
                          % {"body": data["body"].name})
     else:
@@ -227,7 +235,10 @@ def batch_retry(request, pk):
     if not access_for(request.user).manages(batch.consortium_id):
         raise PermissionDenied
     count = services.batch_retry_failed(batch=batch)
-    messages.success(request, _("%(count)d failed briefings queued again.") % {"count": count})
+    if selectors.not_queued(batch.jobs.all()):
+        messages.error(request, _(NOT_QUEUED_MESSAGE))
+    else:
+        messages.success(request, _("%(count)d failed briefings queued again.") % {"count": count})
     return redirect("batch_detail", pk=batch.pk)
 
 

@@ -13,8 +13,8 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.reports import processes, services, tasks
-from apps.reports.models import Kind, Report, ReportJob
+from apps.reports import processes, services, tasks, workers
+from apps.reports.models import Batch, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,51 @@ def test_the_broker_gives_a_lost_task_back_a_little_after_the_hard_time_limit(se
     if broker := os.environ.get("TEST_CELERY_BROKER_URL"):  # and Redis's channel is given it
         with app.connection_for_write(broker) as connection:
             assert connection.default_channel.qos.visibility_timeout == timeout
+
+
+class UnreachableBroker:
+    """This process's tasks sent to a broker nobody answers on (port 1), as when Redis is down."""
+
+    def __enter__(self):
+        from consortium.celery import app
+
+        self.app, self.saved = app, {key: app.conf[key] for key in ("task_always_eager", "broker_url")}
+        app.conf.task_always_eager, app.conf.broker_url = False, "redis://127.0.0.1:1/0"
+        workers._drop_connection_pools(app)
+
+    def __exit__(self, *exc):
+        self.app.conf.update(self.saved)
+        workers._drop_connection_pools(self.app)
+
+
+@pytest.mark.django_db(transaction=True)  # the jobs are queued once committed, as in a request
+def test_a_comparison_asked_for_while_the_broker_is_down_is_failed_with_a_message_not_a_server_error(client, council):
+    en(client, council["secretariat"])
+    url = reverse("report_list", args=["saitama"])
+    with UnreachableBroker():
+        response = client.post(url, {"fiscal_year": 2025, "plan": council["plan"].pk, "unit": "yen",
+                                     "calendar": "era", "kind": Kind.SIDE_BY_SIDE}, follow=True)
+    assert response.status_code == 200
+    told = [str(message) for message in response.context["messages"]]
+    assert any("task queue" in message and "did not answer" in message for message in told), told
+    job = ReportJob.objects.get()
+    assert job.status == ReportJob.Status.FAILED and job.error == ReportJob.NOT_QUEUED
+    assert list(response.context["failed"]) == [job] and "being rendered" not in response.content.decode()
+
+
+@pytest.mark.django_db(transaction=True)  # the jobs are queued once committed, as in a request
+def test_a_batch_asked_for_while_the_broker_is_down_is_failed_and_retried_once_it_is_back(client, council):
+    en(client, council["secretariat"])
+    with UnreachableBroker():
+        response = client.post(reverse("report_list", args=["saitama"]), {
+            "fiscal_year": 2025, "plan": council["plan"].pk, "unit": "yen", "calendar": "era",
+            "kind": Kind.BRIEFING}, follow=True)
+        batch = Batch.objects.get()
+        assert response.status_code == 200 and response.context["progress"].failed == 5
+        assert any("did not answer" in str(message) for message in response.context["messages"])
+        assert reverse("batch_retry", args=[batch.pk]) in response.content.decode()
+        again = client.post(reverse("batch_retry", args=[batch.pk]), follow=True)  # still down
+        assert any("did not answer" in str(message) for message in again.context["messages"])
+        assert batch_progress(batch).failed == 5
+    client.post(reverse("batch_retry", args=[batch.pk]))  # back (in process here)
+    assert batch_progress(batch).done == 5
