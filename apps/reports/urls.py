@@ -4,6 +4,7 @@ from apps.reports import views
 
 urlpatterns = [
     path("c/<slug:slug>/reports/", views.report_list, name="report_list"),
+    path("c/<slug:slug>/reports/progress/", views.report_progress, name="report_progress"),
     path("reports/<int:pk>/download/", views.report_download, name="report_download"),
     path("reports/<int:pk>/send/", views.report_send, name="report_send"),
     path("batches/<int:pk>/", views.batch_detail, name="batch_detail"),

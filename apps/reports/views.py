@@ -118,6 +118,21 @@ def _jobs_context(consortium) -> dict:
             "failed": selectors.jobs_failed_lately(consortium=consortium)}
 
 
+def report_progress(request, slug):
+    """The reports page's part that htmx reloads every two seconds while reports render.
+    ``waiting``: the jobs the page was rendered waiting for; once one of them is no longer
+    waiting, the whole page reloads (htmx's HX-Refresh), its archive listing the new report."""
+    consortium = consortium_for(request, slug, oversee=False)
+    if not access_for(request.user).manages(consortium.pk):
+        raise PermissionDenied
+    context = {"consortium": consortium, **_jobs_context(consortium)}
+    response = render(request, "reports/_report_progress.html", context)
+    waiting = {int(pk) for pk in request.GET.get("waiting", "").split(",") if pk.isdecimal() and len(pk) < 19}
+    if waiting - set(context["pending"]):
+        response["HX-Refresh"] = "true"
+    return response
+
+
 def _render_requested(request, consortium, form):
     """Queue what the pressed button asks for; a redirect, or None with the refusal on the form."""
     data = form.cleaned_data

@@ -166,6 +166,7 @@ EXPECTED = {
     "plan_publish": (lambda w: {"pk": w["draft"].pk}, POST_ONLY),
     "plan_revise": (lambda w: {"pk": w["published"].pk}, POST_ONLY),
     "report_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),  # each sees only the reports meant for them
+    "report_progress": (lambda w: {"slug": "a"}, MANAGE_PAGE),  # the reports being made, for those who make them
     "report_download": (lambda w: {"pk": w["briefing_x"].pk}, BODY_X_PAGE),
     "report_send": (lambda w: {"pk": w["briefing_x"].pk}, POST_ONLY),
     "batch_detail": (lambda w: {"pk": w["batch"].pk}, SECRETARIAT_PAGE),

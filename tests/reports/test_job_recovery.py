@@ -207,3 +207,30 @@ def test_a_batch_asked_for_while_the_broker_is_down_is_failed_and_retried_once_i
         assert batch_progress(batch).failed == 5
     client.post(reverse("batch_retry", args=[batch.pk]))  # back (in process here)
     assert batch_progress(batch).done == 5
+
+
+def test_the_reports_page_follows_the_reports_being_made_and_reloads_when_one_is_done(client, council):
+    job = briefing_job(council)
+    client.force_login(council["secretariat"])
+    page = client.get(reverse("report_list", args=["saitama"])).content.decode()
+    progress = reverse("report_progress", args=["saitama"])
+    assert f'hx-get="{progress}?waiting={job.pk}"' in page and 'hx-trigger="every 2s"' in page
+    assert "htmx.min.js" in page
+    still = client.get(progress, {"waiting": str(job.pk)})
+    assert "HX-Refresh" not in still and f'waiting={job.pk}"' in still.content.decode()
+    services.job_run(job.pk)
+    done = client.get(progress, {"waiting": str(job.pk)})
+    assert done["HX-Refresh"] == "true"  # the page reloads, its archive listing the new report
+    page = client.get(reverse("report_list", args=["saitama"]))
+    assert "hx-trigger" not in page.content.decode() and page.context["table"].rows[0].record.job == job
+
+
+def test_the_reports_progress_is_for_those_who_make_reports_and_takes_any_waiting_list(client, council):
+    from apps.accounts.models import Role
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(Role.OBSERVER, consortium=council["consortium"]))
+    assert client.get(reverse("report_progress", args=["saitama"])).status_code == 403
+    client.force_login(council["secretariat"])
+    for waiting in ("", "x", "1,,2", "9" * 40, "-1", "²", "１"):
+        assert client.get(reverse("report_progress", args=["saitama"]), {"waiting": waiting}).status_code == 200
