@@ -250,7 +250,9 @@ def batch_retry(request, pk):
     if not access_for(request.user).manages(batch.consortium_id):
         raise PermissionDenied
     count = services.batch_retry_failed(batch=batch)
-    if selectors.not_queued(batch.jobs.all()):
+    if not count:
+        messages.info(request, _("No briefing of this batch has failed: there is nothing to retry."))
+    elif selectors.not_queued(batch.jobs.all()):
         messages.error(request, _(NOT_QUEUED_MESSAGE))
     else:
         messages.success(request, _("%(count)d failed briefings queued again.") % {"count": count})

@@ -209,6 +209,17 @@ def test_a_batch_asked_for_while_the_broker_is_down_is_failed_and_retried_once_i
     assert batch_progress(batch).done == 5
 
 
+def test_retrying_a_batch_with_nothing_failed_says_there_is_nothing_to_retry(client, council,
+                                                                              django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())
+    en(client, council["secretariat"])
+    response = client.post(reverse("batch_retry", args=[batch.pk]), follow=True)
+    told = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert told == [("info", "No briefing of this batch has failed: there is nothing to retry.")]
+
+
 def test_the_reports_page_follows_the_reports_being_made_and_reloads_when_one_is_done(client, council):
     job = briefing_job(council)
     client.force_login(council["secretariat"])
