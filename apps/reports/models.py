@@ -115,8 +115,8 @@ class ReportJob(models.Model):
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Who holds the claim: the process (its host, PID namespace and id) and the Celery task,
     # so that a message given back after that process died may take the job again.
-    claimed_by = models.CharField(max_length=300, blank=True)
-    claimed_task = models.CharField(max_length=255, blank=True)
+    claimed_by = SingleLineCharField(max_length=300, blank=True)
+    claimed_task = SingleLineCharField(max_length=255, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     objects = ReportJobQuerySet.as_manager()
