@@ -403,6 +403,10 @@ def _with_changes(rows: list[BodyRow], report: ImportReport, *, consortium: Cons
     return kept
 
 
+def _population_text(population: int, as_of, source: str) -> str:
+    return f"{population:,}（{as_of.isoformat()}、{POPULATION_SOURCE_LABELS[source]}）"
+
+
 def _changes(row: BodyRow, body: MemberBody, records: dict) -> list[tuple[str, str, FieldChange]]:
     """(column key, the cell as typed, the change) for each field the row would change."""
     named = {column.key: column.named for column in BODY_COLUMNS}
@@ -415,7 +419,16 @@ def _changes(row: BodyRow, body: MemberBody, records: dict) -> list[tuple[str, s
     if row.population is not None:
         now = records.get((body.pk, row.population_as_of, row.population_source))
         after = f"{row.population:,}（{row.population_as_of.isoformat()}）"
-        if now is None:  # a new count: the latest is the population every council divides by
+        # The same day's count from another source is another record: said with both
+        # sources, or the change read «39,383（2026-10-01） → 39,383（2026-10-01）».
+        other = next((source for (body_id, as_of, source) in records
+                      if body_id == body.pk and as_of == row.population_as_of and source != row.population_source), None)
+        if now is None and other is not None:
+            population, _households = records[(body.pk, row.population_as_of, other)]
+            changes.append(("population", str(row.population), FieldChange(
+                named["population"], _population_text(population, row.population_as_of, other),
+                _population_text(row.population, row.population_as_of, row.population_source))))
+        elif now is None:  # a new count: the latest is the population every council divides by
             before = f"{body.population:,}（{body.population_as_of.isoformat()}）" if body.population else ""
             changes.append(("population", str(row.population), FieldChange(named["population"], before, after)))
         else:

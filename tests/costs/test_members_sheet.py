@@ -126,3 +126,11 @@ def test_the_member_list_offers_the_sheet_to_the_secretariat_only(client, counci
     page = client.get(reverse("member_list", args=[council.slug])).content.decode()
     assert "伊奈町" in page and reverse("members_csv", args=[council.slug]) not in page
     assert client.get(reverse("members_xlsx", args=[council.slug])).status_code == 403
+
+
+def test_a_population_that_differs_only_by_its_source_says_both_sources(council):
+    """The preview read «44,442（2025-10-01） → 44,442（2025-10-01）»: a change of nothing."""
+    sheet = "団体コード,団体名,都道府県,人口,人口基準日,人口の出典\n113018,伊奈町,埼玉県,44442,2025/10/1,住民基本台帳\n"
+    parsed = importers.parse_bodies(sheet.encode(), "bodies.csv", consortium=council)
+    [change] = [change for row in parsed.rows for change in row.changes]
+    assert (change.old, change.new) == ("44,442（2025-10-01、国勢調査）", "44,442（2025-10-01、住民基本台帳）")
