@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.audit import consortia_tag
 from apps.core.validators import SingleLine
 
 
@@ -39,9 +40,7 @@ class AuditScoped:
         raise NotImplementedError(f"{type(self).__name__} must say which consortia it belongs to")
 
     def get_additional_data(self) -> dict:
-        ids = sorted(set(self.audit_consortium_ids()))
-        # "|1|3|" so that a text search for "|1|" finds consortium 1 on every database.
-        return {"consortia": "|" + "|".join(str(i) for i in ids) + "|"}
+        return consortia_tag(self.audit_consortium_ids())
 
 
 class FrozenRowsQuerySet(models.QuerySet):

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 
+from apps.core.audit import log_entries_bulk
 from apps.core.tabular import (
     Bilingual,
     CellError,
@@ -738,12 +739,23 @@ def template_csv(columns) -> bytes:
 
 
 def _audit_bulk_writes(created: list[CostRecord], updated: list[CostRecord], previous: dict[int, tuple]) -> None:
-    """Bulk writes send no model signals, so the audit trail is written here."""
+    """Bulk writes send no model signals, so the audit trail is written here, in bulk too:
+    each figure's name and consortia read from bodies and systems loaded once."""
+    records = created + updated
+    bodies = MemberBody.objects.in_bulk({record.body_id for record in records})
+    systems = BusinessSystem.objects.in_bulk({record.business_system_id for record in records})
+    consortia: dict[int, list[int]] = {body_id: [] for body_id in bodies}
+    for body_id, consortium_id in Participation.objects.filter(body_id__in=bodies).values_list(
+            "body_id", "consortium_id"):
+        consortia[body_id].append(consortium_id)
+    for record in records:
+        record.body, record.business_system = bodies[record.body_id], systems[record.business_system_id]
     fields = ("amount", "vendor", "contract_end")
-    for record in created:
-        LogEntry.objects.log_create(record, action=LogEntry.Action.CREATE, force_log=True, changes={
-            field: [None, str(getattr(record, field))] for field in fields})
-    for record in updated:
-        LogEntry.objects.log_create(record, action=LogEntry.Action.UPDATE, force_log=True, changes={
+    log_entries_bulk([
+        *((record, LogEntry.Action.CREATE, {field: [None, str(getattr(record, field))] for field in fields},
+           consortia[record.body_id]) for record in created),
+        *((record, LogEntry.Action.UPDATE, {
             field: [str(old), str(getattr(record, field))]
-            for field, old in zip(fields, previous[record.pk], strict=True) if old != getattr(record, field)})
+            for field, old in zip(fields, previous[record.pk], strict=True) if old != getattr(record, field)},
+           consortia[record.body_id]) for record in updated),
+    ])
