@@ -2,15 +2,20 @@
 queries that does not grow with its rows, its audit trail included: one INSERT per figure
 held the database for 23 minutes and past the server's timeout."""
 
+import dataclasses
+import datetime
+
 import pytest
 from auditlog.context import set_actor
 from auditlog.models import LogEntry
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from apps.costs import importers
 from apps.costs.importers import apply_costs, parse_costs
 from apps.costs.models import CostRecord
-from tests.factories import ConsortiumFactory, UserFactory, member_of
+from apps.members.models import MemberBody, PopulationRecord
+from tests.factories import ConsortiumFactory, UserFactory, member_of, valid_code
 
 pytestmark = pytest.mark.django_db
 
@@ -66,3 +71,61 @@ def test_every_imported_figure_is_in_the_trail_with_who_from_where_and_before_an
     assert updated.action == LogEntry.Action.UPDATE
     assert updated.changes_dict == {"amount": ["500000", "650000"]}
     assert updated.object_repr == "伊奈町 2025 住民基本台帳 ソフトウェア: 650,000"
+
+
+def _bodies_file(first: int, count: int) -> bytes:
+    lines = ["団体コード,団体名,ふりがな,都道府県,人口,人口基準日,参加状況,開始日"]
+    lines += [f"{valid_code(n)},番{n}町,まち{n},埼玉県,{1000 + n},2025/1/1,稼働,2024/4/1"
+              for n in range(first, first + count)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+def _queries_to_add(consortium, first: int, count: int) -> int:
+    parsed = importers.parse_bodies(_bodies_file(first, count), "bodies.csv", consortium=consortium)
+    assert parsed.ok, parsed.report.errors
+    with CaptureQueriesContext(connection) as queries:
+        result = importers.apply_bodies(parsed, consortium=consortium)
+    assert result.created == count
+    return len(queries)
+
+
+def test_adding_bodies_by_file_takes_a_handful_of_queries_whatever_their_number():
+    consortium = ConsortiumFactory(slug="a")
+    _queries_to_add(consortium, 500, 1)  # the content types, once
+    assert _queries_to_add(consortium, 600, 30) == _queries_to_add(consortium, 700, 2) < 25
+
+
+def test_bodies_added_by_file_join_with_their_population_status_and_trail():
+    consortium = ConsortiumFactory(slug="a")
+    user = UserFactory()
+    with set_actor(user, remote_addr="192.0.2.7"):
+        importers.apply_bodies(importers.parse_bodies(_bodies_file(500, 2), "bodies.csv", consortium=consortium),
+                               consortium=consortium)
+    body = MemberBody.objects.get(code=valid_code(500))
+    assert (body.name, body.kind, body.population, body.population_as_of) == (
+        "番500町", "town", 1500, datetime.date(2025, 1, 1))
+    assert list(body.populations.values_list("population", "as_of", "source")) == [
+        (1500, datetime.date(2025, 1, 1), PopulationRecord.Source.REGISTRY)]
+    participation = body.participations.get(consortium=consortium)
+    assert (participation.status, participation.actual_go_live) == ("live", datetime.date(2024, 4, 1))
+    assert list(participation.history.values_list("status", "start_date", "end_date")) == [
+        ("live", datetime.date(2024, 4, 1), None)]
+    for instance, name in ((body, "番500町"), (body.populations.get(), "番500町 1,500 (2025-01-01)"),
+                           (participation, f"番500町 @ {consortium.name}: 稼働")):
+        entry = LogEntry.objects.get_for_object(instance).get()
+        assert entry.action == LogEntry.Action.CREATE and entry.object_repr == name
+        assert (entry.actor, entry.remote_addr) == (user, "192.0.2.7")
+        assert entry.additional_data == {"consortia": f"|{consortium.pk}|"}  # the council's trail shows it
+    assert LogEntry.objects.get_for_object(body).get().changes_dict["name"] == ["None", "番500町"]
+
+
+def test_a_new_body_the_save_refuses_is_named_by_row_and_column_and_nothing_is_written():
+    consortium = ConsortiumFactory(slug="a")
+    parsed = importers.parse_bodies(_bodies_file(500, 3), "bodies.csv", consortium=consortium)
+    row = parsed.rows[1]
+    parsed.rows[1] = dataclasses.replace(row, values={**row.values, "name": "町" * 101})  # as if changed meanwhile
+    with pytest.raises(importers.ImportRefused) as refused:
+        importers.apply_bodies(parsed, consortium=consortium)
+    assert [(error.row, error.column) for error in refused.value.report.errors] == [(3, "団体名")]
+    assert not MemberBody.objects.exists() and not LogEntry.objects.filter(
+        content_type__model="memberbody").exists()
