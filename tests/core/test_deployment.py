@@ -38,7 +38,8 @@ def test_a_deployment_serves_its_static_files_compressed_under_hashed_names(tmp_
     assert "max-age=315360000" in cache_control and "immutable" in cache_control
 
 
-SESSION_SETTINGS = "from django.conf import settings; print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])"
+SESSION_SETTINGS = ("from django.conf import settings; "
+                    "print(settings.SESSION_ENGINE, settings.CACHES['default']['BACKEND'])")
 
 
 def deployed_settings(**env) -> list[str]:
