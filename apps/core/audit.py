@@ -24,7 +24,7 @@ def name_in_trail_language(sender, instance, log_entry=None, **kwargs) -> None:
         try:
             name = smart_str(instance)
         except ObjectDoesNotExist:
-            return  # auditlog's own placeholder stands
+            return  # its name needs a row already deleted: the name auditlog stored stays
     if name != log_entry.object_repr:
         type(log_entry).objects.filter(pk=log_entry.pk).update(object_repr=name)
         log_entry.object_repr = name
