@@ -1,11 +1,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from axes.models import AccessAttempt
+from axes.utils import reset
+from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -117,20 +121,13 @@ def user_deactivate(*, user: User) -> None:
 def login_lock_lift(*, user: User) -> bool:
     """Forget the user's failed logins: a lockout (five wrong passwords, per username) ends
     now rather than after its cool-off. Whether there was one to lift."""
-    from axes.models import AccessAttempt
-    from axes.utils import reset
-
-    locked = AccessAttempt.objects.filter(username=user.username).exists()
+    locked = user.username in login_locked_usernames([user.username])
     reset(username=user.username)
     return locked
 
 
 def login_locked_usernames(usernames) -> set[str]:
     """Which of these accounts are locked out now: five failed logins within the cool-off."""
-    from axes.models import AccessAttempt
-    from django.conf import settings
-    from django.utils import timezone
-
     return set(AccessAttempt.objects.filter(
         username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT,
         attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME).values_list("username", flat=True))
