@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Sum
 
 from apps.agreements.models import Agreement, Contract, Customisation, Signature
 from apps.members.models import COUNCIL_STATUSES, Consortium, MemberBody, Participation, consortia_of
@@ -27,8 +27,15 @@ def agreement_signatures(*, user, agreement: Agreement) -> QuerySet[Signature]:
 
 
 def pending_signatures(*, body: MemberBody) -> QuerySet[Signature]:
-    """The body's signatures still awaited on agreements under review."""
+    """The body's signatures still awaited on agreements under review. ``rival_version``:
+    another version of the same council also under review (only in data from before the
+    one-line rule), which the town is not to sign beside it until the secretariat has
+    withdrawn one of the two; None as a rule."""
+    rival = (Agreement.objects.filter(consortium_id=OuterRef("agreement__consortium_id"),
+                                      status=Agreement.Status.UNDER_REVIEW)
+             .exclude(pk=OuterRef("agreement_id")).order_by("-version").values("version")[:1])
     return (Signature.objects.filter(body=body, signed_on__isnull=True, agreement__status=Agreement.Status.UNDER_REVIEW)
+            .annotate(rival_version=Subquery(rival))
             .select_related("agreement__consortium").order_by("agreement__consortium__name", "agreement__version"))
 
 
@@ -62,12 +69,29 @@ def current_agreement(*, consortium: Consortium) -> Agreement | None:
             .order_by("-version").first())
 
 
+OPEN_STATUSES = (Agreement.Status.DRAFT, Agreement.Status.UNDER_REVIEW)
+
+
+def open_versions(*, consortium_id: int) -> QuerySet[Agreement]:
+    """The council's versions still a draft or under review, newest first: one at most
+    since the services keep one agreement line; more only in data from before that rule,
+    until the secretariat withdraws all but one (``services.agreement_withdraw``)."""
+    return Agreement.objects.filter(consortium_id=consortium_id, status__in=OPEN_STATUSES).order_by("-version")
+
+
 def open_version(*, consortium_id: int) -> Agreement | None:
     """The council's version still a draft or under review, if any: the one a change goes
-    into (the services keep it to one; the newest if older data has more)."""
-    return (Agreement.objects.filter(consortium_id=consortium_id,
-                                     status__in=(Agreement.Status.DRAFT, Agreement.Status.UNDER_REVIEW))
-            .order_by("-version").first())
+    into (the newest if older data has more)."""
+    return open_versions(consortium_id=consortium_id).first()
+
+
+def versions_open_together(*, user, consortium_id: int) -> list[Agreement]:
+    """The council's open versions the user may read, newest first, when there are more
+    than one (older data); else none. Members read only those under review: two texts
+    they are asked to sign at once."""
+    versions = list(Agreement.objects.for_user(user).filter(consortium_id=consortium_id, status__in=OPEN_STATUSES)
+                    .order_by("-version"))
+    return versions if len(versions) > 1 else []
 
 
 def latest_concluded(*, consortium_id: int) -> Agreement | None:

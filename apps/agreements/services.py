@@ -192,6 +192,13 @@ def agreement_conclude(*, agreement: Agreement, concluded_on: datetime.date | No
     agreement = _locked(agreement)
     if not agreement.is_under_review:
         raise ValidationError(_("Only an agreement under review can be concluded."))
+    # Only data from before the one-line rule has two: concluding either leaves the
+    # members still asked to sign the other, which would then replace it unamended.
+    other = (selectors.open_versions(consortium_id=agreement.consortium_id)
+             .filter(status=Agreement.Status.UNDER_REVIEW).exclude(pk=agreement.pk).first())
+    if other is not None:
+        raise ValidationError(_("Version %(version)d is under review too: withdraw one of the two before concluding "
+                                "the other.") % {"version": other.version})
     # A member that withdrew during the review is no longer a party: its unsigned row goes
     # (the deletion stays in the audit trail) instead of blocking the others.
     withdrawn = Participation.objects.filter(consortium_id=agreement.consortium_id,
@@ -233,6 +240,25 @@ def agreement_amend(*, agreement: Agreement) -> Agreement:
         for article in agreement.articles.all()
     ])
     return amendment
+
+
+@transaction.atomic
+def agreement_withdraw(*, agreement: Agreement) -> Agreement:
+    """Withdraw one of a council's versions open at once (data from before the one-line
+    rule), so that the members sign one text: it is deleted with its articles and any
+    signatures recorded on it, which the audit trail keeps. Which one goes is the
+    secretariat's call; a council's only open version is changed, not withdrawn. Returns
+    the newest version still open."""
+    _lock_line(agreement.consortium_id)
+    agreement = _locked(agreement)
+    if agreement.is_concluded:
+        raise ValidationError(_("A concluded version cannot be withdrawn; amend it with a new version."))
+    remaining = selectors.open_versions(consortium_id=agreement.consortium_id).exclude(pk=agreement.pk).first()
+    if remaining is None:
+        raise ValidationError(_("Version %(version)d is the council's only open version: change it rather than "
+                                "withdraw it.") % {"version": agreement.version})
+    agreement.delete()
+    return remaining
 
 
 def _require_participant(record: Contract | Customisation) -> None:

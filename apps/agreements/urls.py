@@ -14,6 +14,8 @@ urlpatterns = [
     path("agreements/<int:pk>/conclude/", views.agreement_transition, {"transition": "conclude"},
          name="agreement_conclude"),
     path("agreements/<int:pk>/amend/", views.agreement_transition, {"transition": "amend"}, name="agreement_amend"),
+    path("agreements/<int:pk>/withdraw/", views.agreement_transition, {"transition": "withdraw"},
+         name="agreement_withdraw"),
     path("articles/<int:pk>/", views.article_edit, name="article_edit"),
     path("articles/<int:pk>/delete/", views.article_delete, name="article_delete"),
     path("signatures/<int:pk>/", views.signature_record, name="signature_record"),

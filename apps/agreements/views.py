@@ -77,7 +77,8 @@ def _page(request, template: str, consortium, **context):
 def agreement_list(request, slug):
     consortium = consortium_for(request, slug, oversee=False)
     return _page(request, "agreement_list.html", consortium,
-                 agreements=selectors.agreements_for(user=request.user, consortium=consortium))
+                 agreements=selectors.agreements_for(user=request.user, consortium=consortium),
+                 open_together=selectors.versions_open_together(user=request.user, consortium_id=consortium.pk))
 
 
 def agreement_create(request, slug):
@@ -100,7 +101,9 @@ def agreement_detail(request, pk):
                  articles=agreement.articles.all(),
                  signatures=selectors.agreement_signatures(user=request.user, agreement=agreement),
                  successor=Agreement.objects.for_user(request.user).filter(supersedes=agreement).first(),
-                 may_amend=selectors.may_amend(agreement=agreement))
+                 may_amend=selectors.may_amend(agreement=agreement),
+                 open_together=selectors.versions_open_together(user=request.user,
+                                                                consortium_id=agreement.consortium_id))
 
 
 def _article_form(request, article: Article):
@@ -140,6 +143,9 @@ TRANSITIONS = {
                  gettext_lazy("Concluded. This version is now frozen; a change is an amendment.")),
     "amend": (services.agreement_amend,
               gettext_lazy("A new draft version copies the articles; it will supersede this one.")),
+    "withdraw": (services.agreement_withdraw,
+                 gettext_lazy("The version was withdrawn (the audit trail keeps it). This is the version still "
+                              "open.")),
 }
 
 

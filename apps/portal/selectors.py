@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from apps.agreements.models import Agreement, Contract
-from apps.agreements.selectors import contracts_due_for_renewal, current_agreement, signature_progress
+from apps.agreements.selectors import contracts_due_for_renewal, open_versions, signature_progress
 from apps.allocation.models import AllocationPlan, PlanMember
 from apps.allocation.selectors import FROZEN_FIELDS, MemberShare, published_shares
 from apps.costs.models import SurveyRound
@@ -88,6 +88,9 @@ class CouncilAttention:
     overdue_actions: list[ActionItem]
     agreement_under_review: Agreement | None
     signatures: tuple[int, int]  # (signed, asked) on that agreement
+    # More than one version open at once (data from before the one-line rule), newest first:
+    # the secretariat withdraws all but one.
+    versions_open_together: list[Agreement]
     renewals: list[Contract]
     go_lives: list[Participation]  # planned go-live passed or near, not yet live
     today: datetime.date
@@ -95,12 +98,13 @@ class CouncilAttention:
     @property
     def anything(self) -> bool:
         return bool(self.open_surveys or self.next_meeting or self.overdue_actions or self.agreement_under_review
-                    or self.renewals or self.go_lives)
+                    or self.versions_open_together or self.renewals or self.go_lives)
 
 
 def council_attention(*, consortium: Consortium, today: datetime.date) -> CouncilAttention:
-    current = current_agreement(consortium=consortium)
-    under_review = current if current and current.status == Agreement.Status.UNDER_REVIEW else None
+    # The newest version under review, even beside a newer concluded one in older data.
+    versions = list(open_versions(consortium_id=consortium.pk))
+    under_review = next((version for version in versions if version.is_under_review), None)
     return CouncilAttention(
         open_surveys=[(survey_round, progress)
                       for survey_round, progress in survey_rounds_progress(consortium=consortium)
@@ -109,6 +113,7 @@ def council_attention(*, consortium: Consortium, today: datetime.date) -> Counci
         overdue_actions=overdue_actions(consortium=consortium, today=today),
         agreement_under_review=under_review,
         signatures=signature_progress(agreement=under_review) if under_review else (0, 0),
+        versions_open_together=versions if len(versions) > 1 else [],
         renewals=list(contracts_due_for_renewal(consortium=consortium, today=today)),
         go_lives=go_lives_due(consortium=consortium, today=today),
         today=today,

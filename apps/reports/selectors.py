@@ -189,11 +189,13 @@ def _go_live(participation: Participation | None, options: Options) -> str:
 
 def _pending(*, consortium: Consortium, body: MemberBody, options: Options) -> dict:
     """What the mayor still has ahead: the next meeting, the agreement awaiting the town's
-    signature, and the town's open action items."""
+    signature (with the other version under review beside it, if the council has two at
+    once: the town waits for the secretariat to withdraw one), and the town's open action
+    items."""
     meeting = next_meeting(consortium=consortium)
     starts = timezone.localtime(meeting.starts_at) if meeting else None
     return {
-        "unsigned": [signature.agreement for signature in pending_signatures(body=body)
+        "unsigned": [(signature.agreement, signature.rival_version) for signature in pending_signatures(body=body)
                      if signature.agreement.consortium_id == consortium.pk],
         "next_meeting": meeting,
         "next_meeting_on": f"{japanese_date(starts.date(), options.calendar)} {starts:%H:%M}" if starts else "",

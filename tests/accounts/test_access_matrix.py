@@ -185,6 +185,7 @@ EXPECTED = {
     "agreement_conclude": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
     "agreement_redraft": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
     "agreement_amend": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
+    "agreement_withdraw": (lambda w: {"pk": w["agreement_review"].pk}, POST_ONLY),
     "signature_record": (lambda w: {"pk": w["agreement_review"].signatures.get(body=w["x"]).pk}, BODY_X_MANAGE),
     "contract_list": (lambda w: {"slug": "a"}, PUBLISHED_PLAN),
     "contract_create": (lambda w: {"slug": "a"}, MANAGE_PAGE),

@@ -3,8 +3,8 @@ import datetime
 import pytest
 
 from apps.accounts.models import Role
-from apps.agreements import services
-from apps.agreements.models import Agreement, Article
+from apps.agreements import selectors, services
+from apps.agreements.models import Agreement, Article, Signature
 from apps.members.models import ParticipationStatus
 from tests.factories import ConsortiumFactory, ParticipationFactory, member_of, user_with_role
 
@@ -46,6 +46,19 @@ def draft_with_articles(consortium, *headings: str) -> Agreement:
 def sign_all(agreement: Agreement, on=datetime.date(2026, 4, 1)) -> None:
     for signature in agreement.signatures.select_related("body"):
         services.signature_record(signature=signature, signed_on=on, signed_by_name=f"{signature.body.name}長")
+
+
+def older_version(consortium, *, version=2, status=Agreement.Status.UNDER_REVIEW) -> Agreement:
+    """A version as the code before the one-line rule let a council start beside another
+    open one: written row by row, bypassing the services that now refuse it."""
+    agreement = Agreement.objects.create(consortium=consortium, title="協定書（別案）", version=version, status=status,
+                                         sent_for_review_on=datetime.date(2026, 3, 2)
+                                         if status == Agreement.Status.UNDER_REVIEW else None)
+    Article.objects.create(agreement=agreement, number=1, heading="目的", text="別案の目的。")
+    if status == Agreement.Status.UNDER_REVIEW:
+        for body in selectors.members_to_sign(consortium_id=consortium.pk):
+            Signature.objects.create(agreement=agreement, body=body)
+    return agreement
 
 
 @pytest.fixture
