@@ -18,12 +18,26 @@ VENDOR_SCHEME = "JP-JCN"
 # Each proposal is a bid (bids.details), so a vendor that withdrew or was disqualified is
 # said to be one: tender.tenderers has no status of its own.
 BID_EXTENSION = "https://raw.githubusercontent.com/open-contracting-extensions/ocds_bid_extension/v1.1.5/extension.json"
-# OCDS tender.status for each stage of a case.
+# OCDS tender.status for each stage of a case still under way (a case is awarded, in
+# negotiation or closed with a selection: complete).
 TENDER_STATUS = {
     Stage.MARKET_SURVEY: "planning", Stage.RFI: "planning", Stage.RFP: "active", Stage.EVALUATION: "active",
-    Stage.AWARDED: "complete", Stage.NEGOTIATION: "complete", Stage.CLOSED: "complete",
+    Stage.AWARDED: "complete", Stage.NEGOTIATION: "complete",
 }
 PLANNING_STAGES = (Stage.MARKET_SURVEY, Stage.RFI)
+
+
+def _closed_unawarded(stages_reached: set[str], evaluation) -> tuple[str, list[str]]:
+    """tender.status and the release's tags of a case closed with no selection, by how far
+    it went (OCDS 1.1 codelists): evaluated and no award made, unsuccessful; closed once
+    proposals were asked for but before their evaluation, cancelled (a tender cancellation);
+    closed while still planned, a pipeline proposal withdrawn (a planning update). Never
+    complete: that is a tender that ended in its award."""
+    if Stage.EVALUATION in stages_reached or (evaluation and evaluation.is_closed):
+        return "unsuccessful", ["tender"]
+    if Stage.RFP in stages_reached or evaluation:
+        return "cancelled", ["tender", "tenderCancellation"]
+    return "withdrawn", ["planningUpdate"]
 
 
 def _iso(moment: datetime.datetime) -> str:
@@ -53,8 +67,19 @@ def _bid_status(proposal, evaluation) -> str:
     return "valid" if evaluation.is_closed else "pending"
 
 
-def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: str,
+def _status_and_tags(case, evaluation, selected, stages_reached: set[str]) -> tuple[str, list[str]]:
+    # The selection decides, not the stage: a case awarded is complete whatever stage it shows.
+    if selected:
+        return "complete", ["tender", "award"]
+    if case.stage == Stage.CLOSED:
+        return _closed_unawarded(stages_reached, evaluation)
+    return TENDER_STATUS[case.stage], ["planning"] if case.stage in PLANNING_STAGES else ["tender"]
+
+
+def release_package(*, case, evaluation, proposals, systems, stages_reached: set[str], uri: str, prefix: str,
                     published: datetime.datetime) -> dict:
+    """``stages_reached``: every stage of the case's history, which tells how far a case
+    closed without a selection went."""
     ocid = f"{prefix}-{case.consortium.slug}-{case.pk}"
     buyer = {"id": f"consortium-{case.consortium.slug}", "name": case.consortium.name}
     selected = evaluation.selected_proposal if evaluation and evaluation.is_selected else None
@@ -63,11 +88,11 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
     parties = [{**buyer, "roles": ["buyer", "procuringEntity"]}]
     parties += [_vendor_party(proposal.vendor, ["tenderer", "supplier"] if selected and proposal.pk == selected.pk
                               else ["tenderer"]) for proposal in proposals]
+    status, tags = _status_and_tags(case, evaluation, selected, stages_reached)
     tender = {
         "id": f"{ocid}-tender",
         "title": case.title,
-        # The selection decides, not the stage: a case awarded is complete whatever stage it shows.
-        "status": "complete" if selected else TENDER_STATUS[case.stage],
+        "status": status,
         "procuringEntity": buyer,
         "items": [{"id": system.code, "description": system.name_ja,
                    "classification": {"scheme": "x_businessSystem", "id": system.code,
@@ -87,7 +112,7 @@ def release_package(*, case, evaluation, proposals, systems, uri: str, prefix: s
         "ocid": ocid,
         "id": f"{ocid}-{changed:%Y%m%dT%H%M%S}",
         "date": _iso(changed),
-        "tag": ["tender", "award"] if selected else ["planning"] if case.stage in PLANNING_STAGES else ["tender"],
+        "tag": tags,
         "initiationType": "tender",
         "language": "ja",
         "parties": parties,

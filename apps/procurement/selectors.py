@@ -304,12 +304,15 @@ def evaluator_choices(*, consortium: Consortium, evaluation: Evaluation | None) 
             .order_by("username").distinct())
 
 
-def case_ocds(*, user, case: ProcurementCase) -> tuple[list[Proposal], Evaluation | None, list[BusinessSystem]]:
-    """What the OCDS export prints: the proposals, the evaluation and the quoted systems."""
+def case_ocds(*, user, case: ProcurementCase
+              ) -> tuple[list[Proposal], Evaluation | None, list[BusinessSystem], set[str]]:
+    """What the OCDS export prints: the proposals, the evaluation, the quoted systems and
+    the stages the case's history has been at (how far a case closed unawarded went)."""
     evaluation = case_evaluation(user=user, case=case)
     proposals = list(evaluation.proposals.select_related("vendor").order_by("vendor__name")) if evaluation else []
     system_ids = (IndicativeQuote.objects.filter(response__rfi_round__case=case)
                   .values("business_system_id").distinct())
     systems = list(BusinessSystem.objects.filter(pk__in=system_ids).order_by("sort_order", "code"))
-    return proposals, evaluation, systems
+    stages_reached = set(case.stage_history.values_list("stage", flat=True).distinct())
+    return proposals, evaluation, systems, stages_reached
 

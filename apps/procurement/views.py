@@ -149,8 +149,9 @@ def case_ocds(request, slug, pk):
     consortium = consortium_for(request, slug)
     case = get_object_or_404(ProcurementCase.objects.for_user(request.user).filter(consortium=consortium)
                              .select_related("consortium"), pk=pk)
-    proposals, evaluation, systems = selectors.case_ocds(user=request.user, case=case)
+    proposals, evaluation, systems, stages_reached = selectors.case_ocds(user=request.user, case=case)
     package = ocds.release_package(case=case, evaluation=evaluation, proposals=proposals, systems=systems,
+                                   stages_reached=stages_reached,
                                    uri=request.build_absolute_uri(), prefix=settings.OCDS_PREFIX,
                                    published=timezone.now())
     return JsonResponse(package, json_dumps_params={"ensure_ascii": False, "indent": 2})
