@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
+from apps.core.formatting import date_on_screen
 from apps.core.limits import YEN_LIMIT
 from apps.core.models import AuditScoped, FrozenRowsQuerySet, SingleLineCharField, TimeStampedModel
 from apps.members.models import Consortium, ConsortiumRecordQuerySet, MemberBody, consortia_of
@@ -372,6 +373,15 @@ class Customisation(AuditScoped, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    def clean(self):
+        super().clean()
+        # The services decide only what awaits a decision, dated from its request on; this
+        # holds the order for any other path that changes a request already decided.
+        if self.requested_on and self.decided_on and self.requested_on > self.decided_on:
+            raise ValidationError({"requested_on": _(
+                "The request date cannot be after the decision date (%(on)s).")
+                % {"on": date_on_screen(self.decided_on, "era")}})
 
     def audit_consortium_ids(self) -> list[int]:
         return [self.consortium_id]

@@ -313,6 +313,10 @@ def customisation_decide(*, customisation: Customisation, approve: bool, reason:
     on = on or timezone.localdate()
     if on > timezone.localdate():
         raise ValidationError(_("A decision cannot be dated in the future."))
+    if on < locked.requested_on:
+        raise ValidationError({"decided_on": _(
+            "The decision date cannot be before the request date (%(on)s).")
+            % {"on": date_on_screen(locked.requested_on, "era")}})
     locked.status = Customisation.Status.APPROVED if approve else Customisation.Status.REJECTED
     locked.decided_by, locked.decided_on = by, on
     locked.decision_reason = reason.strip()

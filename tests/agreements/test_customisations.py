@@ -152,3 +152,46 @@ def test_the_request_page_shows_a_future_date_refused_under_the_date(client, con
         "payer": "requesting_member", "requested_on": "2030-01-01"})
     assert response.status_code == 200 and list(response.context["form"].errors) == ["requested_on"]
     assert not Customisation.objects.exists()
+
+
+def test_a_decision_dated_before_its_request_is_refused_under_the_decision_date(consortium, ina, secretariat):
+    customisation = request(consortium, body=ina, requested_on=datetime.date(2026, 5, 1))
+    with pytest.raises(ValidationError) as refusal:
+        services.customisation_decide(customisation=customisation, approve=True, reason="例外として承認",
+                                      by=secretariat, on=datetime.date(2026, 4, 30))
+    assert list(refusal.value.message_dict) == ["decided_on"]
+    assert "decision date" in refusal.value.message_dict["decided_on"][0]
+    assert Customisation.objects.get().status == Customisation.Status.REQUESTED
+    decided = services.customisation_decide(customisation=customisation, approve=True, reason="例外として承認",
+                                            by=secretariat, on=datetime.date(2026, 5, 1))
+    assert decided.decided_on == decided.requested_on
+
+
+def test_the_decision_page_says_the_decision_cannot_predate_the_request(client, consortium, ina, secretariat):
+    # A request dated ahead in data written before the register refused it.
+    customisation = request(consortium, body=ina)
+    Customisation.objects.filter(pk=customisation.pk).update(
+        requested_on=timezone.localdate() + datetime.timedelta(days=3))
+    client.force_login(secretariat)
+    response = client.post(reverse("customisation_decide", args=[customisation.pk]),
+                           {"approve": "yes", "reason": "例外として承認"}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert any("decision date" in error for error in response.context["decision_form"].non_field_errors())
+    assert Customisation.objects.get().status == Customisation.Status.REQUESTED
+
+
+def test_a_decided_request_is_not_moved_after_its_decision(consortium, ina, secretariat):
+    customisation = request(consortium, body=ina, requested_on=datetime.date(2026, 5, 1))
+    decided = services.customisation_decide(customisation=customisation, approve=True, reason="例外として承認",
+                                            by=secretariat, on=datetime.date(2026, 6, 1))
+    decided.requested_on = datetime.date(2026, 6, 2)
+    with pytest.raises(ValidationError, match="awaiting its decision"):
+        services.customisation_save(customisation=decided)
+    # Whatever path changes it, the record itself keeps the order of the two dates.
+    with pytest.raises(ValidationError) as refusal:
+        decided.full_clean()
+    assert list(refusal.value.message_dict) == ["requested_on"]
+    assert "request date" in refusal.value.message_dict["requested_on"][0]
+    decided.requested_on = datetime.date(2026, 6, 1)
+    decided.full_clean()
+    assert Customisation.objects.get().requested_on == datetime.date(2026, 5, 1)
