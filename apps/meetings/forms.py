@@ -1,10 +1,14 @@
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format, time_format
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.formatting import names_joined
 from apps.core.forms import SensibleDates, SingleLineField, id_formfield
 from apps.core.widgets import FastSelect, FastTextInput
 from apps.meetings.models import ActionItem, Attendance, Decision, Meeting, Position
+from apps.meetings.selectors import meeting_clashes
 from apps.meetings.services import AttendanceRow
 
 LOCAL_DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -22,11 +26,59 @@ class MeetingForm(SensibleDates, forms.ModelForm):
                                initial=Meeting.Status.PLANNED, choices=[
                                    (value, label) for value, label in Meeting.Status.choices
                                    if value != Meeting.Status.CANCELLED])
+    # Offered (a tick box) once the time is found to overlap another meeting: a warning,
+    # not a refusal — some councils hold two sessions back to back in the same room.
+    clash_confirmed = forms.BooleanField(label=_("Save though it overlaps"), required=False,
+                                         widget=forms.HiddenInput)
 
     class Meta:
         model = Meeting
         fields = ["kind", "title", "starts_at", "ends_at", "venue", "online_url", "status", "minutes"]
         widgets = {"starts_at": LOCAL_DATETIME, "ends_at": LOCAL_DATETIME, "minutes": forms.Textarea(attrs={"rows": 8})}
+
+    def __init__(self, *args, consortium, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.consortium = consortium
+
+    def clean(self):
+        """Warn, under the tick box that confirms past it, of the council's other meetings
+        at the same time (apps.meetings.selectors.time_taken). Only when the time is new or
+        moved: correcting the venue of a meeting already confirmed asks nothing again. The
+        tick is the form's own: it is not a field of the meeting."""
+        cleaned = super().clean()
+        confirmed = cleaned.pop("clash_confirmed", False)
+        if confirmed or "starts_at" not in cleaned or "ends_at" not in cleaned:
+            return cleaned
+        starts, ends = cleaned["starts_at"], cleaned["ends_at"]
+        # To the minute, as the form shows a time: a stored time with seconds, posted back
+        # unchanged, has not moved.
+        moved = self.instance.pk is None or any(
+            _to_the_minute(new) != _to_the_minute(old)
+            for new, old in ((starts, self.instance.starts_at), (ends, self.instance.ends_at)))
+        if not moved or (ends is not None and ends <= starts):  # an end before the start: the service says so
+            return cleaned
+        clashes = meeting_clashes(consortium=self.consortium, starts_at=starts, ends_at=ends, exclude=self.instance)
+        if clashes:
+            self.fields["clash_confirmed"].widget = forms.CheckboxInput()
+            self.add_error("clash_confirmed", _(
+                "This time overlaps %(meetings)s. If both are to be held, tick “Save though it overlaps” and save "
+                "again.") % {"meetings": names_joined(_meeting_named(other) for other in clashes)})
+        return cleaned
+
+
+def _to_the_minute(moment):
+    return moment.replace(second=0, microsecond=0) if moment else moment
+
+
+def _meeting_named(meeting: Meeting) -> str:
+    """«第3回 協議会（2026年12月14日 10:00–12:00）»: which meeting, and when."""
+    starts = timezone.localtime(meeting.starts_at)
+    when = date_format(starts, "DATETIME_FORMAT")
+    if meeting.ends_at:
+        ends = timezone.localtime(meeting.ends_at)
+        when += "–" + (date_format(ends, "DATETIME_FORMAT") if ends.date() != starts.date()
+                       else time_format(ends, "H:i"))
+    return _("“%(title)s” (%(when)s)") % {"title": meeting.title, "when": when}
 
 
 class AgendaItemForm(forms.Form):

@@ -103,7 +103,7 @@ def action_list(request, slug):
 
 def meeting_create(request, slug):
     consortium = consortium_for(request, slug, manage=True)
-    form = MeetingForm(request.POST or None)
+    form = MeetingForm(request.POST or None, consortium=consortium)
     if request.method == "POST" and form.is_valid():
         try:
             meeting = services.meeting_save(consortium=consortium, **form.cleaned_data)
@@ -140,7 +140,8 @@ def _meeting_form_page(request, meeting: Meeting, form, *, save, template="meeti
 def meeting_edit(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
     return _meeting_form_page(
-        request, meeting, MeetingForm(request.POST or None, instance=meeting), heading=meeting.title,
+        request, meeting, MeetingForm(request.POST or None, instance=meeting, consortium=meeting.consortium),
+        heading=meeting.title,
         save=lambda form: services.meeting_save(consortium=meeting.consortium, meeting=meeting, **form.cleaned_data))
 
 
