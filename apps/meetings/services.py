@@ -144,6 +144,22 @@ def _meeting_problems(*, meeting: Meeting, stored: Meeting | None, changed: list
                 or Decision.objects.filter(meeting_id=stored.pk).exists()):
             yield "starts_at", _("Attendance or decisions are recorded for this meeting, so it has taken place: it "
                                  "cannot be moved to a time still ahead.")
+        if stored and starts != stored.starts_at:
+            late = _actions_due_before(stored.pk, timezone.localdate(starts))
+            if late:
+                # Refused, not carried along: a due date is what the owner town was told it
+                # owes, and by how much each should move only the secretariat knows.
+                yield "starts_at", _("Open action items of this meeting are due before its new date (%(date)s): "
+                                     "%(actions)s. Correct their due dates first, or keep the meeting's date.") % {
+                    "date": date_format(timezone.localdate(starts)), "actions": names_joined(late)}
+
+
+def _actions_due_before(meeting_id: int, day: datetime.date) -> list[str]:
+    """The meeting's open actions due before ``day``, each named with its due date."""
+    due = (ActionItem.objects.filter(meeting_id=meeting_id, done_on__isnull=True, due_on__lt=day)
+           .order_by("due_on", "id"))
+    return [_("“%(action)s” (due %(due)s)") % {"action": action.text, "due": date_format(action.due_on)}
+            for action in due]
 
 
 def _require_open_record(meeting: Meeting | int) -> None:

@@ -1,13 +1,15 @@
-"""Action items: corrected without losing their owner, due no earlier than their meeting,
-and reopened when ticked off by mistake."""
+"""Action items: corrected without losing their owner, due no earlier than their meeting
+(nor left due before it when it moves), and reopened when ticked off by mistake."""
 
 import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 
 from apps.accounts.models import Role
 from apps.meetings import selectors, services
@@ -85,3 +87,29 @@ def test_an_action_due_before_its_meeting_is_refused_on_the_due_field(client, wo
         "text": "回答を提出", "due_on": (day - datetime.timedelta(days=1)).isoformat()})
     assert response.status_code == 200 and list(response.context["form"].errors) == ["due_on"]
     assert ActionItem.objects.get(pk=action.pk).due_on == day
+
+
+def test_moving_a_meeting_past_its_open_actions_due_dates_is_refused_naming_them_on_the_date_field(client, world):
+    starts = timezone.localtime() + datetime.timedelta(days=10)
+    planned = services.meeting_save(consortium=world["a"], title="第4回 協議会", starts_at=starts)
+    day = starts.date()
+    services.action_add(meeting=planned, text="回答を提出", due_on=day + datetime.timedelta(days=2))
+    services.action_add(meeting=planned, text="人口の確認", due_on=day + datetime.timedelta(days=5))
+    done = services.action_add(meeting=planned, text="名簿の送付", due_on=day)
+    services.action_complete(action=done)
+    client.force_login(world["secretariat"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    form = {"kind": "council", "title": planned.title, "status": "planned",
+            "starts_at": (starts + datetime.timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")}
+    refused = client.post(reverse("meeting_edit", args=[planned.pk]), form)
+    assert refused.status_code == 200
+    [message] = refused.context["form"].errors["starts_at"]
+    with translation.override("en"):
+        due = date_format(day + datetime.timedelta(days=2))
+    assert f"“回答を提出” (due {due})" in message
+    assert "人口の確認" not in message and "名簿の送付" not in message  # due after the new date; done
+    assert Meeting.objects.get(pk=planned.pk).starts_at == planned.starts_at
+    # Its due date corrected first, the meeting moves.
+    services.action_change(action=planned.actions.get(text="回答を提出"), text="回答を提出",
+                           due_on=day + datetime.timedelta(days=4))
+    assert client.post(reverse("meeting_edit", args=[planned.pk]), form).status_code == 302
