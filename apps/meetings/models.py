@@ -77,6 +77,12 @@ class Meeting(AuditScoped, TimeStampedModel):
         return self.starts_at <= timezone.now()
 
     @property
+    def may_be_restored(self) -> bool:
+        """Its cancellation may be undone (apps.meetings.services.meeting_restore): only
+        while its day has not passed."""
+        return self.status == self.Status.CANCELLED and timezone.localdate(self.starts_at) >= timezone.localdate()
+
+    @property
     def record_is_open(self) -> bool:
         """Its agenda, attendance, decisions and action items may change: not once the
         minutes are approved (apps.meetings.services)."""

@@ -492,6 +492,38 @@ def meeting_cancellation_notify(*, meeting: Meeting, meeting_url: str) -> Notice
     return notice
 
 
+def meeting_restore(*, meeting: Meeting, meeting_url: str) -> Notice | None:
+    """Undo a cancellation made by mistake (中止を取り消す): the meeting is planned again,
+    back in the upcoming lists and the calendar feeds (which mark only a cancelled meeting
+    CANCELLED), and those who were e-mailed its cancellation are e-mailed that it is on.
+    None when it is not cancelled (any more): a second click, or a colleague's, restores it
+    once and mails once.
+
+    Only while its day has not passed: a meeting whose day went by was not held, and set
+    back to «planned» it would stand in the record as a meeting due that nobody attended
+    (and could be marked held). Held later after all, it is a new meeting on a new date."""
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().select_related("consortium").get(pk=meeting.pk)
+        if meeting.status != Meeting.Status.CANCELLED:
+            return None
+        if not meeting.may_be_restored:
+            day = date_format(timezone.localdate(meeting.starts_at))
+            raise ValidationError(_("“%(title)s” was to be held on %(date)s, which has passed: its cancellation "
+                                    "stays. If it is to be held after all, make a new meeting.")
+                                  % {"title": meeting.title, "date": day})
+        told_of_cancellation = meeting.cancellation_sent_at is not None
+        meeting.status, meeting.cancellation_sent_at = Meeting.Status.PLANNED, None
+        # A change the audit trail records, with who: as the cancellation was.
+        meeting.save(update_fields=["status", "cancellation_sent_at", "updated_at"])
+    if not told_of_cancellation:
+        return Notice(sent=0)  # the members, if they had its notice, still expect it
+    notice = _mail_members(meeting=meeting, template="meeting_restored", meeting_url=meeting_url)
+    if not notice.sent:
+        # Their last word is that it is off: the page and the dashboard ask for the notice again.
+        Meeting.objects.filter(pk=meeting.pk).update(changed_since_notice=True)
+    return notice
+
+
 def _meeting_record(meeting: Meeting) -> list[str]:
     """What has been recorded of a meeting, by name: a meeting with any of it took place
     as far as the council's record goes."""

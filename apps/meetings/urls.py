@@ -17,6 +17,7 @@ urlpatterns = [
     path("meetings/<int:pk>/actions/new/", views.action_add, name="action_add"),
     path("meetings/<int:pk>/notify/", views.meeting_notify, name="meeting_notify"),
     path("meetings/<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("meetings/<int:pk>/restore/", views.meeting_restore, name="meeting_restore"),
     path("meetings/<int:pk>/cancel/notify/", views.meeting_cancellation_notify, name="meeting_cancellation_notify"),
     path("meetings/<int:pk>/delete/", views.meeting_delete, name="meeting_delete"),
     path("agenda/<int:pk>/edit/", views.agenda_edit, name="agenda_edit"),

@@ -284,6 +284,28 @@ def meeting_cancel(request, pk):
 
 
 @require_POST
+def meeting_restore(request, pk):
+    meeting = _meeting_for(request, pk, manage=True)
+    try:
+        mailed = services.meeting_restore(meeting=meeting, meeting_url=_page_address(request, meeting))
+    except ValidationError as error:
+        show_refusal(request, error)
+        return redirect("meeting_detail", pk=pk)
+    if mailed is None:
+        messages.info(request, _("This meeting is not cancelled: nothing was changed."))
+        return redirect("meeting_detail", pk=pk)
+    messages.success(request, _("The cancellation is undone: the meeting is planned again and back in the "
+                                "calendars."))
+    if mailed.error:
+        messages.error(request, _("Those who had the cancellation were not e-mailed that the meeting is on: "
+                                  "%(error)s Send them the notice again.") % {"error": mailed.error})
+    elif mailed.sent:
+        messages.success(request, _("E-mailed to %(count)d addresses that the meeting is on after all.")
+                         % {"count": mailed.sent})
+    return redirect("meeting_detail", pk=pk)
+
+
+@require_POST
 def meeting_cancellation_notify(request, pk):
     meeting = _meeting_for(request, pk, manage=True)
     _tell_how_the_mail_went(request, services.meeting_cancellation_notify(meeting=meeting,

@@ -216,6 +216,7 @@ EXPECTED = {
     "action_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "meeting_notify": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "meeting_cancel": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
+    "meeting_restore": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "meeting_cancellation_notify": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "meeting_delete": (lambda w: {"pk": meeting_in(w, "a").pk}, POST_ONLY),
     "agenda_document": (lambda w: {"pk": meeting_in(w, "a").agenda.get().pk}, CONSORTIUM_READ),

@@ -1,6 +1,8 @@
 """A meeting called off is cancelled (中止): kept on record, marked, out of the upcoming
-lists and the calendars, and the members who had its notice are told. A meeting made by
-mistake, with nothing recorded and nobody told, is deleted — its material files too."""
+lists and the calendars, and the members who had its notice are told; called off by
+mistake, it is put back on until its day, and those told it was off are told it is on.
+A meeting made by mistake, with nothing recorded and nobody told, is deleted — its
+material files too."""
 
 import datetime
 
@@ -172,6 +174,125 @@ def test_only_the_councils_secretariat_cancels_or_deletes_a_meeting(client, worl
         for name in ("meeting_cancel", "meeting_delete", "meeting_cancellation_notify"):
             assert client.post(reverse(name, args=[meeting.pk])).status_code == status
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+
+
+# Undoing a cancellation
+
+
+def cancelled(meeting, *, tell_members=False):
+    services.meeting_cancel(meeting=meeting, meeting_url="https://example.jp/m/", tell_members=tell_members)
+    return Meeting.objects.get(pk=meeting.pk)
+
+
+def test_a_meeting_cancelled_by_mistake_is_planned_again_and_back_in_the_lists_and_the_calendar(client, world):
+    meeting = cancelled(world["meeting"])
+    client.force_login(world["secretariat"])
+    page = client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    assert reverse("meeting_restore", args=[meeting.pk]) in page
+    response = client.post(reverse("meeting_restore", args=[meeting.pk]))
+    assert response.status_code == 302 and response["Location"] == reverse("meeting_detail", args=[meeting.pk])
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+    assert selectors.next_meeting(consortium=world["a"]) == meeting
+    client.force_login(world["ina_staff"])
+    [event] = Calendar.from_ical(client.get(reverse("meetings_ics", args=["a"])).content).walk("VEVENT")
+    assert "STATUS" not in event and str(event["SUMMARY"]) == "第3回 協議会"
+
+
+def test_undoing_a_cancellation_is_in_the_audit_trail_with_who_did_it(client, world):
+    meeting = cancelled(world["meeting"])
+    client.force_login(world["secretariat"])
+    client.post(reverse("meeting_restore", args=[meeting.pk]))
+    entry = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE).order_by("pk").last()
+    assert entry.actor == world["secretariat"]
+    assert entry.changes_dict["status"] == ["cancelled", "planned"]
+
+
+def test_those_emailed_the_cancellation_are_emailed_in_japanese_that_the_meeting_is_on(client, world):
+    meeting = world["meeting"]
+    services.meeting_notify(meeting=meeting, meeting_url="https://example.jp/m/")
+    meeting = cancelled(Meeting.objects.get(pk=meeting.pk), tell_members=True)
+    [notice, cancellation] = mail.outbox
+    client.force_login(world["secretariat"])
+    english(client)
+    response = client.post(reverse("meeting_restore", args=[meeting.pk]))
+    [_notice, _cancellation, restored] = mail.outbox
+    assert sorted(restored.bcc) == sorted(cancellation.bcc) == ["it@ina.example", "mayor@ina.example"]
+    assert "中止の取消し" in restored.subject and "第3回 協議会" in restored.subject
+    assert "予定どおり開催します" in restored.body and "Council" not in restored.body
+    [(html, mimetype)] = restored.alternatives
+    assert mimetype == "text/html" and '<html lang="ja">' in html and "伊奈町役場" in html
+    assert "2 addresses" in messages_of(response)
+    meeting.refresh_from_db()
+    assert meeting.cancellation_sent_at is None and not meeting.changed_since_notice
+
+
+def test_nobody_is_emailed_when_the_cancellation_itself_was_never_emailed(client, world):
+    meeting = world["meeting"]
+    services.meeting_notify(meeting=meeting, meeting_url="https://example.jp/m/")
+    meeting = cancelled(Meeting.objects.get(pk=meeting.pk))  # the box left unticked: they still expect it
+    client.force_login(world["secretariat"])
+    client.post(reverse("meeting_restore", args=[meeting.pk]))
+    assert len(mail.outbox) == 1 and Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+
+
+def test_when_the_meeting_is_on_cannot_be_emailed_the_notice_is_asked_for_again(world, monkeypatch):
+    meeting = world["meeting"]
+    services.meeting_notify(meeting=meeting, meeting_url="https://example.jp/m/")
+    meeting = cancelled(Meeting.objects.get(pk=meeting.pk), tell_members=True)
+    def server_down(*args, **kwargs):
+        raise OSError("mail server down")
+
+    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", server_down)
+    notice = services.meeting_restore(meeting=meeting, meeting_url="https://example.jp/m/")
+    assert notice.error == "mail server down"
+    assert Meeting.objects.get(pk=meeting.pk).changed_since_notice
+
+
+def test_a_cancelled_meeting_whose_day_has_passed_stays_cancelled(client, world):
+    meeting = world["meeting"]
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED,
+                                                 starts_at=timezone.now() - datetime.timedelta(days=1))
+    client.force_login(world["secretariat"])
+    english(client)
+    assert reverse("meeting_restore", args=[meeting.pk]) not in client.get(
+        reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    response = client.post(reverse("meeting_restore", args=[meeting.pk]))
+    assert "has passed" in messages_of(response) and "第3回 協議会" in messages_of(response)
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
+
+
+def test_a_cancelled_meeting_is_restored_later_on_its_own_day(world):
+    meeting = world["meeting"]
+    earlier_today = max(timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0),
+                        timezone.now() - datetime.timedelta(hours=1))
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.CANCELLED, starts_at=earlier_today)
+    services.meeting_restore(meeting=meeting, meeting_url="https://example.jp/m/")
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
+
+
+def test_a_second_click_restores_nothing_more_and_says_so(client, world):
+    meeting = world["meeting"]
+    services.meeting_notify(meeting=meeting, meeting_url="https://example.jp/m/")
+    meeting = cancelled(Meeting.objects.get(pk=meeting.pk), tell_members=True)
+    client.force_login(world["secretariat"])
+    english(client)
+    client.post(reverse("meeting_restore", args=[meeting.pk]))
+    second = client.post(reverse("meeting_restore", args=[meeting.pk]))
+    assert "not cancelled" in messages_of(second)
+    assert len(mail.outbox) == 3  # notice, cancellation, one «it is on»
+    entries = LogEntry.objects.get_for_object(meeting).filter(action=LogEntry.Action.UPDATE)
+    assert [entry.changes_dict.get("status") for entry in entries].count(["cancelled", "planned"]) == 1
+
+
+def test_only_the_councils_secretariat_undoes_a_cancellation(client, world):
+    meeting = cancelled(world["meeting"])
+    client.force_login(world["ina_staff"])
+    assert reverse("meeting_restore", args=[meeting.pk]) not in client.get(
+        reverse("meeting_detail", args=[meeting.pk])).content.decode()
+    for user, status in ((world["ina_staff"], 403), (world["secretariat_b"], 404)):
+        client.force_login(user)
+        assert client.post(reverse("meeting_restore", args=[meeting.pk])).status_code == status
+    assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
 
 
 # Deleting
