@@ -70,11 +70,13 @@ def _content_matches(document: UploadedFile, suffix: str) -> bool:
 
 def _refuse_cancelling_by_a_change(stored: Meeting | None, meeting: Meeting) -> None:
     """A meeting is called off by ``meeting_cancel``, which can tell the members; once
-    called off it stays as it was, the record of a meeting that did not take place."""
+    called off it stays as it was, the record of a meeting that did not take place,
+    unless ``meeting_restore`` puts it back on, which tells those told it was off."""
     cancelled = Meeting.Status.CANCELLED
     if stored and stored.status == cancelled:
         raise ValidationError(_("This meeting was cancelled and stays as it was. If it is to be held after all, "
-                                "make a new meeting."))
+                                "undo the cancellation on its page (possible until its day), or make a new "
+                                "meeting."))
     if meeting.status == cancelled:
         raise ValidationError({"status": _("Cancel a meeting with its “Cancel the meeting” button, which can "
                                            "tell the members.")})

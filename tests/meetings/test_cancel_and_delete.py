@@ -121,7 +121,7 @@ def test_a_cancelled_meeting_is_not_changed_back_by_editing_it_nor_cancelled_by_
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.PLANNED
     services.meeting_cancel(meeting=meeting, meeting_url="https://example.jp/m/", tell_members=False)
     meeting.refresh_from_db()
-    with pytest.raises(ValidationError):
+    with translation.override("en"), pytest.raises(ValidationError, match="undo the cancellation on its page"):
         services.meeting_save(consortium=world["a"], meeting=meeting, status=Meeting.Status.PLANNED)
     assert Meeting.objects.get(pk=meeting.pk).status == Meeting.Status.CANCELLED
 
