@@ -510,6 +510,19 @@ class RowError:
         shown = f" (value: {self.value!r})" if self.value else ""
         return f"{where}: {self.reason}{shown}"
 
+    def as_data(self) -> dict:
+        """For a database's JSON (an import job's refusal), both languages kept."""
+        return {"row": self.row, "column": _both_languages(self.column), "reason": _both_languages(self.reason),
+                "value": self.value}
+
+    @classmethod
+    def from_data(cls, data: dict) -> RowError:
+        return cls(data["row"], Bilingual(*data["column"]), Bilingual(*data["reason"]), data["value"])
+
+
+def _both_languages(text: str) -> list[str]:
+    return [str(text), getattr(text, "en", str(text))]
+
 
 @dataclass
 class ImportReport:

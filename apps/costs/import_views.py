@@ -1,19 +1,26 @@
 """Upload pages: upload → preview with every error → confirm → write.
 
-The secretariat imports member bodies and costs for a whole consortium; a member's staff
-upload their own body's figures for a survey year (as may the secretariat, on the body's
-page), on the same terms as editing them by hand.
+The secretariat imports member bodies and costs for a whole consortium: its confirmation
+is written by a worker (apps.costs.import_jobs), followed on the import's own page. A
+member's staff upload their own body's figures for a survey year (as may the secretariat,
+on the body's page), on the same terms as editing them by hand: one body's figures, a
+few hundred at most, written in the request.
 """
 
+from auditlog.middleware import AuditlogMiddleware
 from django.contrib import messages
 from django.http import HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for
-from apps.costs import importers, permissions, selectors, services, upload_stash
+from apps.core.tabular import RowError
+from apps.costs import import_jobs, importers, permissions, selectors, services, upload_stash
 from apps.costs.forms import BodyCostImportForm, CostImportForm, ImportForm
+from apps.costs.models import ImportJob
 from apps.costs.paths import body_costs_path
 from apps.members.models import MemberBody
 from apps.members.views import consortium_for
@@ -23,18 +30,12 @@ KINDS = {
         "form": ImportForm,
         "columns": importers.BODY_IMPORT_COLUMNS,
         "title": gettext_lazy("Import member bodies"),
-        "parse": lambda data, name, consortium, params: importers.parse_bodies(data, name, consortium=consortium),
-        "apply": lambda parsed, consortium, params: importers.apply_bodies(parsed, consortium=consortium),
         "summarise": lambda parsed, params: {**_populations_check(parsed), **_body_changes(parsed)},
     },
     "costs": {
         "form": CostImportForm,
         "columns": importers.COST_COLUMNS,
         "title": gettext_lazy("Import current costs"),
-        "parse": lambda data, name, consortium, params: importers.parse_costs(
-            data, name, consortium=consortium, fiscal_year=params["fiscal_year"], unit=params["unit"]),
-        "apply": lambda parsed, consortium, params: importers.apply_costs(parsed, fiscal_year=params["fiscal_year"],
-                                                                          consortium=consortium),
         "summarise": lambda parsed, params: _years_check(parsed, fiscal_year=params["fiscal_year"]),
     },
 }
@@ -42,13 +43,69 @@ KINDS = {
 
 def import_page(request, slug, kind):
     consortium = consortium_for(request, slug, manage=True)
+    if request.method == "POST" and "token" in request.POST:
+        return _import_confirm(request, consortium, kind)
     spec = KINDS[kind]
     return upload_flow(
         request, form_class=spec["form"], template="costs/import.html",
-        parse=lambda data, name, params: spec["parse"](data, name, consortium, params),
-        apply=lambda parsed, params: spec["apply"](parsed, consortium, params),
-        context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"]},
+        parse=lambda data, name, params: import_jobs.KINDS[kind].parse(data, name, consortium, params),
+        context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"],
+                 "jobs": import_jobs.import_jobs_recent(consortium=consortium, kind=kind)},
         summarise=spec.get("summarise"))
+
+
+def _import_confirm(request, consortium, kind):
+    """The preview confirmed: its file handed to a worker, and the user to the import's page.
+    Confirmed again (a double click, the back button), the same import's page."""
+    token = request.POST["token"]
+    job = import_jobs.import_job_of_upload(upload=token, consortium=consortium, by=request.user)
+    if job is None:
+        stashed = upload_stash.hand_over(request, token)
+        if stashed is None:
+            messages.error(request, _("The preview has expired; upload the file again."))
+            return redirect(request.path)
+        file_name, params = stashed
+        audit = AuditlogMiddleware().get_extra_data(request)  # what the trail would say of this request
+        job = import_jobs.import_job_create(kind=kind, consortium=consortium, upload=token, file_name=file_name,
+                                            params=params, requested_by=request.user,
+                                            remote_addr=audit["remote_addr"], remote_port=audit["remote_port"])
+    return redirect("import_job", slug=consortium.slug, pk=job.pk)
+
+
+def _job_for(request, slug, pk) -> ImportJob:
+    consortium = consortium_for(request, slug, manage=True)
+    return get_object_or_404(ImportJob.objects.select_related("consortium", "requested_by"),
+                             consortium=consortium, pk=pk)
+
+
+def import_job(request, slug, pk):
+    job = _job_for(request, slug, pk)
+    return render(request, "costs/import_job.html", _job_context(job))
+
+
+def import_job_progress(request, slug, pk):
+    """The part of the import's page that htmx reloads every two seconds while it runs."""
+    return render(request, "costs/_import_job_status.html", _job_context(_job_for(request, slug, pk)))
+
+
+@require_POST
+def import_job_retry(request, slug, pk):
+    job = _job_for(request, slug, pk)
+    if not import_jobs.import_job_retry(job=job):
+        messages.info(request, _("This import is not to be tried again: upload the file again if need be."))
+    return redirect("import_job", slug=job.consortium.slug, pk=job.pk)
+
+
+def _job_context(job: ImportJob) -> dict:
+    consortium = job.consortium
+    if job.kind == ImportJob.Kind.COSTS:
+        shown_at = f"{reverse('cost_comparison', args=[consortium.slug])}?fy={job.fiscal_year}"
+    else:
+        shown_at = reverse("member_list", args=[consortium.slug])
+    return {"job": job, "consortium": consortium, "title": KINDS[job.kind]["title"], "shown_at": shown_at,
+            "summary": imported_message(job) if job.status == ImportJob.Status.DONE else "",
+            "errors": [RowError.from_data(error) for error in job.errors],
+            "import_url": reverse(f"import_{job.kind}", args=[consortium.slug])}
 
 
 def body_costs_upload(request, code, year):
@@ -115,13 +172,30 @@ def _body_changes(parsed) -> dict:
     return {"body_changes": [(row.number, names[row.code], row.changes) for row in parsed.rows if row.changes]}
 
 
-def upload_flow(request, *, form_class, template: str, parse, apply, context: dict, done_url: str = "",
+def imported_message(result) -> str:
+    """What an import wrote (an ImportResult, or a job that is done), in a sentence."""
+    figures = result.created + result.updated + result.unchanged
+    if figures == result.rows:  # a record a row (the members sheet)
+        done = ngettext("%(rows)d row imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
+                        "%(rows)d rows imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
+                        result.rows)
+    else:  # several amounts a row (a year's costs)
+        done = ngettext("%(rows)d row imported: of its %(figures)d figures, %(created)d added, %(updated)d "
+                        "changed, %(unchanged)d unchanged.",
+                        "%(rows)d rows imported: of their %(figures)d figures, %(created)d added, %(updated)d "
+                        "changed, %(unchanged)d unchanged.", result.rows)
+    return done % {"rows": result.rows, "created": result.created, "updated": result.updated,
+                   "unchanged": result.unchanged, "figures": figures}
+
+
+def upload_flow(request, *, form_class, template: str, parse, context: dict, apply=None, done_url: str = "",
                 summarise=None):
     """One upload page: a posted file is read and every error shown (nothing written); a
-    clean file is kept for this session under a token, and posting the token writes it.
+    clean file is kept for this session under a token, and posting the token writes it
+    (``apply``; the secretariat's imports confirm theirs as a job instead, see import_page).
     ``parse(data, filename, params)`` and ``apply(parsed, params)``, where params are the
     form's other fields; ``summarise(parsed, params)`` adds to a clean file's preview."""
-    if request.method == "POST" and "token" in request.POST:
+    if request.method == "POST" and "token" in request.POST and apply is not None:
         stashed = upload_stash.take(request, request.POST["token"])
         if stashed is None:
             messages.error(request, _("The preview has expired; upload the file again."))
@@ -131,17 +205,7 @@ def upload_flow(request, *, form_class, template: str, parse, apply, context: di
             result = apply(parse(data, filename, params), params)
         except importers.ImportRefused as refused:
             return render(request, template, {**context, "report": refused.report, "form": form_class()})
-        figures = result.created + result.updated + result.unchanged
-        if figures == result.rows:  # a record a row (the members sheet)
-            done = ngettext("%(rows)d row imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
-                            "%(rows)d rows imported: %(created)d added, %(updated)d changed, %(unchanged)d unchanged.",
-                            result.rows)
-        else:  # several amounts a row (a year's costs)
-            done = ngettext("%(rows)d row imported: of its %(figures)d figures, %(created)d added, %(updated)d "
-                            "changed, %(unchanged)d unchanged.",
-                            "%(rows)d rows imported: of their %(figures)d figures, %(created)d added, %(updated)d "
-                            "changed, %(unchanged)d unchanged.", result.rows)
-        messages.success(request, done % {**vars(result), "figures": figures})
+        messages.success(request, imported_message(result))
         return redirect(done_url or request.path)
     form = form_class(request.POST or None, request.FILES or None)
     context = {**context, "form": form}

@@ -1,7 +1,11 @@
+import datetime
+
+from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.limits import YEN_LIMIT
@@ -165,3 +169,118 @@ class SurveyResponse(AuditScoped, TimeStampedModel):
 
     def audit_consortium_ids(self) -> list[int]:
         return [self.survey_round.consortium_id]
+
+
+# An import's own time limits (the tasks' default of 120 s is sized for a report): the
+# national file of 273,760 figures took 65 s to check and write on a 2-core machine; five
+# times that leaves room for a slower server without holding a lost job much longer.
+IMPORT_SOFT_TIME_LIMIT = 300
+IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 30
+# A running import claimed longer ago than this was lost with its worker (or with the
+# request that ran it in-process): Celery stops every attempt by the hard limit.
+IMPORT_LOST_AFTER = datetime.timedelta(seconds=IMPORT_TIME_LIMIT + 30)
+
+
+class ImportJobQuerySet(models.QuerySet):
+    def unfinished(self):
+        return self.filter(Q(status=ImportJob.Status.PENDING)
+                           | Q(status=ImportJob.Status.RUNNING, claimed_at__gte=timezone.now() - IMPORT_LOST_AFTER))
+
+
+class ImportJob(models.Model):
+    """A consortium-wide import confirmed on its upload page and written by a worker: the
+    stashed file (apps.costs.upload_stash, under MEDIA_ROOT, which the web and the worker
+    share) is checked again and written in one transaction, or refused with its rows."""
+
+    # What a failed import tells the secretariat, stored untranslated and shown in the
+    # reader's language (``error_message``); the exception itself goes to the log.
+    REFUSED = gettext_noop("The file was checked again when it was imported and refused (the data changed since the "
+                           "preview): nothing was imported. Correct the rows below and upload it again.")
+    FAILED = gettext_noop("The import stopped with an error and nothing was imported. Try again; if it fails again, "
+                          "tell your system administrator (the details are in the server log).")
+    TOO_SLOW = gettext_noop("The import took too long and nothing was imported. Try again; if it fails again, tell "
+                            "your system administrator.")
+    LOST = gettext_noop("The worker importing the file stopped before it was done and nothing was imported. Try "
+                        "again; if it fails again, tell your system administrator.")
+    NOT_QUEUED = gettext_noop("The import could not be handed to the workers: the task queue did not answer. Nothing "
+                              "was imported. Try again in a moment; if it fails again, tell your system "
+                              "administrator.")
+    FILE_GONE = gettext_noop("The uploaded file could not be read by the worker and nothing was imported: upload it "
+                             "again. If this happens again, tell your system administrator (the web server and the "
+                             "workers must share the media folder).")
+
+    class Kind(models.TextChoices):
+        BODIES = "bodies", _("Member bodies")
+        COSTS = "costs", _("Current costs")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    consortium = models.ForeignKey(Consortium, on_delete=models.CASCADE, related_name="import_jobs")
+    params = models.JSONField(default=dict)  # the upload form's other fields (fiscal year, unit)
+    # The stashed upload's token: one job per confirmed preview, however often it is confirmed.
+    upload = SingleLineCharField(max_length=64, unique=True)
+    file_name = SingleLineCharField(_("file"), max_length=255)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Where the request came from, for the audit trail the worker writes in its name.
+    remote_addr = models.GenericIPAddressField(null=True, blank=True)
+    remote_port = models.PositiveIntegerField(null=True, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    rows = models.PositiveIntegerField(default=0)
+    created = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    error = models.TextField(blank=True)
+    # A refused file's first errors (as the preview lists them) and how many there were.
+    errors = models.JSONField(default=list)
+    error_count = models.PositiveIntegerField(default=0)
+
+    objects = ImportJobQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} — {self.file_name}"
+
+    @property
+    def fiscal_year(self) -> int | None:
+        return self.params.get("fiscal_year")
+
+    @property
+    def lost(self) -> bool:
+        return self.status == self.Status.RUNNING and self.claimed_at is not None \
+            and self.claimed_at < timezone.now() - IMPORT_LOST_AFTER
+
+    @property
+    def unfinished(self) -> bool:
+        return self.status == self.Status.PENDING or (self.status == self.Status.RUNNING and not self.lost)
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED or self.lost
+
+    @property
+    def status_label(self) -> str:
+        """Its status as the secretariat reads it: an import lost with its worker has failed."""
+        return str(self.Status.FAILED.label if self.lost else self.Status(self.status).label)
+
+    @property
+    def error_message(self) -> str:
+        if self.lost:
+            return gettext(self.LOST)
+        return gettext(self.error) if self.error else ""
+
+    @property
+    def retryable(self) -> bool:
+        """Failed for a reason of the server's, not of the file's: the same file may be tried again."""
+        return self.failed and self.error not in (self.REFUSED, self.FILE_GONE)

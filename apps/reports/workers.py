@@ -62,7 +62,7 @@ def worker_running(*, broker: str, concurrency: int, max_tasks_per_child: int | 
     Its banner and log go to a temporary file, so a benchmark's figures stay readable;
     ``wait_until`` quotes the file's tail if the worker dies."""
     env = {**os.environ, "CELERY_BROKER_URL": broker, "DATABASE_URL": database_url(),
-           "CONSORTIUM_REPORTS_ROOT": str(settings.REPORTS_ROOT)}
+           "CONSORTIUM_REPORTS_ROOT": str(settings.REPORTS_ROOT), "DJANGO_MEDIA_ROOT": str(settings.MEDIA_ROOT)}
     if max_tasks_per_child is not None:
         env["CELERY_WORKER_MAX_TASKS_PER_CHILD"] = str(max_tasks_per_child)
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)

@@ -23,7 +23,7 @@ from apps.procurement import services as procurement
 from apps.procurement.corporate_number import check_digit as corporate_check_digit
 from apps.members.models import Consortium
 from apps.allocation import services as allocation
-from apps.costs.models import SurveyRound
+from apps.costs.models import ImportJob, SurveyRound
 from apps.reports import services as reports
 from apps.reports.models import Batch, Kind
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
@@ -126,6 +126,9 @@ EXPECTED = {
     "import_costs": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "import_bodies_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "import_costs_template": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "import_job": (lambda w: {"slug": "a", "pk": w["import_job"].pk}, MANAGE_PAGE),
+    "import_job_progress": (lambda w: {"slug": "a", "pk": w["import_job"].pk}, MANAGE_PAGE),
+    "import_job_retry": (lambda w: {"slug": "a", "pk": w["import_job"].pk}, POST_ONLY),
     "member_add": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "consortium_settings": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "business_systems": (lambda w: {"slug": "a"}, MANAGE_PAGE),
@@ -370,8 +373,11 @@ def world(db):
                for key, body in (("x", x), ("y", y))}
     archived["comparison"] = rendered(Kind.SIDE_BY_SIDE, a, published, users["secretariat_a"])
     batch = Batch.objects.create(consortium=a, plan=published, requested_by=users["secretariat_a"])
+    import_job = ImportJob.objects.create(kind=ImportJob.Kind.COSTS, consortium=a, upload="matrix",
+                                          file_name="costs.csv", params={"fiscal_year": 2025, "unit": "yen"},
+                                          requested_by=users["secretariat_a"])
     return {"x": x, "y": y, "z": z, "round": survey_round, "published": published, "draft": draft, "users": users,
-            "batch": batch, **archived, **agreements_world(a, x, users)}
+            "batch": batch, "import_job": import_job, **archived, **agreements_world(a, x, users)}
 
 
 def agreements_world(consortium, x, users):

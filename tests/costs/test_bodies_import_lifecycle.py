@@ -13,6 +13,7 @@ from apps.accounts.models import Role
 from apps.costs import importers
 from apps.members.models import MemberBody, Participation, ParticipationStatus, PopulationRecord
 from apps.members.services import population_record
+from tests.costs.confirming import confirm
 from tests.factories import ConsortiumFactory, MemberBodyFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -70,7 +71,7 @@ def test_a_body_another_council_has_joins_with_its_details_unchanged(client, sai
     response = preview(client, "団体コード,団体名,都道府県,人口,人口基準日\n113018,伊奈町,埼玉県,44000,2025-01-01\n"
                                "313866,日吉津村,鳥取県,,\n")
     assert response.context["token"] and not response.context["body_changes"]
-    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    confirm(client, reverse("import_bodies", args=["shinki"]), response.context["token"])
     assert set(newcomer.participations.values_list("body__code", "status")) == {
         ("113018", "invited"), ("313866", "invited")}
     assert MemberBody.objects.get(code="113018").mayor_email == "mayor@town.ina.example"
@@ -91,7 +92,7 @@ def test_the_preview_lists_every_change_to_a_registered_body_old_and_new(client,
         ("人口", "38,000（2024-01-01）", "38,500（2025-01-01）")]
     page = response.content.decode()
     assert "old@miyoshi.example" in page and "new@miyoshi.example" in page
-    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    confirm(client, reverse("import_bodies", args=["shinki"]), response.context["token"])
     body.refresh_from_db()
     assert (body.mayor_email, body.population) == ("new@miyoshi.example", 38_500)
 
@@ -113,7 +114,7 @@ def test_members_join_with_the_status_and_day_the_file_gives(client, newcomer):
                                "113247,三芳町,埼玉県,live,2014/1/1\n"
                                "113425,越生町,埼玉県,,\n")
     assert response.context["token"], response.context["report"].errors
-    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    confirm(client, reverse("import_bodies", args=["shinki"]), response.context["token"])
     joined = {p.body.code: p for p in Participation.objects.filter(consortium=newcomer).select_related("body")}
     assert [(c.status, c.start_date) for c in joined["113018"].history.all()] == [
         ("council", datetime.date(2012, 4, 1))]
@@ -145,7 +146,7 @@ def test_a_council_the_shared_body_has_joined_changes_its_details_and_is_told_wh
     assert response.context["token"] and not response.context["report"].errors
     assert any("埼玉県町村情報システム共同化推進協議会にも反映されます" in warning
                for warning in response.context["report"].warnings)
-    client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]})
+    confirm(client, reverse("import_bodies", args=["shinki"]), response.context["token"])
     assert MemberBody.objects.get(code="113018").mayor_email == "new-mayor@town.ina.example"
 
 
@@ -189,8 +190,8 @@ def test_the_imports_message_counts_a_new_population_as_a_change(client, newcome
 
     def imported(content):
         response = preview(client, "団体コード,団体名,都道府県,人口,人口基準日\n" + content)
-        done = client.post(reverse("import_bodies", args=["shinki"]), {"token": response.context["token"]}, follow=True)
-        return [str(message) for message in done.context["messages"]]
+        done = confirm(client, reverse("import_bodies", args=["shinki"]), response.context["token"], follow=True)
+        return [done.context["summary"]]
 
     assert imported("113018,伊奈町,埼玉県,44500,2025-10-01\n113247,三芳町,埼玉県,38000,2025-01-01\n") == [
         "2 rows imported: 0 added, 1 changed, 1 unchanged."]

@@ -12,6 +12,7 @@ from apps.accounts.models import Role
 from apps.costs.importers import parse_bodies, parse_costs
 from apps.costs.models import CostRecord
 from apps.members.models import MemberBody, PopulationRecord
+from tests.costs.confirming import confirm
 from tests.factories import ConsortiumFactory, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -94,9 +95,9 @@ def test_a_refusal_at_the_save_names_the_row_and_field_and_writes_nothing(client
     monkeypatch.setattr("apps.costs.importers.population_check", lambda **_kwargs: None)
     accepted = preview(client, HEADINGS + "113018,伊奈町,埼玉県,44000,2099-01-01,,\n")
     assert accepted.context["token"]
-    response = client.post(reverse("import_bodies", args=["saitama"]), {"token": accepted.context["token"]})
-    assert response.status_code == 200
-    assert named(response) == [(2, "人口基準日")]
+    response = confirm(client, reverse("import_bodies", args=["saitama"]), accepted.context["token"], follow=True)
+    assert response.status_code == 200 and response.context["job"].status == "failed"
+    assert [(error.row, error.column) for error in response.context["errors"]] == [(2, "人口基準日")]
     ina.refresh_from_db()
     assert PopulationRecord.objects.filter(body=ina).count() == 1
 

@@ -12,6 +12,7 @@ from apps.accounts.models import Role
 from apps.costs.importers import apply_costs, parse_costs
 from apps.costs.models import BodyYearCost, CostRecord
 from apps.members.models import MemberBody
+from tests.costs.confirming import confirm
 from tests.factories import ConsortiumFactory, business_system, member_of, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -212,7 +213,7 @@ def test_the_upload_page_previews_errors_then_imports_on_confirmation(client, co
     good.name = "good.csv"
     preview = client.post(url, {"file": good, "fiscal_year": 2025, "unit": "yen"})
     assert not CostRecord.objects.exists()  # the preview writes nothing
-    client.post(url, {"token": preview.context["token"]})
+    confirm(client, url, preview.context["token"])
     assert CostRecord.objects.get().amount == 5000
 
 
@@ -229,7 +230,7 @@ def test_importing_a_year_without_a_survey_registers_it_closed_and_shows_it_in_t
     client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     url = reverse("import_costs", args=["saitama"])
     preview = client.post(url, {"file": run_costs, "fiscal_year": 2023, "unit": "yen"})
-    client.post(url, {"token": preview.context["token"]})
+    confirm(client, url, preview.context["token"])
     assert consortium.survey_rounds.get().fiscal_year == 2023
     assert consortium.survey_rounds.get().status == "closed"
     assert client.get(reverse("cost_comparison", args=["saitama"])).context["years"] == [2023]
