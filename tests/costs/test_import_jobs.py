@@ -129,13 +129,17 @@ def test_an_import_that_fails_while_writing_leaves_nothing_and_can_be_tried_agai
 
 
 def test_a_message_delivered_twice_writes_the_file_once(council):
+    """Written twice, the file would put back a figure corrected by hand in between."""
     job = queued_job(council, costs_file(council["bodies"]))
     tasks.run_import.apply(args=[job.pk])
-    written = list(CostRecord.objects.values_list("pk", "updated_at"))
+    CostRecord.objects.filter(pk=CostRecord.objects.first().pk).update(amount=1)
+    written = list(CostRecord.objects.values_list("pk", "amount", "updated_at"))
     entries = LogEntry.objects.count()
     tasks.run_import.apply(args=[job.pk])  # the same message again
-    assert list(CostRecord.objects.values_list("pk", "updated_at")) == written
-    assert LogEntry.objects.count() == entries and ImportJob.objects.get().status == "done"
+    assert list(CostRecord.objects.values_list("pk", "amount", "updated_at")) == written
+    assert LogEntry.objects.count() == entries
+    job.refresh_from_db()
+    assert (job.status, job.created, job.updated, job.error) == ("done", 24, 0, "")
 
 
 def test_a_message_delivered_while_another_attempt_writes_the_file_does_nothing(council):
