@@ -1,5 +1,6 @@
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.audit import consortia_tag
@@ -41,6 +42,36 @@ class AuditScoped:
 
     def get_additional_data(self) -> dict:
         return consortia_tag(self.audit_consortium_ids())
+
+
+class BackgroundJob:
+    """A job a worker claims (``status``, ``claimed_at``) and that tells the secretariat why
+    it failed (``error``, an untranslated message; ``LOST`` when its worker was lost). A job
+    still running when its claim is older than ``claims_lost_before()`` was lost with its
+    worker: it reads as failed."""
+
+    def claims_lost_before(self):
+        raise NotImplementedError(f"{type(self).__name__} must say when a claim is lost")
+
+    @property
+    def lost(self) -> bool:
+        return self.status == self.Status.RUNNING and self.claimed_at is not None \
+            and self.claimed_at < self.claims_lost_before()
+
+    @property
+    def failed(self) -> bool:
+        return self.status == self.Status.FAILED or self.lost
+
+    @property
+    def status_label(self) -> str:
+        """Its status as the secretariat reads it: a job lost with its worker has failed."""
+        return str(self.Status.FAILED.label if self.lost else self.Status(self.status).label)
+
+    @property
+    def error_message(self) -> str:
+        if self.lost:
+            return gettext(self.LOST)
+        return gettext(self.error) if self.error else ""
 
 
 class FrozenRowsQuerySet(models.QuerySet):

@@ -3,13 +3,12 @@ import datetime
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_noop
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.limits import YEN_LIMIT
-from apps.core.models import AuditScoped, SingleLineCharField, TimeStampedModel
+from apps.core.models import AuditScoped, BackgroundJob, SingleLineCharField, TimeStampedModel
 from apps.members.models import Consortium, MemberBody
 
 # Costs not broken down by business system are recorded against this catalogue entry.
@@ -182,13 +181,7 @@ IMPORT_TIME_LIMIT = IMPORT_SOFT_TIME_LIMIT + 30
 IMPORT_LOST_AFTER = datetime.timedelta(seconds=IMPORT_TIME_LIMIT + 30)
 
 
-class ImportJobQuerySet(models.QuerySet):
-    def unfinished(self):
-        return self.filter(Q(status=ImportJob.Status.PENDING)
-                           | Q(status=ImportJob.Status.RUNNING, claimed_at__gte=timezone.now() - IMPORT_LOST_AFTER))
-
-
-class ImportJob(models.Model):
+class ImportJob(BackgroundJob, models.Model):
     """A consortium-wide import confirmed on its upload page and written by a worker: the
     stashed file (apps.costs.upload_stash, under MEDIA_ROOT, which the web and the worker
     share) is checked again and written in one transaction, or refused with its rows."""
@@ -243,8 +236,6 @@ class ImportJob(models.Model):
     errors = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
 
-    objects = ImportJobQuerySet.as_manager()
-
     class Meta:
         verbose_name = _("import")
         verbose_name_plural = _("imports")
@@ -257,29 +248,12 @@ class ImportJob(models.Model):
     def fiscal_year(self) -> int | None:
         return self.params.get("fiscal_year")
 
-    @property
-    def lost(self) -> bool:
-        return self.status == self.Status.RUNNING and self.claimed_at is not None \
-            and self.claimed_at < timezone.now() - IMPORT_LOST_AFTER
+    def claims_lost_before(self) -> datetime.datetime:
+        return timezone.now() - IMPORT_LOST_AFTER
 
     @property
     def unfinished(self) -> bool:
         return self.status == self.Status.PENDING or (self.status == self.Status.RUNNING and not self.lost)
-
-    @property
-    def failed(self) -> bool:
-        return self.status == self.Status.FAILED or self.lost
-
-    @property
-    def status_label(self) -> str:
-        """Its status as the secretariat reads it: an import lost with its worker has failed."""
-        return str(self.Status.FAILED.label if self.lost else self.Status(self.status).label)
-
-    @property
-    def error_message(self) -> str:
-        if self.lost:
-            return gettext(self.LOST)
-        return gettext(self.error) if self.error else ""
 
     @property
     def retryable(self) -> bool:

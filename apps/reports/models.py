@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from apps.accounts.access import access_for
 from apps.allocation.models import AllocationPlan
 from apps.core.formatting import fiscal_year
-from apps.core.models import SingleLineCharField
+from apps.core.models import BackgroundJob, SingleLineCharField
 from apps.members.models import Consortium, MemberBody, consortia_of
 
 
@@ -82,7 +82,7 @@ class ReportJobQuerySet(models.QuerySet):
                            | Q(status=ReportJob.Status.RUNNING, claimed_at__lt=claims_lost_before()))
 
 
-class ReportJob(models.Model):
+class ReportJob(BackgroundJob, models.Model):
     # What a failed job tells the secretariat, stored untranslated and shown in the reader's
     # language (``error_message``); the exception itself, with its server paths, goes to the log.
     FAILED = gettext_noop("The report could not be made. Try again; if it fails again, tell your system "
@@ -127,25 +127,8 @@ class ReportJob(models.Model):
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["batch", "status"])]
 
-    @property
-    def lost(self) -> bool:
-        return self.status == self.Status.RUNNING and self.claimed_at is not None \
-            and self.claimed_at < claims_lost_before()
-
-    @property
-    def failed(self) -> bool:
-        return self.status == self.Status.FAILED or self.lost
-
-    @property
-    def status_label(self) -> str:
-        """Its status as the secretariat reads it: a job lost with its worker has failed."""
-        return str(self.Status.FAILED.label if self.lost else self.Status(self.status).label)
-
-    @property
-    def error_message(self) -> str:
-        if self.lost:
-            return gettext(self.LOST)
-        return gettext(self.error) if self.error else ""
+    def claims_lost_before(self) -> datetime.datetime:
+        return claims_lost_before()
 
 
 class ReportQuerySet(models.QuerySet):
