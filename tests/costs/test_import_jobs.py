@@ -161,6 +161,19 @@ def test_an_import_whose_worker_was_lost_is_shown_failed_and_can_be_tried_again(
     assert ImportJob.objects.get().status == "done" and CostRecord.objects.count() == 24
 
 
+def test_an_import_whose_file_the_worker_cannot_read_says_so_and_asks_for_the_file_again(client, council, caplog):
+    """A worker whose media folder is not the web server's: the page says what to tell the
+    administrator, not to try again for nothing; the log says where the file was looked for."""
+    job = queued_job(council, costs_file(council["bodies"]))
+    upload_stash.discard(job.upload)
+    tasks.run_import.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.error) == ("failed", ImportJob.FILE_GONE) and not job.retryable
+    page = client.get(reverse("import_job", args=["saitama", job.pk])).content.decode()
+    assert "must share the media folder" in page and "Try again" not in page
+    assert str(settings.MEDIA_ROOT) in caplog.text
+
+
 def test_confirming_a_preview_again_leads_to_the_same_import(client, council):
     token = preview(client, costs_file(council["bodies"]))
     url = reverse("import_costs", args=["saitama"])
