@@ -224,9 +224,16 @@ class Delivery(models.Model):
     sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
     ok = models.BooleanField(_("sent"), null=True, default=True)
+    # The mail server's own words, or NOT_QUEUED (stored untranslated, shown in the reader's language).
     error = models.TextField(blank=True)
+
+    NOT_QUEUED = gettext_noop("Not sent: the task queue did not answer. Send it again in a moment.")
 
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
         ordering = ["-sent_at"]
+
+    @property
+    def error_message(self) -> str:
+        return gettext(self.error) if self.error == self.NOT_QUEUED else self.error

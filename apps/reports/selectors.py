@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -402,6 +402,13 @@ def batch_progress(batch: Batch) -> Progress:
     """A job lost with its worker counts as failed (the retry takes it), not as pending for good."""
     return Progress(done=batch.jobs.filter(status=ReportJob.Status.DONE).count(), failed=batch.jobs.failed().count(),
                     pending=batch.jobs.unfinished().count())
+
+
+def sendings_not_queued(*, batch: Batch) -> int:
+    """How many of the batch's briefings were last sent to the broker, which did not take them."""
+    later = Delivery.objects.filter(report=OuterRef("report"), pk__gt=OuterRef("pk"))
+    return Delivery.objects.filter(report__job__batch=batch, ok=False, error=Delivery.NOT_QUEUED).filter(
+        ~Exists(later)).count()
 
 
 def jobs_unfinished(*, consortium: Consortium) -> QuerySet[ReportJob]:

@@ -7,6 +7,7 @@ import io
 import logging
 import re
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -102,22 +103,28 @@ def job_create(*, kind: str, consortium: Consortium, fiscal_year: int, requested
 
 
 def _enqueue(job_ids: list[int]) -> None:
-    # After the commit, so a worker never looks for a job that is not there yet.
-    transaction.on_commit(lambda: _send_to_workers(job_ids))
-
-
-def _send_to_workers(job_ids: list[int]) -> None:
-    """Hand the jobs to the broker. One it does not answer for leaves them failed, to be
-    tried again from the page, instead of waiting for a worker that will never hear of them."""
     from apps.reports.tasks import render_job
 
-    for index, job_id in enumerate(job_ids):
+    def not_taken(calls: list[tuple]) -> None:
+        ReportJob.objects.filter(pk__in=[call[0] for call in calls], status=ReportJob.Status.PENDING).update(
+            status=ReportJob.Status.FAILED, error=ReportJob.NOT_QUEUED, finished_at=timezone.now())
+
+    # After the commit, so a worker never looks for a job that is not there yet.
+    transaction.on_commit(lambda: _send_to_workers(render_job, [(job_id,) for job_id in job_ids],
+                                                   not_taken=not_taken))
+
+
+def _send_to_workers(task, calls: list[tuple], *, not_taken: Callable[[list[tuple]], None]) -> None:
+    """Hand ``task`` to the broker once for each of ``calls`` (its arguments). When the
+    broker does not answer, that call and the ones after it go to ``not_taken``, which
+    records them failed, to be tried again from the page, instead of a server error and
+    work waiting for a worker that will never hear of it."""
+    for index, arguments in enumerate(calls):
         try:
-            render_job.delay(job_id)
+            task.delay(*arguments)
         except OperationalError:
-            logger.exception("report jobs %s: the broker did not take them", job_ids[index:])
-            ReportJob.objects.filter(pk__in=job_ids[index:], status=ReportJob.Status.PENDING).update(
-                status=ReportJob.Status.FAILED, error=ReportJob.NOT_QUEUED, finished_at=timezone.now())
+            logger.exception("%s %s: the broker did not take them", task.name, calls[index:])
+            not_taken(calls[index:])
             return
 
 
@@ -326,13 +333,20 @@ def batch_send_enqueue(*, batch: Batch, by) -> int:
         Batch.objects.select_for_update().filter(pk=batch.pk).first()  # two presses queue one after the other
         reports = list(briefings_unsent(batch=batch).select_related("body"))
         attach = settings.REPORTS_EMAIL_ATTACH
-        Delivery.objects.bulk_create([
+        queued = {delivery.report_id: delivery.pk for delivery in Delivery.objects.bulk_create([
             Delivery(report=report, to=report.body.mayor_email, mode="attachment" if attach else "link", sent_by=by,
                      ok=None)
-            for report in reports])
-        report_ids = [report.pk for report in reports]
-        transaction.on_commit(lambda: [send_briefing.delay(report_id, by.pk) for report_id in report_ids])
-    return len(report_ids)
+            for report in reports])}
+
+        def not_taken(calls: list[tuple]) -> None:
+            # Recorded as a sending that failed: its briefing counts as still to send, and
+            # the batch's button sends it once the broker is back.
+            Delivery.objects.filter(pk__in=[queued[report_id] for report_id, _user_id in calls],
+                                    ok__isnull=True).update(ok=False, error=Delivery.NOT_QUEUED)
+
+        transaction.on_commit(lambda: _send_to_workers(send_briefing, [(report_id, by.pk) for report_id in queued],
+                                                       not_taken=not_taken))
+    return len(queued)
 
 
 def briefing_send_once(*, report_id: int, by, download_url: str | None = None,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop, ngettext
 from django.views.decorators.http import require_POST
 from django_tables2 import RequestConfig
 
@@ -265,10 +265,19 @@ def batch_send(request, pk):
     if not access_for(request.user).manages(batch.consortium_id):
         raise PermissionDenied
     count = services.batch_send_enqueue(batch=batch, by=request.user)
-    if count:
+    not_queued = selectors.sendings_not_queued(batch=batch) if count else 0
+    if not_queued:
+        messages.error(request, ngettext(
+            "%(count)d briefing was not sent: the task queue that hands e-mails to the workers did not answer. "
+            "Its sending is recorded as failed: send it again in a moment; if it still fails, tell your system "
+            "administrator.",
+            "%(count)d briefings were not sent: the task queue that hands e-mails to the workers did not answer. "
+            "Their sendings are recorded as failed: send them again in a moment; if it still fails, tell your "
+            "system administrator.", not_queued) % {"count": not_queued})
+    if count > not_queued:
         messages.success(request, _("Sending %(count)d briefings to their mayors; each one's state shows below.")
-                         % {"count": count})
-    else:
+                         % {"count": count - not_queued})
+    elif not count:
         messages.info(request, _("Every briefing with a mayor's address is sent or being sent: nothing more was "
                                  "queued."))
     return redirect("batch_detail", pk=batch.pk)

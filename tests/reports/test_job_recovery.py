@@ -10,11 +10,13 @@ import zipfile
 
 import pytest
 from django.conf import settings
+from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from apps.reports import processes, services, tasks, workers
-from apps.reports.models import Batch, Kind, Report, ReportJob
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
 
 pytestmark = pytest.mark.django_db
@@ -245,3 +247,51 @@ def test_the_reports_progress_is_for_those_who_make_reports_and_takes_any_waitin
     client.force_login(council["secretariat"])
     for waiting in ("", "x", "1,,2", "9" * 40, "-1", "²", "１"):
         assert client.get(reverse("report_progress", args=["saitama"]), {"waiting": waiting}).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # the sendings are queued once committed, as in a request
+def test_briefings_e_mailed_while_the_broker_is_down_are_recorded_failed_and_sent_once_it_is_back(client, council):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())  # made in process
+    en(client, council["secretariat"])
+    send = reverse("batch_send", args=[batch.pk])
+    with UnreachableBroker():
+        response = client.post(send, follow=True)
+    assert response.status_code == 200
+    told = [(message.level_tag, str(message)) for message in response.context["messages"]]
+    assert len(told) == 1 and told[0][0] == "error", told
+    assert told[0][1].startswith("5 briefings were not sent: the task queue that hands e-mails to the workers did "
+                                 "not answer."), told
+    assert not mail.outbox
+    assert set(Delivery.objects.values_list("ok", "error")) == {(False, Delivery.NOT_QUEUED)}
+    assert Delivery.objects.count() == 5  # every sending is recorded
+    assert response.context["unsent"] == 5 and send in response.content.decode()  # to send again
+    assert response.content.decode().count("Not sent: the task queue did not answer.") == 5
+    again = client.post(send, follow=True)  # back (in process here)
+    assert [str(message) for message in again.context["messages"]] == [
+        "Sending 5 briefings to their mayors; each one's state shows below."]
+    assert sorted(message.to[0] for message in mail.outbox) == [f"mayor{index}@town.example" for index in range(5)]
+    assert Delivery.objects.filter(ok=True).count() == 5 and Delivery.objects.filter(ok=False).count() == 5
+    assert again.context["unsent"] == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sendings_the_broker_stops_taking_midway_are_failed_from_there_and_the_others_go(client, council,
+                                                                                        monkeypatch):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    taken = []
+
+    def delay(*args):
+        if len(taken) == 2:
+            raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+        taken.append(args)
+        return tasks.send_briefing.apply(args=args)
+
+    monkeypatch.setattr(tasks.send_briefing, "delay", delay)
+    en(client, council["secretariat"])
+    response = client.post(reverse("batch_send", args=[batch.pk]), follow=True)
+    told = [str(message) for message in response.context["messages"]]
+    assert told[0].startswith("3 briefings were not sent") and told[1].startswith("Sending 2 briefings"), told
+    assert len(mail.outbox) == 2 and response.context["unsent"] == 3
+    assert Delivery.objects.filter(ok=False, error=Delivery.NOT_QUEUED).count() == 3
