@@ -54,7 +54,8 @@ messages: $(STAMP)
 worker: $(STAMP) pdf-libs
 	$(VENV)/bin/celery -A consortium worker --loglevel=info
 
-# The daily reminders (settings.CELERY_BEAT_SCHEDULE): one beat per deployment, beside the worker.
+# The daily reminders and the minute's look for report jobs the broker lost
+# (settings.CELERY_BEAT_SCHEDULE): one beat per deployment, beside the worker.
 beat: $(STAMP)
 	mkdir -p var && $(VENV)/bin/celery -A consortium beat --loglevel=info --schedule var/celerybeat-schedule
 

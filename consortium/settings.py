@@ -279,7 +279,8 @@ CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 180)
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": CELERY_TASK_TIME_LIMIT + 60}
 CELERY_TIMEZONE = TIME_ZONE
 # Run by `celery -A consortium beat` (the compose "beat" service); with no broker, use
-# `python manage.py send_renewal_reminders` and `send_survey_reminders` from cron instead.
+# `python manage.py send_renewal_reminders` and `send_survey_reminders` from cron instead
+# (tasks then run in-process: no queue loses a report job, nothing to send again).
 # At a fixed hour of Japan's clock (CELERY_TIMEZONE), in office hours: every 24 hours from
 # whenever beat started, they went out at 23:46 after a late deploy and not for a day after it.
 REMINDER_HOUR = env_int("CONSORTIUM_REMINDER_HOUR", 8)
@@ -293,6 +294,15 @@ CELERY_BEAT_SCHEDULE = {
     "survey-deadline-reminders": {
         "task": "apps.costs.tasks.send_survey_reminders",
         "schedule": crontab(minute=0, hour=REMINDER_HOUR),
+    },
+    # Report jobs the broker lost before a worker took them (Redis keeps nothing on disk:
+    # a restart empties its queue) are sent again, minutes later (apps.reports.models.
+    # unclaimed_before). A sweep no worker ran within its minute is dropped: workers back
+    # after an hour run one sweep, not sixty.
+    "requeue-unclaimed-report-jobs": {
+        "task": "apps.reports.tasks.requeue_unclaimed_jobs",
+        "schedule": datetime.timedelta(minutes=1),
+        "options": {"expires": 60},
     },
 }
 # The address users reach the app at, for links in e-mails that background tasks send

@@ -65,6 +65,21 @@ def claims_lost_before() -> datetime.datetime:
     return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - CLAIM_LOST_MARGIN
 
 
+# A job waiting this long for a worker, while no worker has claimed any job either, was
+# lost by the broker: Redis here keeps nothing on disk, and a restart empties its queue.
+# The wait alone would not tell: the last briefings of a national batch of 1,741 may wait
+# longer than any fixed threshold behind the others. But workers going through a queue
+# claim a job each time they finish one, and on a sound queue they go without claiming
+# only while each of their processes is busy with one slow task, a render at most the hard
+# time limit: two minutes above it (five minutes with the default limit). A false alarm
+# (workers held longer, by a slow mail server) sends a job twice, and its claim renders it once.
+UNCLAIMED_MARGIN = datetime.timedelta(minutes=2)
+
+
+def unclaimed_before() -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) - UNCLAIMED_MARGIN
+
+
 class ReportJobQuerySet(models.QuerySet):
     def lost(self):
         """Jobs still marked running whose attempt cannot be running any more: they count as
@@ -112,6 +127,9 @@ class ReportJob(BackgroundJob, models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # When it was last handed to the broker, to tell a job waiting in the queue from one the
+    # queue lost (services.jobs_requeue_unclaimed).
+    queued_at = models.DateTimeField(default=timezone.now)
     claimed_at = models.DateTimeField(null=True, blank=True)
     # Who holds the claim: the process (its host, PID namespace and id) and the Celery task,
     # so that a message given back after that process died may take the job again.
@@ -125,7 +143,7 @@ class ReportJob(BackgroundJob, models.Model):
         verbose_name = _("report job")
         verbose_name_plural = _("report jobs")
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["batch", "status"])]
+        indexes = [models.Index(fields=["batch", "status"]), models.Index(fields=["status", "queued_at"])]
 
     def claims_lost_before(self) -> datetime.datetime:
         return claims_lost_before()

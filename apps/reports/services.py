@@ -28,7 +28,7 @@ from apps.costs.models import SurveyRound
 from apps.costs.selectors import comparison_rows
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
 from apps.reports import pdf, processes
-from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob, claims_lost_before
+from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob, claims_lost_before, unclaimed_before
 from apps.reports.selectors import Options, briefing_context, briefing_summary, side_by_side_context
 
 logger = logging.getLogger(__name__)
@@ -192,9 +192,10 @@ def job_run(job_id: int, *, task_id: str = "", redelivered: bool = False) -> Rep
 
 def job_release(job_id: int, *, error: str, final: bool) -> None:
     """After a failed attempt: back in the queue for the retry, or failed for good."""
+    now = timezone.now()
     ReportJob.objects.filter(pk=job_id, status=ReportJob.Status.RUNNING).update(
         status=ReportJob.Status.FAILED if final else ReportJob.Status.PENDING, error=error[:2000],
-        finished_at=timezone.now() if final else None)
+        finished_at=now if final else None, **({} if final else {"queued_at": now}))
 
 
 def report_archive(*, job: ReportJob, rendered: pdf.Pdf, survey_locked: bool) -> Report:
@@ -271,9 +272,29 @@ def batch_retry_failed(*, batch: Batch) -> int:
     failed = list(batch.jobs.failed().select_for_update().values_list("pk", flat=True))
     # Locked from the read: a task given back meanwhile finds its lost job queued again, not lost.
     ReportJob.objects.filter(pk__in=failed).update(status=ReportJob.Status.PENDING, error="", finished_at=None,
-                                                  claimed_at=None, claimed_by="", claimed_task="")
+                                                  claimed_at=None, claimed_by="", claimed_task="",
+                                                  queued_at=timezone.now())
     _enqueue(failed)
     return len(failed)
+
+
+def jobs_requeue_unclaimed() -> int:
+    """Send again the jobs the broker lost before any worker took them (Redis restarted and
+    its queue is gone): waiting since before models.unclaimed_before(), while no worker has
+    claimed any job since either. Should a first message turn up after all, the claim lets
+    one of the two render it, the other finds it taken. How many were sent again."""
+    since = unclaimed_before()
+    with transaction.atomic():
+        # Locked, and marked queued now: a sweep running beside this one sends nothing twice.
+        waiting = list(ReportJob.objects.filter(status=ReportJob.Status.PENDING, queued_at__lt=since)
+                       .select_for_update(skip_locked=True).values_list("pk", flat=True))
+        if not waiting or ReportJob.objects.filter(claimed_at__gte=since).exists():
+            return 0
+        logger.warning("%d report jobs (%s…) waiting since before %s, and no worker has taken a job since: "
+                       "the broker lost them; sent again", len(waiting), waiting[:20], since)
+        ReportJob.objects.filter(pk__in=waiting).update(queued_at=timezone.now())
+        _enqueue(waiting)
+    return len(waiting)
 
 
 def batch_zip(*, batch: Batch) -> bytes:

@@ -47,3 +47,10 @@ def send_briefing(report_id: int, user_id: int) -> bool:
 
     delivery = services.briefing_send_once(report_id=report_id, by=get_user_model().objects.get(pk=user_id))
     return bool(delivery and delivery.ok)
+
+
+@shared_task
+def requeue_unclaimed_jobs() -> int:
+    """Every minute (settings.CELERY_BEAT_SCHEDULE): the jobs the broker lost before a
+    worker took them are sent again; how many."""
+    return services.jobs_requeue_unclaimed()

@@ -11,12 +11,13 @@ import zipfile
 import pytest
 from django.conf import settings
 from django.core import mail
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from apps.reports import processes, services, tasks, workers
-from apps.reports.models import Batch, Delivery, Kind, Report, ReportJob
+from apps.reports.models import UNCLAIMED_MARGIN, Batch, Delivery, Kind, Report, ReportJob
 from apps.reports.selectors import Options, batch_progress
 
 pytestmark = pytest.mark.django_db
@@ -295,3 +296,73 @@ def test_sendings_the_broker_stops_taking_midway_are_failed_from_there_and_the_o
     assert told[0].startswith("3 briefings were not sent") and told[1].startswith("Sending 2 briefings"), told
     assert len(mail.outbox) == 2 and response.context["unsent"] == 3
     assert Delivery.objects.filter(ok=False, error=Delivery.NOT_QUEUED).count() == 3
+
+
+def waiting_for(job_ids, *, longer_than_a_lost_one: bool = True):
+    """Jobs handed to the broker long enough ago (or not) to count as lost, if no worker has taken a job since."""
+    ago = datetime.timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + UNCLAIMED_MARGIN
+    ago += datetime.timedelta(seconds=5 if longer_than_a_lost_one else -5)
+    ReportJob.objects.filter(pk__in=job_ids).update(queued_at=timezone.now() - ago)
+
+
+def test_a_batch_whose_queue_the_broker_lost_is_sent_again_and_each_briefing_made_once(
+        council, django_capture_on_commit_callbacks):
+    """Redis restarted between the batch's queueing and any worker taking it: the batch
+    would wait 「待機中」 for good. The minute's sweep sends its jobs again; should the first
+    messages turn up after all, each finds its job done."""
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())  # its messages lost
+    job_ids = list(batch.jobs.values_list("pk", flat=True))
+    waiting_for(job_ids, longer_than_a_lost_one=False)
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        assert tasks.requeue_unclaimed_jobs.apply().get() == 0  # may still be in a queue being gone through
+    assert not sent and batch_progress(batch).pending == 5
+    waiting_for(job_ids)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.requeue_unclaimed_jobs.apply().get() == 5
+    assert batch_progress(batch).done == 5
+    for job_id in job_ids:
+        tasks.render_job.apply(args=[job_id])  # the first message, after all
+    assert Report.objects.filter(job__batch=batch).count() == 5
+    assert set(batch.jobs.values_list("attempts", flat=True)) == {1}
+
+
+def test_a_job_waiting_behind_a_queue_that_workers_are_going_through_is_not_sent_again(
+        council, django_capture_on_commit_callbacks):
+    waiting, taken = briefing_job(council, 0), briefing_job(council, 1)
+    waiting_for([waiting.pk, taken.pk])
+    claimed(taken, by=processes.identity(), ago=datetime.timedelta(seconds=3))  # a worker took a job just now
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.jobs_requeue_unclaimed() == 0
+    assert not sent
+    # No worker has taken a job since: the queue is gone.
+    ReportJob.objects.filter(pk=taken.pk).update(status=ReportJob.Status.DONE)
+    waiting_for([taken.pk])
+    ReportJob.objects.filter(pk=taken.pk).update(claimed_at=F("queued_at"))
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.jobs_requeue_unclaimed() == 1
+    assert len(sent) == 1
+    with django_capture_on_commit_callbacks() as sent:  # sent again just now: not again for as long
+        assert services.jobs_requeue_unclaimed() == 0
+    assert not sent
+
+
+def test_a_briefing_retried_long_after_its_batch_was_made_is_not_taken_for_lost(council,
+                                                                               django_capture_on_commit_callbacks):
+    batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                  requested_by=council["secretariat"], options=Options())
+    waiting_for(batch.jobs.values_list("pk", flat=True))
+    batch.jobs.update(status=ReportJob.Status.FAILED, error=ReportJob.FAILED)
+    with django_capture_on_commit_callbacks():  # queued again, not yet taken by a worker
+        assert services.batch_retry_failed(batch=batch) == 5
+    assert services.jobs_requeue_unclaimed() == 0
+
+
+def test_a_job_given_back_for_its_retry_is_not_taken_for_lost(council, django_capture_on_commit_callbacks):
+    job = briefing_job(council)
+    waiting_for([job.pk])
+    claimed(job, by=processes.identity(), ago=datetime.timedelta(hours=1))  # a long attempt, long ago
+    services.job_release(job.pk, error=ReportJob.FAILED, final=False)  # its retry is sent now
+    with django_capture_on_commit_callbacks() as sent:
+        assert services.jobs_requeue_unclaimed() == 0
+    assert not sent

@@ -1,6 +1,7 @@
 """A real Celery worker on Redis renders a batch end to end (CI always runs this)."""
 
 import contextlib
+import datetime
 import os
 import signal
 import threading
@@ -10,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 
 from apps.reports import services, workers
-from apps.reports.models import Delivery, Kind, Report, ReportJob
+from apps.reports.models import Delivery, Kind, Report, ReportJob, unclaimed_before
 from apps.reports.selectors import Options, batch_progress
 
 BROKER = os.environ.get("TEST_CELERY_BROKER_URL")
@@ -99,3 +100,35 @@ def test_a_briefing_whose_pool_process_is_killed_mid_render_is_made_by_the_task_
         assert workers.wait_until(lambda: jobs.get().status == ReportJob.Status.DONE, process=worker, timeout=60)
     assert Report.objects.filter(job=job).count() == 1
     assert services.report_content(Report.objects.get(job=job)).startswith(b"%PDF")
+
+
+def in_the_queue() -> int:
+    """The tasks Redis holds for a worker, or that a worker has taken and not yet done (kombu's
+    ``unacked`` hash)."""
+    from consortium.celery import app
+
+    with app.connection_for_write(BROKER) as broker:
+        client = broker.default_channel.client
+        return client.llen("celery") + client.hlen("unacked")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_jobs_sent_again_while_their_first_messages_are_still_queued_are_each_made_once_by_real_workers(council):
+    """The sweep for jobs the broker lost takes a queue no worker is taking from for lost:
+    every job is then twice in the queue, and each is rendered once."""
+    if not BROKER:
+        pytest.skip("no Redis: set TEST_CELERY_BROKER_URL (make test finds one on 127.0.0.1:6379)")
+    if connection.vendor != "postgresql":
+        pytest.skip("a worker process needs a database it can share: run on PostgreSQL")
+    with workers.broker_in_use(BROKER):
+        batch = services.batch_create(consortium=council["consortium"], plan=council["plan"], fiscal_year=2025,
+                                      requested_by=council["secretariat"], options=Options())  # no worker yet
+        batch.jobs.update(queued_at=unclaimed_before() - datetime.timedelta(seconds=5))
+        assert services.jobs_requeue_unclaimed() == 5
+        assert in_the_queue() == 10
+        with workers.worker_running(broker=BROKER, concurrency=2) as worker:
+            assert workers.wait_until(lambda: batch_progress(batch).done == 5, process=worker, timeout=120)
+            assert workers.wait_until(lambda: not in_the_queue(), process=worker, timeout=60)  # the copies too
+    assert Report.objects.filter(job__batch=batch).count() == 5
+    assert set(batch.jobs.values_list("attempts", flat=True)) == {1}
