@@ -404,6 +404,20 @@ def batch_progress(batch: Batch) -> Progress:
                     pending=batch.jobs.unfinished().count())
 
 
+def batch_members(*, batch: Batch) -> QuerySet[ReportJob]:
+    """The batch's jobs by member code, each with its member, its briefing (``report``, once
+    made) and that briefing's sendings to the mayor, newest first (``report.sendings``): a
+    page of them is read in two queries, however many members the batch has."""
+    return (batch.jobs.select_related("body", "report").order_by("body__code", "pk")
+            .prefetch_related(Prefetch("report__deliveries", queryset=Delivery.objects.order_by("-sent_at", "-id"),
+                                       to_attr="sendings")))
+
+
+def batch_failed(*, batch: Batch) -> QuerySet[ReportJob]:
+    """The batch's jobs that failed (or were lost with their worker), by member code."""
+    return batch.jobs.failed().select_related("body").order_by("body__code", "pk")
+
+
 def sendings_not_queued(*, batch: Batch) -> int:
     """How many of the batch's briefings were last sent to the broker, which did not take them."""
     later = Delivery.objects.filter(report=OuterRef("report"), pk__gt=OuterRef("pk"))

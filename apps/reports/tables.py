@@ -22,3 +22,19 @@ class ArchiveTable(tables.Table):
         template_name = "reports/_archive_table.html"
         attrs = {"class": "table table-sm align-middle"}
         order_by = "-created_at"
+
+
+class BatchMembersTable(tables.Table):
+    """A batch's briefings, a row per member by code, 50 a page (selectors.batch_members);
+    rows are written by its template."""
+
+    member = tables.Column(verbose_name=_("Member"))
+    status = tables.Column(verbose_name=_("Status"))
+    error = tables.Column(verbose_name=_("Error"))
+    pdf = tables.Column(verbose_name="", empty_values=())
+    sent = tables.Column(verbose_name=_("Sent to the mayor"), empty_values=())
+
+    class Meta:
+        template_name = "reports/_batch_members_table.html"
+        attrs = {"class": "table table-sm"}
+        orderable = False
