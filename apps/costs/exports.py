@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from apps.core.tabular import FORMULA_STARTS
 from apps.costs.importers import BODY_COLUMNS, COST_COLUMNS, KIND_LABELS, POPULATION_SOURCE_LABELS
@@ -56,7 +57,7 @@ def _csv_text(value):
 
 def to_xlsx(headers: list[str], records: Iterable[list], title: str) -> bytes:
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=_xlsx_text(title)[:31])
     sheet.append([_xlsx_cell(sheet, value) for value in headers])
     for record in records:
         sheet.append([_xlsx_cell(sheet, value) for value in record])
@@ -70,9 +71,22 @@ def _xlsx_cell(sheet, value):
     (and «#N/A» as an error), whoever typed it."""
     if not isinstance(value, str):
         return value
-    cell = WriteOnlyCell(sheet, value=value)
+    cell = WriteOnlyCell(sheet, value=_xlsx_text(value))
     cell.data_type = "s"
     return cell
+
+
+# What XML cannot hold (control characters but tab, line feed and carriage return).
+XLSX_ILLEGAL_STAND_IN = "\ufffd"
+
+
+def _xlsx_text(text: str) -> str:
+    """The text with each character XML cannot hold as U+FFFD, the replacement character: a
+    name saved before one-line fields refused control characters made the whole download
+    a server error (openpyxl's IllegalCharacterError). The mark shows where a character
+    was, keeps the rest as typed, and cannot be read as something the town typed, as an
+    escape such as «\\x01» could; the CSV keeps the character itself."""
+    return ILLEGAL_CHARACTERS_RE.sub(XLSX_ILLEGAL_STAND_IN, text)
 
 
 def body_cost_sheet(*, body, fiscal_year: int) -> tuple[list[str], list[list]]:

@@ -13,6 +13,7 @@ from openpyxl import load_workbook
 from apps.accounts.models import Role
 from apps.costs import exports
 from apps.costs.models import CostRecord
+from apps.members.models import MemberBody
 from tests.factories import (
     ConsortiumFactory,
     SurveyRoundFactory,
@@ -102,3 +103,19 @@ def test_the_sheet_with_a_formula_like_vendor_uploads_back_unchanged(client, tow
     assert not preview.context["report"].errors
     client.post(url, {"token": preview.context["token"]})
     assert list(CostRecord.objects.values_list("pk", "amount", "vendor", "updated_at")) == before
+
+
+@pytest.mark.parametrize("url", ["members_xlsx", "body_costs_sheet_xlsx", "cost_comparison_xlsx"])
+def test_a_control_character_saved_before_one_line_fields_refused_it_is_exported_as_a_replacement_mark(
+        client, town, url):
+    """Saved with an update, as rows were before SingleLineCharField: no validation runs."""
+    MemberBody.objects.filter(pk=town.pk).update(name="伊奈\x01町", mayor_name="町長\x0b")
+    CostRecord.objects.filter(body=town).update(vendor="ベンダー\x1f\t社")
+    args = [town.code, 2025] if url.startswith("body") else ["saitama"]
+    response = client.get(reverse(url, args=args))
+    assert response.status_code == 200
+    values = {cell.value for row in xlsx_cells(response) for cell in row}
+    assert "伊奈\ufffd町" in values
+    # A tab is text a cell holds. (The comparison's vendor is its summary's, not updated here.)
+    assert ("ベンダー\ufffd\t社" in values) == (url == "body_costs_sheet_xlsx")
+    assert ("町長\ufffd" in values) == (url == "members_xlsx")
