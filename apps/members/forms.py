@@ -48,6 +48,18 @@ class StatusChangeForm(SensibleDates, forms.Form):
                            help_text=_("e.g. the meeting or letter that decided it"))
 
 
+class BulkStatusForm(SensibleDates, forms.Form):
+    """A change of status for many members: the chosen ones (``codes``, once reviewed), or
+    those the member list's filter (``filter``, its query string) matches (``everyone``)."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=ParticipationStatus.choices)
+    on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT)
+    note = SingleLineField(label=_("Note"), required=False, max_length=200,
+                           help_text=_("e.g. the meeting or letter that decided it"))
+    codes = SingleLineField(required=False, widget=forms.HiddenInput)
+    filter = SingleLineField(required=False, widget=forms.HiddenInput, max_length=2000)
+
+
 class PopulationForm(SensibleDates, forms.ModelForm):
     class Meta:
         model = PopulationRecord

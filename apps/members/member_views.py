@@ -4,21 +4,27 @@ and adding a member. Each form posts to the page and ends in one service call.""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from apps.core.formatting import names_joined
+from apps.core.formatting import japanese_date, names_joined
 from apps.core.forms import add_service_errors
 from apps.members import selectors, services
+from apps.members.filters import MemberFilter
 from apps.members.forms import (
     BodyDetailsForm,
+    BulkStatusForm,
     GoLiveForm,
     MemberAddForm,
     OwnershipForm,
     PopulationForm,
     StatusChangeForm,
 )
-from apps.members.models import MemberBody
+from apps.members.models import MemberBody, ParticipationStatus
 from apps.members.views import consortium_for
 
 
@@ -95,3 +101,55 @@ def member_add(request, slug):
             messages.success(request, _("%(name)s is now a member.") % {"name": participation.body.name})
             return redirect("member_manage", slug=slug, code=participation.body.code)
     return render(request, "members/member_add.html", {"consortium": consortium, "form": form})
+
+
+# A national council refused whole: the first so many named, the rest counted.
+REFUSALS_SHOWN = 200
+
+
+@require_POST
+def member_status_bulk(request, slug):
+    """A change of status for many members, chosen on the member list (or all that its
+    filter matches): said here with every member that cannot take it, then confirmed."""
+    consortium = consortium_for(request, slug, manage=True)
+    form = BulkStatusForm(request.POST)
+    context = {"consortium": consortium, "form": form}
+    if form.is_valid():
+        data = form.cleaned_data
+        codes = _chosen_codes(request, consortium, data)
+        context.update(codes=" ".join(codes), chosen=len(codes),
+                       status_label=ParticipationStatus(data["status"]).label, date=japanese_date(data["on"]))
+        change = {"consortium": consortium, "codes": codes, "status": data["status"], "on": data["on"]}
+        try:
+            if not codes:
+                raise ValidationError(_("Choose the members whose status changes: tick them in the list, or all "
+                                        "that the filter shows."))
+            if "confirm" in request.POST:
+                changed = services.participations_set_status(**change, note=data["note"])
+                messages.success(request, _changed_message(changed, context))
+                return redirect(reverse("member_list", args=[slug]) + ("?" + data["filter"] if data["filter"] else ""))
+            context["changing"] = services.participations_status_check(**change)
+        except services.StatusChangesRefused as refusal:
+            context.update(refused=refusal.refused[:REFUSALS_SHOWN], refused_count=len(refusal.refused),
+                           refused_more=max(0, len(refusal.refused) - REFUSALS_SHOWN))
+        except ValidationError as error:
+            add_service_errors(form, error)
+    return render(request, "members/member_status_bulk.html", context)
+
+
+def _chosen_codes(request, consortium, data) -> list[str]:
+    if data["codes"]:  # reviewed: the members shown, whatever the filter matches now
+        return data["codes"].split()
+    if request.POST.get("everyone"):
+        rows = MemberFilter(QueryDict(data["filter"]), queryset=selectors.member_rows(consortium=consortium)).qs
+        return list(rows.values_list("body__code", flat=True))
+    return request.POST.getlist("body")
+
+
+def _changed_message(changed: int, context: dict) -> str:
+    if not changed:  # a second click, or members already there
+        return _("Nothing to change: the chosen members already have the status «%(status)s» from %(date)s.") % {
+            "status": context["status_label"], "date": context["date"]}
+    return ngettext("%(count)d member is now «%(status)s» from %(date)s.",
+                    "%(count)d members are now «%(status)s» from %(date)s.", changed) % {
+        "count": changed, "status": context["status_label"], "date": context["date"]}

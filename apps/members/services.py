@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import copy
 import datetime
+import enum
+from dataclasses import dataclass
 
+from auditlog.diff import model_instance_diff
+from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.audit import log_entries_bulk
 from apps.core.formatting import japanese_date, names_joined
 from apps.core.unique import save_validated
 from apps.members.models import (
@@ -44,31 +51,17 @@ def participation_set_status(
     status_date_check(on=on)
     # One change at a time: two at once (a double click) both closed the same open status.
     Participation.objects.select_for_update().filter(pk=participation.pk).first()
-    current = participation.history.filter(end_date__isnull=True).first()
+    history = list(StatusChange.objects.filter(participation=participation))
+    step = status_step(history=history, status=status, on=on)
+    current = step.current
+    if step.kind == StepKind.SAME:
+        return current
+    if step.kind == StepKind.REDATE:
+        return _first_status_redate(participation=participation, first=current, on=on, note=note)
+    if step.kind == StepKind.CORRECT:
+        return _mistaken_step_correct(participation=participation, mistaken=current, previous=step.previous,
+                                      status=status, note=note)
     if current is not None:
-        if current.status == status:
-            if on == current.start_date:
-                return current
-            if participation.history.exclude(pk=current.pk).exists():
-                raise ValidationError({"on": _(
-                    "The current status started on %(date)s after another: that day stays as recorded.")
-                    % {"date": japanese_date(current.start_date)}})
-            return _first_status_redate(participation=participation, first=current, on=on, note=note)
-        # The same day as the current one is a day of two steps (invited and joined at the
-        # same meeting): the current status is kept in the history, lasting no day.
-        if on < current.start_date:
-            raise ValidationError({"on": _("The new status must start after the current one, which started on "
-                                           "%(date)s.") % {"date": japanese_date(current.start_date)}})
-        if not status_may_follow(current.status, status):
-            if on == current.start_date:
-                return _mistaken_step_correct(participation=participation, mistaken=current, status=status,
-                                              note=note)
-            raise ValidationError({"status": _(
-                "A member does not go back from «%(current)s» to «%(requested)s»: its status only moves forward "
-                "(it may withdraw from any step, and rejoin at any step once withdrawn). A step recorded by "
-                "mistake is corrected by the right status on the day it started, %(date)s.") % {
-                "current": ParticipationStatus(current.status).label, "requested": ParticipationStatus(status).label,
-                "date": japanese_date(current.start_date)}})
         current.end_date = on
         current.save(update_fields=["end_date"])
     change = StatusChange.objects.create(participation=participation, status=status, start_date=on, note=note)
@@ -79,6 +72,160 @@ def participation_set_status(
         fields.append("actual_go_live")
     participation.save(update_fields=fields)
     return change
+
+
+class StepKind(enum.Enum):
+    SAME = "same"  # the status it has, from that day: nothing to do (a second click)
+    REDATE = "redate"  # its only status, another day: the day it started is corrected
+    CORRECT = "correct"  # an earlier step on the day the current one started: a mistake corrected
+    STEP = "step"  # forward, or a withdrawal, or a rejoining: the current step ends that day
+
+
+@dataclass(frozen=True)
+class Step:
+    kind: StepKind
+    current: StatusChange | None
+    previous: StatusChange | None = None
+
+
+def status_step(*, history: list[StatusChange], status: str, on: datetime.date) -> Step:
+    """What setting ``status`` on ``on`` does to a participation whose steps are ``history``
+    (all of them), by the rules of participation_set_status; a ValidationError by field when
+    refused. No query: a change of many members checks each before writing any."""
+    current = next((change for change in history if change.end_date is None), None)
+    if current is None:
+        return Step(StepKind.STEP, None)
+    if current.status == status:
+        if on == current.start_date:
+            return Step(StepKind.SAME, current)
+        if len(history) > 1:
+            raise ValidationError({"on": _(
+                "The current status started on %(date)s after another: that day stays as recorded.")
+                % {"date": japanese_date(current.start_date)}})
+        return Step(StepKind.REDATE, current)
+    # The same day as the current one is a day of two steps (invited and joined at the
+    # same meeting): the current status is kept in the history, lasting no day.
+    if on < current.start_date:
+        raise ValidationError({"on": _("The new status must start after the current one, which started on "
+                                       "%(date)s.") % {"date": japanese_date(current.start_date)}})
+    if status_may_follow(current.status, status):
+        return Step(StepKind.STEP, current)
+    if on != current.start_date:
+        raise ValidationError({"status": _(
+            "A member does not go back from «%(current)s» to «%(requested)s»: its status only moves forward "
+            "(it may withdraw from any step, and rejoin at any step once withdrawn). A step recorded by "
+            "mistake is corrected by the right status on the day it started, %(date)s.") % {
+            "current": ParticipationStatus(current.status).label, "requested": ParticipationStatus(status).label,
+            "date": japanese_date(current.start_date)}})
+    before = [change for change in history if change.end_date == current.start_date and change.pk != current.pk]
+    previous = max(before, key=lambda change: (change.start_date, change.pk), default=None)
+    if previous is not None and not status_may_follow(previous.status, status) and previous.status != status:
+        raise ValidationError({"status": _(
+            "«%(current)s» taken back on the day it started leaves «%(previous)s» before it, which does not go "
+            "back to «%(requested)s».") % {
+            "current": ParticipationStatus(current.status).label,
+            "previous": ParticipationStatus(previous.status).label, "requested": ParticipationStatus(status).label}})
+    return Step(StepKind.CORRECT, current, previous)
+
+
+@dataclass(frozen=True)
+class RefusedMember:
+    code: str
+    name: str
+    reason: str
+
+
+class StatusChangesRefused(ValidationError):
+    """The members a change of many would not change, each with its reason: none was changed."""
+
+    def __init__(self, refused: list[RefusedMember]):
+        super().__init__([f"{member.code} {member.name}: {member.reason}" for member in refused])
+        self.refused = refused
+
+
+@transaction.atomic
+def participations_set_status(*, consortium: Consortium, codes: list[str], status: str, on: datetime.date,
+                              note: str = "") -> int:
+    """participation_set_status for many members of the council at once (a national council
+    moves the 600 towns that accepted its invitation): each checked by the same rules, and
+    if any is refused, none is changed and StatusChangesRefused names each. The number
+    changed: a member already at ``status`` from ``on`` is not (a second click does nothing).
+
+    Steps forward, withdrawals and rejoinings, the usual change, are written in a few
+    queries whatever their number, their trail entries as participation_set_status's save
+    writes them; the rare correction of a first day or of a mistaken step goes member by
+    member through the single change's own code."""
+    steps = _status_steps(consortium=consortium, codes=codes, status=status, on=on, lock=True)
+    forward = [(participation, step) for participation, step in steps if step.kind == StepKind.STEP]
+    for participation, step in steps:
+        if step.kind == StepKind.REDATE:
+            _first_status_redate(participation=participation, first=step.current, on=on, note=note)
+        elif step.kind == StepKind.CORRECT:
+            _mistaken_step_correct(participation=participation, mistaken=step.current, previous=step.previous,
+                                   status=status, note=note)
+    if forward:
+        _steps_forward_write(forward=forward, status=status, on=on, note=note)
+    return sum(1 for _participation, step in steps if step.kind != StepKind.SAME)
+
+
+def participations_status_check(*, consortium: Consortium, codes: list[str], status: str,
+                                on: datetime.date) -> int:
+    """What participations_set_status would do, writing nothing: the number it would change,
+    or StatusChangesRefused (the page that asks to confirm a change of many says it first)."""
+    steps = _status_steps(consortium=consortium, codes=codes, status=status, on=on, lock=False)
+    return sum(1 for _participation, step in steps if step.kind != StepKind.SAME)
+
+
+def _status_steps(*, consortium: Consortium, codes: list[str], status: str, on: datetime.date,
+                  lock: bool) -> list[tuple[Participation, Step]]:
+    """Each chosen member with its step (status_step), in three queries; every refusal at once."""
+    if status not in ParticipationStatus.values:
+        raise ValidationError({"status": _("Unknown status %(status)s.") % {"status": status}})
+    status_date_check(on=on)
+    chosen = Participation.objects.filter(consortium=consortium, body__code__in=codes)
+    if lock:
+        # Locked as the single change locks: two submissions at once change each member once.
+        chosen = chosen.select_for_update(of=("self",))
+    participations = list(chosen.select_related("body", "consortium").order_by("body__code"))
+    histories: dict[int, list[StatusChange]] = {participation.pk: [] for participation in participations}
+    for change in StatusChange.objects.filter(participation_id__in=histories).order_by("start_date", "pk"):
+        histories[change.participation_id].append(change)
+    found = {participation.body.code for participation in participations}
+    refused = [RefusedMember(code, "", _("Not a member of this council.")) for code in sorted(set(codes) - found)]
+    steps = []
+    for participation in participations:
+        try:
+            steps.append((participation, status_step(history=histories[participation.pk], status=status, on=on)))
+        except ValidationError as error:
+            refused.append(RefusedMember(participation.body.code, participation.body.name, " ".join(error.messages)))
+    if refused:
+        raise StatusChangesRefused(refused)
+    return steps
+
+
+def _steps_forward_write(*, forward: list[tuple[Participation, Step]], status: str, on: datetime.date,
+                         note: str) -> None:
+    StatusChange.objects.filter(pk__in=[step.current.pk for _p, step in forward if step.current]).update(end_date=on)
+    StatusChange.objects.bulk_create([StatusChange(participation=participation, status=status, start_date=on,
+                                                   note=note) for participation, _step in forward], batch_size=1000)
+    now, entries = timezone.now(), []
+    for participation, _step in forward:
+        before = copy.copy(participation)
+        participation.status, participation.updated_at = status, now
+        # As the single change's entry: its save sets updated_at after auditlog compared the rows.
+        fields = ["status"]
+        if status == ParticipationStatus.LIVE and participation.actual_go_live is None:
+            participation.actual_go_live = on  # going live is the go-live
+            fields.append("actual_go_live")
+        entries.append((participation, LogEntry.Action.UPDATE, model_instance_diff(
+            before, participation, fields_to_check=fields, use_json_for_changes=settings.AUDITLOG_STORE_JSON_CHANGES),
+            participation.audit_consortium_ids()))
+    ids = [participation.pk for participation, _step in forward]
+    Participation.objects.filter(pk__in=ids).update(status=status, updated_at=now)
+    if status == ParticipationStatus.LIVE:
+        Participation.objects.filter(pk__in=ids, actual_go_live__isnull=True).update(actual_go_live=on)
+    # Updates in bulk send no signals: the entries each save would have written.
+    log_entries_bulk(entries)
 
 
 def _first_status_redate(*, participation: Participation, first: StatusChange, on: datetime.date,
@@ -92,19 +239,12 @@ def _first_status_redate(*, participation: Participation, first: StatusChange, o
     return first
 
 
-def _mistaken_step_correct(*, participation: Participation, mistaken: StatusChange, status: str,
-                           note: str) -> StatusChange:
+def _mistaken_step_correct(*, participation: Participation, mistaken: StatusChange, previous: StatusChange | None,
+                           status: str, note: str) -> StatusChange:
     """``mistaken`` never happened: the step before it goes on (the same status again), or
-    ``status`` takes its place if it may follow that step. Kept as a step of no day, a
-    mistaken «live» counted in the funnel and left its go-live date on a council member."""
-    previous = (participation.history.filter(end_date=mistaken.start_date).exclude(pk=mistaken.pk)
-                .order_by("-start_date", "-pk").first())
-    if previous is not None and not status_may_follow(previous.status, status) and previous.status != status:
-        raise ValidationError({"status": _(
-            "«%(current)s» taken back on the day it started leaves «%(previous)s» before it, which does not go "
-            "back to «%(requested)s».") % {
-            "current": ParticipationStatus(mistaken.status).label,
-            "previous": ParticipationStatus(previous.status).label, "requested": ParticipationStatus(status).label}})
+    ``status`` takes its place if it may follow that step (status_step checked it). Kept as
+    a step of no day, a mistaken «live» counted in the funnel and left its go-live date on a
+    council member."""
     fields = ["status", "updated_at"]
     # Withdrawn after going live, then rejoined: the go-live of the first time stands.
     if mistaken.status == ParticipationStatus.LIVE and not participation.history.filter(

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MemberTable(tables.Table):
+    choose = tables.Column(verbose_name="", empty_values=(), orderable=False)  # the secretariat's only
     code = tables.Column(accessor="body__code", verbose_name=_("Code"), order_by="body__code")
     name = tables.LinkColumn(
         "body_detail", args=[tables.A("body__code")], accessor="body__name", verbose_name=_("Name"),

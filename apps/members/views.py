@@ -4,6 +4,8 @@ from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
 from apps.members import selectors
+from apps.members.filters import MemberFilter
+from apps.members.forms import BulkStatusForm
 from apps.members.models import Consortium, MemberBody
 from apps.members.tables import MemberTable
 
@@ -34,8 +36,17 @@ def home(request):
 def member_list(request, slug):
     consortium = consortium_for(request, slug)
     manages = access_for(request.user).manages(consortium.pk)
-    table = MemberTable(selectors.member_rows(consortium=consortium), exclude=() if manages else ("manage",))
+    filterset = MemberFilter(request.GET, queryset=selectors.member_rows(consortium=consortium))
+    table = MemberTable(filterset.qs, exclude=() if manages else ("choose", "manage"))
     table.consortium_slug = consortium.slug if manages else ""
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
-    return render(request, "members/member_list.html", {"consortium": consortium, "table": table,
-                                                        "manages": manages})
+    return render(request, "members/member_list.html", {
+        "consortium": consortium, "table": table, "manages": manages, "filter": filterset,
+        # The secretariat's change of status for the chosen members, or all the filter matches.
+        "bulk_form": BulkStatusForm(initial={"filter": _without_page(request.GET)}) if manages else None})
+
+
+def _without_page(query) -> str:
+    query = query.copy()
+    query.pop("page", None)
+    return query.urlencode()

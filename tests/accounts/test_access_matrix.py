@@ -130,6 +130,7 @@ EXPECTED = {
     "import_job_progress": (lambda w: {"slug": "a", "pk": w["import_job"].pk}, MANAGE_PAGE),
     "import_job_retry": (lambda w: {"slug": "a", "pk": w["import_job"].pk}, POST_ONLY),
     "member_add": (lambda w: {"slug": "a"}, MANAGE_PAGE),
+    "member_status_bulk": (lambda w: {"slug": "a"}, POST_ONLY),
     "consortium_settings": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "business_systems": (lambda w: {"slug": "a"}, MANAGE_PAGE),
     "member_manage": (lambda w: {"slug": "a", "code": w["x"].code}, MANAGE_PAGE),

@@ -41,3 +41,19 @@ def test_a_status_changed_by_two_clicks_at_once_is_changed_once():
     second_while_first_is_uncommitted(join, join)
     assert list(participation.history.filter(end_date__isnull=True).values_list("status", flat=True)) == ["declared"]
     assert participation.history.filter(status=ParticipationStatus.DECLARED).count() == 1
+
+
+def test_a_change_of_many_members_submitted_twice_at_once_is_made_once():
+    needs_row_locks()
+    consortium = ConsortiumFactory(slug="a")
+    bodies = [member_of(consortium, code=code) for code in ("113018", "113247")]
+
+    def join():
+        return services.participations_set_status(consortium=consortium, codes=[body.code for body in bodies],
+                                                  status=ParticipationStatus.DECLARED, on=datetime.date(2025, 7, 1))
+
+    assert second_while_first_is_uncommitted(join, join) == 0  # the second finds them declared already
+    for body in bodies:
+        participation = body.participations.get()
+        assert participation.history.filter(status=ParticipationStatus.DECLARED).count() == 1
+        assert participation.history.filter(end_date__isnull=True).count() == 1
