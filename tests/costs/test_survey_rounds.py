@@ -413,3 +413,26 @@ def test_a_deadline_moved_on_a_closed_round_does_not_count_a_town_that_joined_si
     assert (progress[closed].unanswered, progress[closed].members) == (0, 1)
     detail = client.get(reverse("survey_round_detail", args=["saitama", closed.pk]))
     assert {m.participation.body for m in detail.context["members"]} == {answered}
+
+
+def test_a_national_councils_survey_lists_its_members_a_page_at_a_time_and_counts_them_all(
+        client, council, monkeypatch):
+    from apps.costs import survey_views
+
+    monkeypatch.setattr(survey_views, "MEMBERS_PER_PAGE", 2)
+    for name in ["伊奈町", "三芳町", "毛呂山町", "越生町", "小川町"]:
+        member_of(council, name=name)
+    open_round(client, council)
+    url = reverse("survey_round_detail", args=["saitama", SurveyRound.objects.get().pk])
+
+    def shown(query):
+        with CaptureQueriesContext(connection) as executed:
+            page = client.get(url + query)
+        return [m.participation.body.name for m in page.context["members"]], page.context["progress"], len(executed)
+
+    first, progress, queries = shown("?answer=unanswered")
+    last, progress_on_last, queries_on_last = shown("?answer=unanswered&page=3")
+    assert len(first) == 2 and len(last) == 1
+    assert progress.unanswered == progress_on_last.unanswered == progress.members == 5  # of all, not of the page
+    assert queries == queries_on_last
+    assert "answer=unanswered&amp;page=2" in client.get(url + "?answer=unanswered").content.decode()
