@@ -26,6 +26,11 @@ def agreement_signatures(*, user, agreement: Agreement) -> QuerySet[Signature]:
     return Signature.objects.for_user(user).filter(agreement=agreement).select_related("body").order_by("body__code")
 
 
+def signature_counts(signatures: QuerySet[Signature]) -> dict[str, int]:
+    """How many of ``signatures`` there are and how many are signed, in one query."""
+    return signatures.aggregate(total=Count("pk"), signed=Count("pk", filter=Q(signed_on__isnull=False)))
+
+
 def pending_signatures(*, body: MemberBody) -> QuerySet[Signature]:
     """The body's signatures still awaited on agreements under review. ``rival_version``:
     another version of the same council also under review (only in data from before the

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from apps.accounts.access import access_for, require_manager
+from apps.core.pagination import KnownCountPaginator
 from apps.core.refusals import attempted, show_refusal
 from apps.agreements import selectors, services
 from apps.agreements.forms import AgreementForm, ArticleForm, ContractForm, SignatureForm, SlaItemFormSet
@@ -95,11 +96,20 @@ def agreement_create(request, slug):
     return _form_page(request, form, heading=_("New agreement"), consortium=consortium)
 
 
+SIGNATURES_PER_PAGE = 50
+
+
 def agreement_detail(request, pk):
     agreement = _agreement_for(request, pk)
+    signatures = selectors.agreement_signatures(user=request.user, agreement=agreement)
+    # A national council's 1,741 signatures made the page 306 KB: 50 a page, counted (signed
+    # of all) in the query that tells the pager how many there are.
+    counts = selectors.signature_counts(signatures)
+    page = KnownCountPaginator(signatures, SIGNATURES_PER_PAGE, count=counts["total"]).get_page(
+        request.GET.get("page"))
     return _page(request, "agreement_detail.html", agreement.consortium, agreement=agreement,
-                 articles=agreement.articles.all(),
-                 signatures=selectors.agreement_signatures(user=request.user, agreement=agreement),
+                 articles=agreement.articles.all(), signatures=page.object_list, page=page,
+                 signature_counts=counts,
                  successor=Agreement.objects.for_user(request.user).filter(supersedes=agreement).first(),
                  may_amend=selectors.may_amend(agreement=agreement),
                  open_together=selectors.versions_open_together(user=request.user,

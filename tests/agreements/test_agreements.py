@@ -334,3 +334,26 @@ def test_a_contracts_total_over_a_year_or_more_is_not_less_than_its_annual_amoun
     assert not Contract.objects.exists()
     short = {**contract, "ends_on": "2026-09-30", "total_amount": "500"}  # half a year at half the annual rate
     assert client.post(reverse("contract_create", args=[consortium.slug]), short).status_code == 302
+
+
+def test_a_national_councils_signatures_are_listed_a_page_at_a_time_and_counted_in_full(
+        client, consortium, under_review, secretariat, monkeypatch):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from apps.agreements import views
+
+    monkeypatch.setattr(views, "SIGNATURES_PER_PAGE", 1)
+    services.signature_record(signature=under_review.signatures.order_by("body__code").last(),
+                              signed_on=datetime.date(2026, 4, 1), signed_by_name="三芳町長")
+    client.force_login(secretariat)
+    url = reverse("agreement_detail", args=[under_review.pk])
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url + "?page=2")
+    assert [s.body.name for s in first.context["signatures"]] == ["伊奈町"]
+    assert [s.body.name for s in second.context["signatures"]] == ["三芳町"]
+    assert first.context["signature_counts"] == {"total": 2, "signed": 1}  # of all, not of the page
+    assert first.context["page"].paginator.num_pages == 2 and b"data-pager" in first.content
+    assert len(first_queries) == len(second_queries)
