@@ -2,6 +2,7 @@ from dataclasses import replace
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -102,6 +103,34 @@ def _withhold(row: dict, own: str) -> dict:
     return row if row["code"] == own else {**row, **dict.fromkeys(WITHHELD_UNTIL_COMPARISON)}
 
 
+RESULT_ROWS_PER_PAGE = 50
+
+
+def _paged(request, computed: dict) -> dict:
+    """A page of the result's rows, with their chart (a national council's 1,741 rows and
+    bars made the page 1 MB); the total, and the members the guarantee burdens, stay of
+    every member. A town opens on the page with its own row; the CSV has every row."""
+    if "rows" not in computed:
+        return computed
+    rows, number = computed["rows"], request.GET.get("page")
+    own = _own_code(request) if number is None else None
+    if own:
+        number = next((index // RESULT_ROWS_PER_PAGE + 1 for index, row in enumerate(rows) if row["code"] == own), 1)
+    page = Paginator(rows, RESULT_ROWS_PER_PAGE).get_page(number)
+    query = request.GET.copy()
+    query.pop("page", None)
+    # A town's chart, whose other bars are withheld, is its own bar whatever the page.
+    chart = computed["chart"] if computed.get("withheld") else savings_chart(page.object_list)
+    return {**computed, "rows": page.object_list, "chart": chart, "page": page, "query": query.urlencode()}
+
+
+def _own_code(request) -> str | None:
+    access = access_for(request.user)
+    if not access.is_member_user:
+        return None
+    return MemberBody.objects.filter(pk=access.body_id).values_list("code", flat=True).first()
+
+
 def _as_read_by(request, plan, computed: dict) -> dict:
     own = _withheld_from(request, plan) if "rows" in computed else None
     if own is None:
@@ -125,7 +154,7 @@ def plan_detail(request, pk):
         "plan_members": list(plan.members.select_related("body").order_by("body__code")),
         # A draft's members against the council's now (they are taken when the plan is made).
         "members_difference": selectors.plan_members_difference(plan) if not plan.is_published else None,
-        **_as_read_by(request, plan, _computed(plan)),
+        **_paged(request, _as_read_by(request, plan, _computed(plan))),
     })
 
 
@@ -150,7 +179,7 @@ def plan_preview(request, pk):
     # Not the saved plan's: no CSV of it is offered beside it.
     return render(request, "allocation/_result.html", {"plan": plan, "previewing": True,
                                                        "previewed_guarantee": engine_input.guarantee,
-                                                       **_computed(plan, engine_input)})
+                                                       **_paged(request, _computed(plan, engine_input))})
 
 
 def plan_result_csv(request, pk):

@@ -145,3 +145,37 @@ def test_a_plan_the_engine_refuses_has_no_csv_and_says_why(client, world):
     response = client.get(reverse("plan_result_csv", args=[plan.pk]))
     assert response.status_code == 404
     assert "guarantee" in response.content.decode()
+
+
+@pytest.fixture
+def one_row_a_page(monkeypatch):
+    from apps.allocation import views
+
+    monkeypatch.setattr(views, "RESULT_ROWS_PER_PAGE", 1)
+
+
+def test_a_national_plan_shows_its_shares_a_page_at_a_time_with_the_total_of_every_member(
+        client, world, one_row_a_page):
+    client.force_login(world["secretariat"])
+    url = reverse("plan_detail", args=[world["plan"].pk])
+    pages = [client.get(url + f"?page={number}") for number in (1, 2, 3)]
+    assert [[row["name"] for row in page.context["rows"]] for page in pages] == [["伊奈町"], ["三芳町"], ["東秩父村"]]
+    assert {page.context["result"]["total"] for page in pages} == {170_000_000}  # of all, not of the page
+    assert all(len(page.context["chart"]["bars"]) == 1 for page in pages)
+    assert "170,000,000" in pages[1].content.decode() and "data-pager" in pages[1].content.decode()
+    sheet = client.get(reverse("plan_result_csv", args=[world["plan"].pk]))
+    assert len(list(csv.reader(io.StringIO(sheet.content.decode("utf-8-sig"))))) == 1 + 3  # every row
+
+
+def test_a_town_opens_the_plan_on_the_page_with_its_own_row(client, world, one_row_a_page):
+    services.plan_publish(plan=world["plan"], by=world["secretariat"])
+    client.force_login(user_with_role(Role.STAFF, body=world["miyoshi"]))
+    page = client.get(reverse("plan_detail", args=[world["plan"].pk]))
+    assert [row["name"] for row in page.context["rows"]] == ["三芳町"] and page.context["page"].number == 2
+
+
+def test_the_previews_pages_are_of_the_preview(client, world, one_row_a_page):
+    client.force_login(world["secretariat"])
+    preview = client.get(reverse("plan_preview", args=[world["plan"].pk]), {"equal_ratio": "0.5"})
+    link = f'hx-get="{reverse("plan_preview", args=[world["plan"].pk])}?equal_ratio=0.5&amp;page=2"'
+    assert link in preview.content.decode() and len(preview.context["rows"]) == 1
