@@ -16,6 +16,7 @@ from apps.allocation.models import AllocationPlan
 from apps.allocation.presentation import result_rows, scenario_table
 from apps.allocation.refusals import refusal_text
 from apps.core.formatting import names_joined
+from apps.core.pagination import query_without_page
 from apps.core.refusals import show_refusal
 from apps.costs.exports import to_csv
 from apps.members.models import MemberBody
@@ -117,11 +118,9 @@ def _paged(request, computed: dict) -> dict:
     if own:
         number = next((index // RESULT_ROWS_PER_PAGE + 1 for index, row in enumerate(rows) if row["code"] == own), 1)
     page = Paginator(rows, RESULT_ROWS_PER_PAGE).get_page(number)
-    query = request.GET.copy()
-    query.pop("page", None)
     # A town's chart, whose other bars are withheld, is its own bar whatever the page.
     chart = computed["chart"] if computed.get("withheld") else savings_chart(page.object_list)
-    return {**computed, "rows": page.object_list, "chart": chart, "page": page, "query": query.urlencode()}
+    return {**computed, "rows": page.object_list, "chart": chart, "page": page, "query": query_without_page(request.GET)}
 
 
 def _own_code(request) -> str | None:

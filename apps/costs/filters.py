@@ -1,10 +1,11 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import InlineFilterBar
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
 
-class ComparisonFilter(django_filters.FilterSet):
+class ComparisonFilter(InlineFilterBar, django_filters.FilterSet):
     name = django_filters.CharFilter(
         field_name="body__name", lookup_expr="icontains", label=_("Name contains")
     )
@@ -21,11 +22,3 @@ class ComparisonFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        # Plain Bootstrap classes: the filter bar is rendered inline, without crispy's
-        # per-field templates (a measurable share of this hot page).
-        for field in self.form.fields.values():
-            css = "form-select" if hasattr(field, "choices") else "form-control"
-            field.widget.attrs.setdefault("class", css)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.access import access_for
 from apps.core.formatting import names_joined
 from apps.core.forms import add_service_errors
+from apps.core.pagination import query_without_page
 from apps.core.refusals import show_refusal
 from apps.costs import selectors, services
 from apps.costs.forms import SurveyDeadlineForm, SurveyRoundOpenForm
@@ -62,11 +63,9 @@ def survey_round_detail(request, slug, round_id):
     # A national council's 1,741 rows made a page of 576 KB: 50 a page, the counts above
     # them of every member (progress is computed over all of them).
     page = Paginator(members, MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(request, "costs/survey_round_detail.html", {
         "consortium": consortium, "survey_round": survey_round, "members": page.object_list, "page": page,
-        "query": query.urlencode(), "progress": progress, "shown": shown,
+        "query": query_without_page(request.GET), "progress": progress, "shown": shown,
         # A council with no business system in scope gives its members empty survey sheets.
         "no_scope": not consortium.business_systems.exists(),
         "manages": manages, "deadline_form": SurveyDeadlineForm(initial={"deadline": survey_round.deadline}),

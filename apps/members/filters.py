@@ -2,10 +2,11 @@ import django_filters
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.forms import InlineFilterBar
 from apps.members.models import MemberBody, Participation, ParticipationStatus
 
 
-class MemberFilter(django_filters.FilterSet):
+class MemberFilter(InlineFilterBar, django_filters.FilterSet):
     """The member list's filter, and the members «all matching the filter» a change of
     status chooses."""
 
@@ -18,11 +19,6 @@ class MemberFilter(django_filters.FilterSet):
     class Meta:
         model = Participation
         fields: list[str] = []
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.form.fields.values():
-            field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
 
     def code_or_name(self, queryset, name, value):
         value = value.strip()

@@ -3,6 +3,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
+from apps.core.pagination import query_without_page
 from apps.members import selectors
 from apps.members.filters import MemberFilter
 from apps.members.forms import BulkStatusForm
@@ -43,10 +44,4 @@ def member_list(request, slug):
     return render(request, "members/member_list.html", {
         "consortium": consortium, "table": table, "manages": manages, "filter": filterset,
         # The secretariat's change of status for the chosen members, or all the filter matches.
-        "bulk_form": BulkStatusForm(initial={"filter": _without_page(request.GET)}) if manages else None})
-
-
-def _without_page(query) -> str:
-    query = query.copy()
-    query.pop("page", None)
-    return query.urlencode()
+        "bulk_form": BulkStatusForm(initial={"filter": query_without_page(request.GET)}) if manages else None})

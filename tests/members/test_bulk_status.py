@@ -170,3 +170,14 @@ def test_the_day_of_an_only_status_is_corrected_for_many_as_for_one(client, coun
     assert post(client, status=S.INVITED, on="2025-03-01", body=codes_of(bodies), confirm=True).status_code == 302
     assert [Participation.objects.get(body=body).history.get().start_date for body in bodies] == [
         datetime.date(2025, 3, 1)] * 2
+
+
+def test_the_member_list_filters_by_code_or_name_and_status_and_counts_what_it_shows(client, council):
+    bodies = invited(council, 3)
+    participation_set_status(participation=bodies[2].participations.get(), status=S.COUNCIL,
+                             on=datetime.date(2025, 5, 1))
+    by_name = client.get(reverse("member_list", args=["zenkoku"]), {"q": "町1"})
+    assert [row.record.body.name for row in by_name.context["table"].paginated_rows] == ["町1"]
+    invited_only = client.get(reverse("member_list", args=["zenkoku"]), {"status": "invited"})
+    assert invited_only.context["table"].paginator.count == 2
+    assert b"Or all 2 members the filter shows" in invited_only.content
