@@ -113,14 +113,20 @@ def _paged(request, computed: dict) -> dict:
     every member. A town opens on the page with its own row; the CSV has every row."""
     if "rows" not in computed:
         return computed
-    rows, number = computed["rows"], request.GET.get("page")
-    own = _own_code(request) if number is None else None
-    if own:
-        number = next((index // RESULT_ROWS_PER_PAGE + 1 for index, row in enumerate(rows) if row["code"] == own), 1)
-    page = Paginator(rows, RESULT_ROWS_PER_PAGE).get_page(number)
+    page = _rows_page(request, computed["rows"])
     # A town's chart, whose other bars are withheld, is its own bar whatever the page.
     chart = computed["chart"] if computed.get("withheld") else savings_chart(page.object_list)
     return {**computed, "rows": page.object_list, "chart": chart, "page": page, "query": query_without_page(request.GET)}
+
+
+def _rows_page(request, rows: list[dict]):
+    """The page asked for of a result's rows (one per member, by code); a town's first page
+    is the one with its own row."""
+    number = request.GET.get("page")
+    own = _own_code(request) if number is None else None
+    if own:
+        number = next((index // RESULT_ROWS_PER_PAGE + 1 for index, row in enumerate(rows) if row["code"] == own), 1)
+    return Paginator(rows, RESULT_ROWS_PER_PAGE).get_page(number)
 
 
 def _own_code(request) -> str | None:
@@ -248,8 +254,12 @@ def plan_scenarios(request, pk):
     if own is not None:
         table["rows"] = [{**_withhold(row, own), "cells": [cell and _withhold(cell, own) for cell in row["cells"]]}
                          for row in table["rows"]]
+    # Members down the side, a page at a time as on the plan's page; each column's total of all.
+    page = _rows_page(request, table["rows"])
+    table["rows"] = page.object_list
     return render(request, "allocation/plan_scenarios.html", {
-        "plan": plan, "formset": formset, "table": table, "withheld": own is not None,
+        "plan": plan, "formset": formset, "table": table, "withheld": own is not None, "page": page,
+        "query": query_without_page(request.GET),
     })
 
 

@@ -177,6 +177,22 @@ def test_scenarios_show_which_leaves_everyone_better_off(client, plan):
     assert columns[1]["total"] == 200_000_000
 
 
+def test_a_national_plans_scenarios_list_the_members_a_page_at_a_time_with_each_total_of_all(
+        client, plan, monkeypatch):
+    from apps.allocation import views
+
+    monkeypatch.setattr(views, "RESULT_ROWS_PER_PAGE", 2)
+    plan.guarantee = None
+    plan.save()
+    Scenario.objects.create(plan=plan, name="total up", equal_ratio=Decimal("0.5"), population_ratio=Decimal("0.5"),
+                            total_amount=200_000_000)
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=plan.consortium))
+    first, second = (client.get(reverse("plan_scenarios", args=[plan.pk]), {"page": number}) for number in (1, 2))
+    assert [len(page.context["table"]["rows"]) for page in (first, second)] == [2, 1]
+    assert first.context["table"]["columns"][0]["total"] == 200_000_000  # of every member, not of the page
+    assert "data-pager" in first.content.decode()
+
+
 def test_scaled_amounts_add_up_exactly():
     assert services.scaled_amounts([1, 1, 1], 100) == [34, 33, 33]
     assert sum(services.scaled_amounts([123_456, 654_321, 1], 999_999_999)) == 999_999_999
