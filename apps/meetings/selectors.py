@@ -51,7 +51,9 @@ def meeting_clashes(*, consortium: Consortium, starts_at: datetime.datetime, end
 def meeting_detail(*, user) -> QuerySet[Meeting]:
     """For ``get_object_or_404(..., pk=pk)``: everything the meeting page shows, joined."""
     return (Meeting.objects.for_user(user).select_related("consortium").prefetch_related(
-        "agenda", "attendance__body", "actions__owner",
+        "agenda", "actions__owner",
+        # By code: the page lists them a page at a time.
+        Prefetch("attendance", queryset=Attendance.objects.select_related("body").order_by("body__code")),
         Prefetch("decisions", queryset=Decision.objects.prefetch_related("positions__body")),
     ))
 

@@ -326,3 +326,23 @@ def test_the_forms_that_add_to_a_meeting_do_not_read_its_attendance(client, worl
     services.attendance_record(meeting=meeting, rows=[
         services.AttendanceRow(body_id=body.pk, status="present") for body in (world["ina"], world["miyoshi"])])
     assert queries() == [[], []]
+
+
+def test_a_national_councils_attendance_is_listed_a_page_at_a_time_and_counted_in_full(client, world, monkeypatch):
+    from apps.meetings import views
+
+    monkeypatch.setattr(views, "ATTENDANCE_PER_PAGE", 1)
+    meeting = held_meeting(world)
+    services.attendance_record(meeting=meeting, rows=[
+        services.AttendanceRow(body_id=world["ina"].pk, status="present"),
+        services.AttendanceRow(body_id=world["miyoshi"].pk, status="absent")])
+    client.force_login(world["secretariat"])
+    url = reverse("meeting_detail", args=[meeting.pk])
+    with CaptureQueriesContext(connection) as first_queries:
+        first = client.get(url)
+    with CaptureQueriesContext(connection) as second_queries:
+        second = client.get(url + "?page=2")
+    shown = [[record.body.name for record in page.context["attendance"]] for page in (first, second)]
+    assert sorted(sum(shown, [])) == ["三芳町", "伊奈町"] and all(len(names) == 1 for names in shown)
+    assert [count for _label, count in first.context["attendance_counts"]] == [1, 1]  # of all, not of the page
+    assert "data-pager" in first.content.decode() and len(first_queries) == len(second_queries)
