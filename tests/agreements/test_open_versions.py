@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 from auditlog.models import LogEntry
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
@@ -20,7 +21,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def _in_english():
+def _in_english(client):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the pages, as the messages read here
     with translation.override("en"):
         yield
 
