@@ -24,3 +24,26 @@ def embedded_fonts(content: bytes) -> set[str]:
 
 def page_count(content: bytes) -> int:
     return len(PdfReader(io.BytesIO(content)).pages)
+
+
+def structure_of(content: bytes) -> tuple[str | None, list[tuple[str, str | None]]]:
+    """A tagged PDF's language and its structure elements in reading order, each as its
+    role and its alternative text (``("/H1", None)``, ``("/Figure", "構成団体の削減率")``):
+    what a screen reader walks. No language and no elements for an untagged PDF."""
+    catalog = PdfReader(io.BytesIO(content)).trailer["/Root"]
+    elements: list[tuple[str, str | None]] = []
+
+    def walk(node):
+        node = node.get_object()
+        if not isinstance(node, dict):
+            return  # a marked-content number: the text itself
+        if "/S" in node:
+            elements.append((str(node["/S"]), str(node["/Alt"]) if "/Alt" in node else None))
+        kids = node.get("/K")
+        for kid in kids if isinstance(kids, list) else [] if kids is None else [kids]:
+            walk(kid)
+
+    if "/StructTreeRoot" in catalog and catalog.get("/MarkInfo", {}).get("/Marked"):
+        walk(catalog["/StructTreeRoot"])
+    language = catalog.get("/Lang")
+    return (str(language) if language is not None else None), elements

@@ -18,7 +18,7 @@ from apps.reports.models import Kind
 from apps.members.models import ParticipationStatus
 from apps.accounts.models import Role
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, member_of, user_with_role
-from tests.pdf_reading import embedded_fonts, text_of
+from tests.pdf_reading import embedded_fonts, structure_of, text_of
 from apps.reports.selectors import Options, briefing_context, chart_peers, side_by_side_context
 
 pytestmark = pytest.mark.django_db
@@ -121,6 +121,25 @@ def test_the_briefing_gives_the_towns_cost_share_saving_and_place_on_one_small_p
     assert "令和8年度" in text and "位" in text
     assert len(PdfReader(io.BytesIO(content)).pages) == 1
     assert len(content) < 200_000
+
+
+def test_the_briefing_is_tagged_for_a_screen_reader_in_japanese(council):
+    content = render(council, Kind.BRIEFING, body=council["bodies"][0], calendar="era")
+    language, elements = structure_of(content)
+    roles = [role for role, _alt in elements]
+    assert language == "ja"
+    assert roles.count("/H1") == 1 and roles.count("/H2") >= 3
+    # The key figures as a table: each figure read with its heading.
+    assert "/Table" in roles and roles.count("/TH") == roles.count("/TD") >= 4
+    assert "/L" in roles and "/LI" in roles
+    assert ("/Figure", "構成団体の削減率") in elements  # the chart, described
+
+
+def test_the_comparison_is_tagged_as_a_table_with_its_headings(council):
+    language, elements = structure_of(render(council, Kind.SIDE_BY_SIDE))
+    roles = [role for role, _alt in elements]
+    assert language == "ja" and "/Table" in roles and "/THead" in roles and "/TH" in roles
+    assert roles.count("/TR") > len(council["bodies"])  # a row a member, the headings and the totals
 
 
 def test_an_archived_report_keeps_its_hash_and_never_changes(council):
