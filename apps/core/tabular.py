@@ -13,10 +13,11 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import itertools
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -84,6 +85,7 @@ class Table:
     headers: list[str]
     rows: list[Row]
     warnings: list[str] = field(default_factory=list)
+    heading_number: int = 1  # the row the headings were read from
 
     def warn(self, message_ja: str, message_en: str) -> None:
         # Readers may run twice over one table (preview, then import); say each thing once.
@@ -91,22 +93,29 @@ class Table:
             self.warnings.append(Bilingual(message_ja, message_en))
 
 
+# How far down a sheet its headings are looked for, below a title and notes.
+HEADING_SEARCH_ROWS = 10
+
 ZIP_MAGIC = b"PK\x03\x04"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), which openpyxl cannot read
 
 
-def read_table(data: bytes, filename: str, *, max_rows: int = IMPORT_MAX_ROWS) -> Table:
+def read_table(data: bytes, filename: str, *, max_rows: int = IMPORT_MAX_ROWS,
+               is_heading: Callable[[list[str]], bool] | None = None) -> Table:
     """The first sheet (or the CSV) as a table, refused as soon as it passes the limits of
-    apps.core.limits: rows are read one at a time, never wider than the column limit."""
+    apps.core.limits: rows are read one at a time, never wider than the column limit.
+    The headings are the first row that ``is_heading`` (headings_finder) takes among the
+    first HEADING_SEARCH_ROWS rows with text, below a title or a note; the first such row
+    when none is, or without ``is_heading``."""
     name = filename.lower()
     if not data.strip():
         raise TableError("ファイルが空です", "the file is empty")
     if data.startswith(ZIP_MAGIC) or name.endswith((".xlsx", ".xlsm")):
-        return _xlsx_table(data, max_rows=max_rows)
+        return _xlsx_table(data, max_rows=max_rows, is_heading=is_heading)
     if data.startswith(OLE_MAGIC) or name.endswith(".xls"):
         raise TableError("Excel 97-2003 形式（.xls）は読めません。.xlsx か CSV で保存し直してください",
                          "Excel 97-2003 (.xls) files cannot be read; save as .xlsx or CSV")
-    return _table(_csv_records(data), [], max_rows=max_rows)
+    return _table(_csv_records(data), [], max_rows=max_rows, is_heading=is_heading)
 
 
 def _too_large(limit_ja: str, limit_en: str) -> TableError:
@@ -141,7 +150,7 @@ def _csv_records(data: bytes) -> Iterator[tuple[int, list[str]]]:
 _NOT_XLSX = "XLSX ファイルとして読めません"
 
 
-def _xlsx_table(data: bytes, *, max_rows: int) -> Table:
+def _xlsx_table(data: bytes, *, max_rows: int, is_heading=None) -> Table:
     _package_check(data)
     try:
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -159,7 +168,7 @@ def _xlsx_table(data: bytes, *, max_rows: int) -> Table:
         # column more than the limit, to tell a heading that goes past it.
         sheet.reset_dimensions()
         rows = sheet.iter_rows(max_col=IMPORT_MAX_COLUMNS + 1, values_only=True)
-        return _table(_sheet_records(rows), warnings, max_rows=max_rows)
+        return _table(_sheet_records(rows), warnings, max_rows=max_rows, is_heading=is_heading)
     except TableError:
         raise
     except Exception as error:  # noqa: BLE001 — as above, for a sheet damaged past its first rows
@@ -220,20 +229,26 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max_rows: int) -> Table:
+def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max_rows: int,
+           is_heading: Callable[[list[str]], bool] | None = None) -> Table:
     """Rows read as they come, so that a file too long is refused at the row past the limit.
     Blank rows count: a blank row was as much work to read (a row whose one cell lies past
     the columns read is blank here), and a real import has no long runs of them."""
     records = iter(records)
-    heading = None
+    leading: list[tuple[int, list[str]]] = []  # the rows with text the headings are looked for in
     for number, cells in records:
         if number > max_rows:
             raise _too_large(f"{max_rows:,} 行まで", f"at most {max_rows:,} rows")
         if any(cell.strip() for cell in cells):
-            heading_number, heading = number, cells[:IMPORT_MAX_COLUMNS + 1]  # the first non-blank row
-            break
-    if heading is None:
+            leading.append((number, cells[:IMPORT_MAX_COLUMNS + 1]))
+            if is_heading is None or is_heading(leading[-1][1]) or len(leading) == HEADING_SEARCH_ROWS:
+                break
+    if not leading:
         raise TableError("見出し行がありません", "there is no heading row")
+    # A title merged across the sheet (「令和8年度 現行経費調査票（伊奈町）」) stands above the headings.
+    found = next((index for index, (_number, cells) in enumerate(leading) if is_heading and is_heading(cells)), 0)
+    heading_number, heading = leading[found]
+    records = itertools.chain(leading[found + 1:], records)
     width = max(index for index, text in enumerate(heading) if text.strip()) + 1
     if width > IMPORT_MAX_COLUMNS:
         raise _too_large(f"列は {IMPORT_MAX_COLUMNS} 列まで", f"at most {IMPORT_MAX_COLUMNS} columns")
@@ -249,7 +264,11 @@ def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max
             # ignores the " (2)", so map_headers() refuses two columns for one field.
             header = f"{header} ({seen[header]})"
         positions.append((index, header))
-    table = Table(headers=[header for _index, header in positions], rows=[], warnings=list(warnings))
+    table = Table(headers=[header for _index, header in positions], rows=[], warnings=list(warnings),
+                  heading_number=heading_number)
+    if found:
+        table.warn(f"見出しを{heading_number}行目から読みました（それより上の行は読み込みません）",
+                   f"the headings were read from row {heading_number} (the rows above it are not read)")
     headed = {index for index, _header in positions}
     for number, cells in records:
         if number - heading_number > max_rows:
@@ -286,7 +305,7 @@ class Column:
 
 # A trailing bracketed note such as （千円）, [円] or (人), which secretariats add freely.
 _HEADING_NOTE = re.compile(r"(?:[(\[【〔<][^()\[\]【】〔〕<>]*[)\]】〕>])+$")
-_UNIT_NAMES = {"thousand": ("千円", "thousands of yen (千円)"), "yen": ("円", "yen (円)")}
+UNIT_NAMES = {"thousand": ("千円", "thousands of yen (千円)"), "yen": ("円", "yen (円)")}
 
 
 def heading_key(text: str) -> str:
@@ -305,13 +324,33 @@ def heading_unit(header: str) -> str | None:
     return "yen" if "円" in note.group() else None
 
 
-def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
-    """``{column.key: header}`` for the columns found; refuses missing or doubled columns."""
-    columns = list(columns)
+def _by_heading(columns: Iterable[Column]) -> dict[str, Column]:
     by_heading: dict[str, Column] = {}
     for column in columns:
         for name in (column.label, *column.aliases):
             by_heading.setdefault(heading_key(name), column)
+    return by_heading
+
+
+def headings_finder(columns: Iterable[Column], *, any_of: Iterable[str] = ()) -> Callable[[list[str]], bool]:
+    """For read_table: whether a row is the headings of ``columns`` — it has the heading
+    of every required column and, given ``any_of`` (keys), of one of those."""
+    columns = list(columns)
+    by_heading, any_of = _by_heading(columns), set(any_of)
+    required = {column.key for column in columns if column.required}
+
+    def is_heading(cells: list[str]) -> bool:
+        found = {column.key for cell in cells if (column := by_heading.get(heading_key(cell)))}
+        return required <= found and (not any_of or bool(found & any_of))
+
+    return is_heading
+
+
+def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
+    """``{column.key: header}`` for the columns found; refuses missing or doubled columns.
+    A unit in a heading (heading_unit) is the importer's to compare with the unit chosen."""
+    columns = list(columns)
+    by_heading = _by_heading(columns)
     found: dict[str, list[str]] = {}
     for header in table.headers:
         column = by_heading.get(heading_key(header))
@@ -320,13 +359,6 @@ def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:
                        f"column 「{header}」 is not one this import reads; it is left out")
             continue
         found.setdefault(column.key, []).append(header)
-        if unit := heading_unit(header):
-            # The amount's unit comes from the import form, not the heading; a mismatch is a
-            # thousandfold error, so the preview says what the heading claims.
-            unit_ja, unit_en = _UNIT_NAMES[unit]
-            table.warn(f"列「{header}」の見出しの単位は{unit_ja}です。取込みの単位指定と合っているか確認してください",
-                       f"the heading of column 「{header}」 gives its unit as {unit_en}: check that it is the unit "
-                       "chosen for this import")
     problems_ja, problems_en = [], []
     if missing := [column.named for column in columns if column.required and column.key not in found]:
         problems_ja.append(f"必須の列がありません: {'、'.join(missing)}")

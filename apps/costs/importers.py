@@ -20,14 +20,20 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone, translation
 
 from apps.core.audit import log_entries_bulk
+from apps.core.formatting import fiscal_year as fiscal_year_ja
+from apps.core.formatting import fiscal_year_english
 from apps.core.tabular import (
     Bilingual,
     CellError,
     Column,
     ImportReport,
     RowError,
+    UNIT_NAMES,
     Table,
     TableError,
+    heading_key,
+    heading_unit,
+    headings_finder,
     map_headers,
     parse_business_date,
     parse_fiscal_year,
@@ -90,16 +96,29 @@ CATEGORY_LABELS = {
 COST_COLUMNS = (
     Column("code", "団体コード", ("code", "local government code", "コード"), True, "local government code"),
     Column("name", "団体名", ("name", "団体"), False, "name"),
-    Column("system", "業務", ("business system", "system", "業務名", "システム"), False, "business system"),
+    # Besides the sheet's own headings, those of the edit form and the costs table (業務システム,
+    # 事業者, 契約満了日), which a town copies its figures from.
+    Column("system", "業務", ("business system", "system", "業務名", "システム", "業務システム", "業務システム名"),
+           False, "business system"),
     Column("fiscal_year", "年度", ("fiscal year", "fy"), False, "fiscal year"),
     # The English name of a category is its first alias.
     *(Column(category.value, label, aliases, False, aliases[0]) for category, (label, aliases) in CATEGORY_LABELS.items()),
-    Column("vendor", "事業者", ("vendor", "ベンダー", "委託先"), False, "vendor"),
-    Column("contract_end", "契約終了日", ("contract end", "契約期限"), False, "contract end"),
+    Column("vendor", "事業者", ("vendor", "ベンダー", "委託先", "事業者名"), False, "vendor"),
+    Column("contract_end", "契約終了日", ("contract end", "契約期限", "契約満了日", "契約満了", "契約終了"), False,
+           "contract end"),
 )
 
 # A member uploading its own figures may leave out the code column: every row is its own.
 OWN_COST_COLUMNS = (replace(COST_COLUMNS[0], required=False), *COST_COLUMNS[1:])
+
+# A row a figure, as the costs page and the edit form show them (業務システム, 費目, 金額（円）,
+# 事業者, 契約満了): pasted from there, instead of a column a category.
+FIGURE_COLUMNS = (
+    Column("category", "費目", ("category", "費目名"), False, "category"),
+    Column("amount", "金額", ("amount", "金額（円）", "amount (yen)"), False, "amount"),
+)
+# What a row of a sheet's total says in its business system's cell: not a figure.
+TOTAL_WORDS = {"合計", "総計", "計", "total"}
 
 KIND_LABELS = {"city": "市", "town": "町", "village": "村", "ward": "区"}
 KIND_WORDS = {**{label: kind for kind, label in KIND_LABELS.items()}, **{kind: kind for kind in KIND_LABELS}}
@@ -183,14 +202,27 @@ class _RowReader:
         return Bilingual(column.label, f"{column.label_en} ({heading})" if column.label_en else heading)
 
 
-def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], ImportReport]:
+def _open(data: bytes, filename: str, columns, *, any_of=()) -> tuple[Table, dict[str, str], ImportReport]:
+    """The table and its columns, its headings found below a title (tabular.headings_finder)."""
     try:
-        table = read_table(data, filename)
-        headers = map_headers(table, columns)
+        table = read_table(data, filename, is_heading=headings_finder(columns, any_of=any_of))
     except TableError as error:
         raise ImportRefused(ImportReport(errors=[RowError(1, "", error.reason, "")], warnings=[])) from None
+    try:
+        headers = map_headers(table, columns)
+    except TableError as error:
+        _refuse_headings(table, error.reason)
     report = ImportReport(errors=[], warnings=list(getattr(table, "warnings", [])))
     return table, headers, report
+
+
+def _refuse_headings(table: Table, reason: Bilingual):
+    """A file whose headings were not found: which row was read as them, and what to do."""
+    raise ImportRefused(ImportReport(errors=[RowError(table.heading_number, "", Bilingual(
+        f"{reason}。この行を見出しの行として読みました: 列の見出しを表の先頭の行に書くか、"
+        "このページの記入シート（見出し付き）をダウンロードして使ってください",
+        f"{reason.en}. This row was read as the headings: put the column headings in the first row of the "
+        "table, or download the sheet on this page, which has them"), "")], warnings=[])) from None
 
 
 CODE_ERRORS = {
@@ -622,10 +654,11 @@ def _others_figures(*, consortium: Consortium, fiscal_year: int) -> dict[int, Ce
     for body in invited:
         years = council_years(body, {consortium.pk})
         if years is not None and fiscal_year not in years:
+            year_ja, year_en = fiscal_year_ja(fiscal_year, "era"), fiscal_year_english(fiscal_year, "era")
             refused[body.pk] = CellError(
-                f"{body.name}はこの協議会では招待中で、他の協議会の構成団体です。{fiscal_year}年度の経費は、"
+                f"{body.name}はこの協議会では招待中で、他の協議会の構成団体です。{year_ja}の経費は、"
                 "この協議会に参加するか、この協議会の調査に回答するまで、他の協議会のものです",
-                f"{body.name} is only invited to this council and is in another: its {fiscal_year} figures are the "
+                f"{body.name} is only invited to this council and is in another: its {year_en} figures are the "
                 "other council's until it joins this one or answers this council's survey")
     return refused
 
@@ -644,15 +677,25 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
                      systems: QuerySet[BusinessSystem],
                      fiscal_year: int, unit: str, default_code: str | None = None,
                      refused: dict[int, CellError] | None = None) -> ParsedRows:
-    table, headers, report = _open(data, filename, columns)
-    if not any(category.value in headers for category in CostCategory):
+    columns = (*columns, *FIGURE_COLUMNS)
+    table, headers, report = _open(data, filename, columns, any_of=(*CostCategory.values, "category"))
+    by_category = any(category.value in headers for category in CostCategory)
+    by_figure = "category" in headers and "amount" in headers
+    if by_category == by_figure:  # neither layout, or both
         names = [column.named for column in columns if column.key in CostCategory.values]
-        raise ImportRefused(ImportReport(errors=[RowError(1, "", Bilingual(
-            f"費目の列がありません（{'、'.join(names)}のいずれか）",
-            f"there is no column for a cost category (any of {', '.join(name.en for name in names)})"), "")],
-            warnings=[]))
+        reason = Bilingual(
+            f"費目の列がありません（{'、'.join(names)}のいずれか、または「費目」と「金額」の2列）",
+            f"there is no column for a cost category (any of {', '.join(name.en for name in names)}, or the two "
+            "columns category (費目) and amount (金額))") if not by_category else Bilingual(
+            "費目ごとの金額の列と「費目」「金額」の列の両方があります。どちらか一方の形にしてください",
+            "there are both a column a category and the columns category (費目) and amount (金額): keep one layout")
+        _refuse_headings(table, reason)
+    amount_keys = ["amount"] if by_figure else [key for key in CostCategory.values if key in headers]
+    _unit_check(table, [headers[key] for key in amount_keys], unit=unit)
+    words = _category_words()
     systems = _system_lookup(systems)
     whole = systems[WHOLE_SYSTEM_CODE]
+    year_ja, year_en = fiscal_year_ja(fiscal_year, "era"), fiscal_year_english(fiscal_year, "era")
     # Nobody changes a locked year, by hand or by file (a body in two councils: either lock).
     locked = set(SurveyRound.objects.filter(status=SurveyRound.Status.LOCKED, fiscal_year=fiscal_year,
                                             consortium__participations__body_id__in=members.values())
@@ -673,11 +716,15 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             problem = code_problem(code)
             cells.error("code", code, CODE_ERRORS[problem](code) if problem else outsider)
         elif body_id in locked:
-            cells.error("code", code, CellError(f"{fiscal_year}年度の経費調査は確定済みのため変更できません",
-                                                f"the {fiscal_year} survey is locked"))
+            cells.error("code", code, CellError(f"{year_ja}の経費調査は確定済みのため変更できません",
+                                                f"the {year_en} survey is locked"))
         elif refused and body_id in refused:
             cells.error("code", code, refused[body_id])
         system_text = cells.raw("system")
+        if heading_key(system_text) in TOTAL_WORDS and not cells.raw("category"):
+            report.warnings.append(Bilingual(f"{row.number}行目は合計の行として読み込みません",
+                                             f"row {row.number} is a total and is not read"))
+            continue
         system_id = systems.get(system_text.lower(), None) if system_text else whole
         if system_id is None:
             cells.error("system", system_text, CellError("業務名が業務一覧にありません",
@@ -688,17 +735,17 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
             year = cells.get("fiscal_year", parse_fiscal_year)
             other_year = year is not None and year != fiscal_year
             if other_year:
-                cells.error("fiscal_year", year_text, CellError(f"{fiscal_year}年度の取込みに別の年度があります",
-                                                                f"row is for another fiscal year than {fiscal_year}"))
+                cells.error("fiscal_year", year_text, CellError(f"{year_ja}の取込みに別の年度があります",
+                                                                f"row is for another fiscal year than {year_en}"))
         amounts = {}
-        for category in CostCategory:
-            amount = cells.get(category.value, parse_yen, unit=unit)
+        for category, column in (_figure_of(cells, words) if by_figure else ((key, key) for key in amount_keys)):
+            amount = cells.get(column, parse_yen, unit=unit)
             if amount is None:
                 continue
-            amounts[category.value] = amount
-            key = (body_id, system_id, category.value)
+            amounts[category] = amount
+            key = (body_id, system_id, category)
             if key in seen:
-                cells.error(category.value, cells.raw(category.value), CellError(
+                cells.error(column, cells.raw(column), CellError(
                     f"{seen[key]}行目と同じ団体・業務・費目です", f"same body, system and category as row {seen[key]}"))
             elif body_id and system_id and not other_year:  # a row of another year is no figure of this one
                 seen[key] = row.number
@@ -707,6 +754,50 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
         if not cells.failed:
             parsed.rows.append(CostRow(row.number, body_id, system_id, amounts, vendor, contract_end))
     return parsed
+
+
+def _category_words() -> dict[str, str]:
+    """A category as a 費目 cell may name it: the sheet's headings, and its label on the pages in either language."""
+    words = {heading_key(name): category for category, (label, aliases) in CATEGORY_LABELS.items()
+             for name in (label, *aliases)}
+    for language in ("en", "ja"):
+        with translation.override(language):
+            words.update({heading_key(str(label)): category for category, label in CostCategory.choices})
+    return words
+
+
+def _figure_of(cells: _RowReader, words: dict[str, str]) -> list[tuple[str, str]]:
+    """A row a figure: its category (from the 費目 cell) and the column of its amount."""
+    text = cells.raw("category")
+    if not text:
+        if cells.raw("amount"):
+            cells.error("category", text, CellError("必須項目が空です", "required value is blank"))
+        return []
+    category = words.get(heading_key(text))
+    if category is None:
+        labels = "、".join(label for label, _aliases in CATEGORY_LABELS.values())
+        cells.error("category", text, CellError(f"費目として読めません（{labels}のいずれか）",
+                                                "not a cost category (" + ", ".join(
+                                                    aliases[0] for _label, aliases in CATEGORY_LABELS.values()) + ")"))
+        return []
+    return [(category, "amount")]
+
+
+def _unit_check(table: Table, headings: list[str], *, unit: str) -> None:
+    """Refuses amounts whose heading gives a unit (「ソフトウェア費（円）」) other than the one
+    chosen: read in the chosen one, every figure would be a thousand times off. Refused, not
+    questioned: the way on is to choose the heading's unit (or correct the heading) and upload
+    again, and no figure of a file whose headings contradict the form is written."""
+    other = [heading for heading in headings if heading_unit(heading) not in (None, unit)]
+    if not other:
+        return
+    (chosen_ja, chosen_en), (said_ja, said_en) = UNIT_NAMES[unit], UNIT_NAMES[heading_unit(other[0])]
+    raise ImportRefused(ImportReport(errors=[RowError(table.heading_number, "", Bilingual(
+        f"列「{'」「'.join(other)}」の見出しは{said_ja}ですが、金額の単位には{chosen_ja}が選ばれています。"
+        f"このままでは金額が1,000倍違って読まれます。単位に{said_ja}を選ぶか見出しを直して、もう一度アップロードしてください",
+        f"the heading of {', '.join(other)} says {said_en}, but the amounts were to be read in {chosen_en}: every "
+        f"amount would be a thousand times off. Choose {said_en} as the unit, or correct the heading, and upload "
+        "again"), "")], warnings=[]))
 
 
 @dataclass(frozen=True)
