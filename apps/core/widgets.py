@@ -54,6 +54,17 @@ class FastDateInput(FastInputMixin, forms.DateInput):
     pass
 
 
+class FastYenInput(FastTextInput):
+    """An amount in yen for a YenField, shown as people write it (2,957,000): text, as a
+    number input refuses the separators a YenField reads."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"inputmode": "numeric", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else super().format_value(value)
+
+
 class FastCheckboxInput(FastInputMixin, forms.CheckboxInput):
     pass
 

@@ -5,9 +5,9 @@ from django.forms import modelformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from apps.core.forms import IdMultipleChoiceField, SensibleDates, SingleLineField, id_formfield
+from apps.core.forms import IdMultipleChoiceField, SensibleDates, SingleLineField, YenField, id_formfield
 from apps.core.limits import FIRST_FISCAL_YEAR, LAST_FISCAL_YEAR
-from apps.core.widgets import FastCheckboxInput, FastDateInput, FastNumberInput, FastSelect, FastTextInput
+from apps.core.widgets import FastCheckboxInput, FastDateInput, FastSelect, FastTextInput, FastYenInput
 from apps.costs.models import BusinessSystem, CostRecord
 
 
@@ -16,10 +16,12 @@ class CostRecordForm(SensibleDates, forms.ModelForm):
         model = CostRecord
         formfield_callback = id_formfield
         fields = ["business_system", "category", "amount", "vendor", "contract_end"]
+        # Typed as people write it (2,957,000, 2957千円) and shown with its separators.
+        field_classes = {"amount": YenField}
         # A year of figures is forty rows of five fields: written out in Python (apps.core.widgets).
         widgets = {"business_system": FastSelect(attrs={"class": "form-select form-select-sm"}),
                    "category": FastSelect(attrs={"class": "form-select form-select-sm"}),
-                   "amount": FastNumberInput(attrs={"class": "form-control form-control-sm text-end"}),
+                   "amount": FastYenInput(attrs={"class": "form-control form-control-sm text-end"}),
                    "vendor": FastTextInput(attrs={"class": "form-control form-control-sm"}),
                    "contract_end": FastDateInput(attrs={"type": "date", "class": "form-control form-control-sm"})}
 

@@ -303,6 +303,23 @@ def implausible_change(total: int | None, previous_total: int | None) -> bool:
 
 
 @dataclass(frozen=True)
+class QuestionedTotal:
+    """A body's year total ten times more or less than the year before's, both in yen."""
+    total: int
+    year_before: int
+
+
+def questioned_year_total(*, body: MemberBody, fiscal_year: int) -> QuestionedTotal | None:
+    """The body's total of the year when it is ten times more or less than the year
+    before's, as the upload's preview questions it: a town typing its figures in 千円 on a
+    form in 円 (2,957 for 2,957,000) saved and submitted 77,740 円 unremarked."""
+    totals = dict(BodyYearCost.objects.filter(body=body, fiscal_year__in=[fiscal_year - 1, fiscal_year])
+                  .values_list("fiscal_year", "total"))
+    total, year_before = totals.get(fiscal_year), totals.get(fiscal_year - 1)
+    return QuestionedTotal(total, year_before) if implausible_change(total, year_before) else None
+
+
+@dataclass(frozen=True)
 class SurveyMember:
     participation: Participation
     response: SurveyResponse | None

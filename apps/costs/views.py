@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 from django_tables2 import RequestConfig
 
 from apps.accounts.access import access_for
-from apps.core.formatting import fiscal_year_on_screen
+from apps.core.formatting import fiscal_year_on_screen, yen
 from apps.core.pagination import KnownCountPaginator
 from apps.core.refusals import show_refusal
 from apps.costs import exports, permissions, selectors, services
@@ -154,7 +154,10 @@ def body_costs(request, code):
         permissions.require_figure_year(request.user, body, year)
     records = list(selectors.body_costs(body=body, fiscal_year=year)) if year else []
     access = access_for(request.user)
+    questioned = selectors.questioned_year_total(body=body, fiscal_year=year) if records else None
     return render(request, "costs/body_costs.html", {
+        # Said on the page and in the submission's confirmation (確認依頼).
+        "questioned_total": _questioned_total_text(questioned, year) if questioned else "",
         "body": body, "years": years, "year": year,
         "records": records, "year_total": sum(record.amount for record in records),
         "category_totals": selectors.category_totals(records),
@@ -229,6 +232,13 @@ def survey_response(request, code, round_id):
     return redirect(back)
 
 
+def _questioned_total_text(questioned: selectors.QuestionedTotal, year: int) -> str:
+    return _("The %(year)s total is %(total)s yen, ten times more or less than the %(previous)s total of "
+             "%(before)s yen: were amounts typed in thousands of yen (千円)? Amounts here are in yen (円).") % {
+        "year": fiscal_year_on_screen(year, "era"), "total": yen(questioned.total),
+        "previous": fiscal_year_on_screen(year - 1, "era"), "before": yen(questioned.year_before)}
+
+
 def _town_answering(request, body, year: int) -> None:
     """Figures the town entered itself are its answer being filled in (the secretariat's
     own entries are not a town's draft)."""
@@ -269,6 +279,8 @@ def body_costs_edit(request, code, year):
         except ValidationError as error:
             formset._non_form_errors = formset.error_class(error.messages)
         else:
+            if questioned := selectors.questioned_year_total(body=body, fiscal_year=year):
+                messages.warning(request, _questioned_total_text(questioned, year))
             return redirect(body_costs_path(body.code, year))
     return render(request, "costs/body_costs_edit.html", {
         "body": body, "year": year, "formset": formset,

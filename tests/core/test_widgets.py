@@ -52,3 +52,12 @@ def test_the_checkbox_is_djangos_own(value):
     attrs = {"class": "form-check-input", "id": "id_x-DELETE"}
     assert FastCheckboxInput(attrs=attrs).render("x-DELETE", value) == forms.CheckboxInput(attrs=attrs).render(
         "x-DELETE", value)
+
+
+def test_an_amount_in_yen_is_shown_with_its_separators_and_a_typed_one_as_typed():
+    from apps.core.widgets import FastYenInput
+
+    assert FastYenInput(attrs={"class": "x"}).render("amount", 2_957_000) == (
+        '<input type="text" name="amount" value="2,957,000" inputmode="numeric" autocomplete="off" class="x">')
+    assert 'value="2957千円"' in FastYenInput().render("amount", "2957千円")
+    assert "value=" not in FastYenInput().render("amount", None)
