@@ -83,6 +83,11 @@ class Meeting(AuditScoped, TimeStampedModel):
         return self.status == self.Status.CANCELLED and timezone.localdate(self.starts_at) >= timezone.localdate()
 
     @property
+    def has_minutes(self) -> bool:
+        """It was held, so it has minutes to print (a meeting planned or called off has none)."""
+        return self.status in (self.Status.HELD, self.Status.MINUTES_APPROVED)
+
+    @property
     def record_is_open(self) -> bool:
         """Its agenda, attendance, decisions and action items may change: not once the
         minutes are approved (apps.meetings.services)."""

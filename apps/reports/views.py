@@ -2,7 +2,7 @@ from auditlog.models import LogEntry
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -318,6 +318,9 @@ def agreement_pdf(request, pk):
 
 
 def minutes_pdf(request, pk):
-    """A meeting's minutes to circulate and file, for whoever may read the meeting."""
+    """A meeting's minutes to circulate and file, for whoever may read the meeting, once it
+    has been held (the meeting's page offers them then)."""
     meeting = get_object_or_404(meeting_detail(user=request.user), pk=pk)
+    if not meeting.has_minutes:
+        raise Http404(_("This meeting has not been held: it has no minutes to print."))
     return _pdf_inline(minutes_document.minutes_pdf(meeting=meeting).content, minutes_document.file_name(meeting))

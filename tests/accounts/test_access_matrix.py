@@ -80,6 +80,15 @@ def meeting_in(w, slug):
         w[key] = meeting
     return w[key]
 
+
+def held_meeting_in(w, slug):
+    """A meeting of consortium ``slug`` held yesterday: one with minutes to print."""
+    key = f"held_meeting_{slug}"
+    if key not in w:
+        w[key] = meetings.meeting_save(consortium=Consortium.objects.get(slug=slug), title=f"第0回 {slug}",
+                                       starts_at=timezone.now() - datetime.timedelta(days=1), status="held")
+    return w[key]
+
 def procurement_in(w, slug):
     """A case of consortium ``slug`` with an RFI round answered by one vendor and an open
     evaluation that the consortium's secretariat scores, made on first use."""
@@ -212,7 +221,7 @@ EXPECTED = {
     # Open action items: a town's users read their own body's only (tests/meetings/test_action_items_page.py).
     "action_list": (lambda w: {"slug": "a"}, CONSORTIUM_READ),
     "meeting_detail": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
-    "minutes_pdf": (lambda w: {"pk": meeting_in(w, "a").pk}, CONSORTIUM_READ),
+    "minutes_pdf": (lambda w: {"pk": held_meeting_in(w, "a").pk}, CONSORTIUM_READ),
     "meeting_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "agenda_add": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
     "attendance_edit": (lambda w: {"pk": meeting_in(w, "a").pk}, MANAGE_PAGE),
@@ -280,7 +289,8 @@ EXTRA_CASES = {
         "customisation_detail", lambda w: {"pk": customisation_in(w, body=w["x"]).pk}, BODY_X_PAGE),
     "action_list (other consortium)": ("action_list", lambda w: {"slug": "b"}, OTHER_CONSORTIUM),
     "meeting_detail (other consortium)": ("meeting_detail", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
-    "minutes_pdf (other consortium)": ("minutes_pdf", lambda w: {"pk": meeting_in(w, "b").pk}, OTHER_CONSORTIUM),
+    "minutes_pdf (other consortium)": ("minutes_pdf", lambda w: {"pk": held_meeting_in(w, "b").pk},
+                                       OTHER_CONSORTIUM),
     "agenda_document (other consortium)": (
         "agenda_document", lambda w: {"pk": meeting_in(w, "b").agenda.get().pk}, OTHER_CONSORTIUM),
     "decision_edit (other consortium)": (

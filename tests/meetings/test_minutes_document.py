@@ -6,6 +6,7 @@ from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -90,3 +91,17 @@ def test_the_meeting_page_offers_the_minutes_once_the_meeting_is_held(client, co
                                   starts_at=timezone.now() + datetime.timedelta(days=20))
     page = client.get(reverse("meeting_detail", args=[ahead.pk])).content.decode()
     assert reverse("minutes_pdf", args=[ahead.pk]) not in page  # no empty 議事録 of a meeting not yet held
+
+
+@pytest.mark.parametrize("called_off", [False, True])
+def test_the_minutes_of_a_meeting_not_held_are_refused_saying_why(client, council, called_off):
+    """/meetings/3/minutes.pdf of a planned meeting printed an empty 「議事録（案）」."""
+    ahead = services.meeting_save(consortium=council["consortium"], title="第3回 協議会",
+                                  starts_at=timezone.now() + datetime.timedelta(days=20))
+    if called_off:
+        services.meeting_cancel(meeting=ahead, meeting_url="https://example.test/", tell_members=False)
+    client.force_login(user_with_role(Role.STAFF, body=council["ina"]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("minutes_pdf", args=[ahead.pk]))
+    assert response.status_code == 404 and response["Content-Type"].startswith("text/html")
+    assert "This meeting has not been held: it has no minutes to print." in response.content.decode()
