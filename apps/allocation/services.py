@@ -22,6 +22,7 @@ from apps.allocation.models import AllocationPlan, PlanMember, Pool, Scenario
 from apps.allocation.refusals import refusal_text
 from apps.allocation.selectors import (ALLOCATED_STATUSES, council_member_ids, plan_members_difference, plan_scope,
                                       population_records_on)
+from apps.core.audit import log_entry_create
 from apps.core.formatting import names_joined
 from apps.costs.models import CostRecord, SurveyRound
 from apps.members.models import Consortium, ParticipationStatus
@@ -218,7 +219,7 @@ def plan_publish(*, plan: AllocationPlan, by) -> AllocationPlan:
     )
     published = AllocationPlan.objects.get(pk=locked.pk)
     # The update bypasses the signals the audit trail listens to: the entry is written here.
-    LogEntry.objects.log_create(published, action=LogEntry.Action.UPDATE, changes={
+    log_entry_create(published, action=LogEntry.Action.UPDATE, changes={
         "status": [AllocationPlan.Status.DRAFT.value, AllocationPlan.Status.PUBLISHED.value],
         "published_by": ["None", str(by.pk) if by else "None"], "engine_version": ["", engine.ENGINE_VERSION]})
     return published

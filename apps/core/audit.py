@@ -5,8 +5,10 @@ django-auditlog stores ``str(instance)`` as the change is saved, in the language
 request: a change made from an English page named its record «三芳町 — 協定書 (version 2)»
 for good on the secretariat's Japanese trail. Once an entry is written, this renders
 the name again in Japanese and stores it if it differs (never for a Japanese request).
-Many-to-many entries (who shares a pool, invited vendors) send no signal; their names
-are not translated.
+An entry a module writes itself (a download, a change made by a queryset update) sends no
+signal either: it is written by ``log_entry_create``, which names it in Japanese, never by
+``LogEntry.objects.log_create`` (tests/core/test_architecture.py). Many-to-many entries
+(who shares a pool, invited vendors) send no signal; their names are not translated.
 """
 
 from django.core.exceptions import ObjectDoesNotExist
@@ -28,6 +30,16 @@ def name_in_trail_language(sender, instance, log_entry=None, **kwargs) -> None:
     if name != log_entry.object_repr:
         type(log_entry).objects.filter(pk=log_entry.pk).update(object_repr=name)
         log_entry.object_repr = name
+
+
+def log_entry_create(instance, **fields):
+    """``LogEntry.objects.log_create`` for an entry no model signal writes, its record named
+    in the trail's language: a mayor's download from an English page was kept as «Mayor
+    briefing (首長向け説明資料) — 伊奈町 (2025)»."""
+    from auditlog.models import LogEntry
+
+    with translation.override(TRAIL_LANGUAGE):
+        return LogEntry.objects.log_create(instance, **fields)
 
 
 def consortia_tag(consortium_ids) -> dict:

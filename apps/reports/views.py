@@ -17,6 +17,7 @@ from apps.agreements.models import Agreement
 from apps.allocation.models import AllocationPlan
 from apps.allocation.selectors import FROZEN_FIELDS, latest_published_plan
 from apps.core import formatting
+from apps.core.audit import log_entry_create
 from apps.core.forms import IdChoiceField
 from apps.core.pagination import KnownCountPaginator
 from apps.core.widgets import FastSelect
@@ -165,8 +166,8 @@ def _render_requested(request, consortium, form):
 
 def report_download(request, pk):
     report = get_object_or_404(Report.objects.for_user(request.user).select_related("body"), pk=pk)
-    LogEntry.objects.log_create(report, action=LogEntry.Action.ACCESS, force_log=True,
-                                additional_data={"consortia": f"|{report.consortium_id}|"})
+    log_entry_create(report, action=LogEntry.Action.ACCESS, force_log=True,
+                     additional_data={"consortia": f"|{report.consortium_id}|"})
     try:
         content = services.report_content(report)
     except services.ArchiveError as error:

@@ -32,3 +32,13 @@ def test_every_app_imports_only_the_apps_below_it():
             if other != app and LAYER[other] >= LAYER[app]:
                 wrong.append(f"{path.relative_to(APPS.parent)}:{line} imports apps.{other}")
     assert not wrong, "\n".join(wrong)
+
+
+def test_no_module_writes_an_audit_entry_past_the_one_that_names_it_in_japanese():
+    """A direct ``LogEntry.objects.log_create`` sends no signal, so its record kept the name
+    it had in the language of whoever made the change (apps.core.audit)."""
+    writers = [f"{path.relative_to(APPS.parent)}:{number}" for path in APPS.rglob("*.py")
+               if path != APPS / "core" / "audit.py"
+               for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+               if ".log_create(" in line]
+    assert not writers, "write audit entries with apps.core.audit.log_entry_create:\n" + "\n".join(writers)

@@ -218,6 +218,22 @@ def test_every_download_is_in_the_audit_trail(client, council):
     assert entry.actor == mayor
 
 
+def test_a_download_from_an_english_page_is_named_in_japanese_in_the_audit_trail(client, council):
+    """«Mayor briefing (首長向け説明資料) — 伊奈町 (2025)» on the secretariat's Japanese trail."""
+    from auditlog.models import LogEntry
+    from django.conf import settings
+    from django.utils import translation
+
+    report = services.job_run(briefing_job(council).pk)
+    client.force_login(user_with_role(Role.MAYOR, body=council["bodies"][0]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert client.get(reverse("report_download", args=[report.pk])).status_code == 200
+    with translation.override("ja"):
+        japanese = str(report)
+    entry = LogEntry.objects.get(action=LogEntry.Action.ACCESS, object_pk=str(report.pk))
+    assert entry.object_repr == japanese and "Mayor briefing" not in entry.object_repr
+
+
 def test_a_plan_is_only_reported_beside_the_costs_it_was_worked_out_from(client, council):
     """The plan compares FY2025 costs: printed beside FY2026's, its savings would not add up
     and a briefing would print the FY2025 figure under FY2026's name."""
