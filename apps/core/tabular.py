@@ -315,13 +315,15 @@ def heading_key(text: str) -> str:
 
 
 def heading_unit(header: str) -> str | None:
-    """``"thousand"`` for 「ソフトウェア（千円）」, ``"yen"`` for 「金額[円]」, else ``None``."""
+    """``"thousand"`` for 「ソフトウェア（千円）」 or "Software (thousand yen)", ``"yen"`` for
+    「金額[円]」 or "Amount (yen)" (the English costs page), else ``None``."""
     note = _HEADING_NOTE.search("".join(unicodedata.normalize("NFKC", header).split()))
     if note is None:
         return None
-    if "千円" in note.group():
+    text = note.group().lower()
+    if "千円" in text or "thousand" in text:
         return "thousand"
-    return "yen" if "円" in note.group() else None
+    return "yen" if "円" in text or "yen" in text else None
 
 
 def _by_heading(columns: Iterable[Column]) -> dict[str, Column]:

@@ -147,6 +147,7 @@ def test_two_columns_for_one_field_are_refused_even_with_the_same_heading():
 def test_heading_unit_reads_the_trailing_note():
     assert heading_unit("ソフトウェア（千円）") == "thousand"
     assert heading_unit("金額[円]") == "yen"
+    assert heading_unit("Amount (yen)") == "yen" and heading_unit("Software (thousand yen)") == "thousand"
     assert heading_unit("人口(人)") is None
     assert heading_unit("人口") is None
 

@@ -126,3 +126,12 @@ def test_the_secretariats_import_reads_a_title_above_the_headings_too():
     result = parse_costs(f"令和8年度 現行経費調査票\n団体コード,ソフトウェア\n{ina.code},1000\n".encode(), "x.csv",
                          consortium=consortium, fiscal_year=2026)
     assert result.ok and [row.amounts for row in result.rows] == [{"software": 1000}]
+
+
+def test_a_table_pasted_from_the_english_costs_page_is_read_and_its_unit_checked(ina):
+    pasted = "Business system\tCategory\tAmount (yen)\tVendor\nResident registry\tSoftware\t2,957,000\t架空システム\n"
+    system = business_system("resident_registry")
+    pasted = pasted.replace("Resident registry", system.name_en)
+    result = parsed(ina, pasted)
+    assert result.ok and [row.amounts for row in result.rows] == [{"software": 2_957_000}]
+    assert "見出しは円ですが" in refusal(ina, pasted, unit="thousand")
