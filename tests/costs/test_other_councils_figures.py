@@ -97,7 +97,7 @@ def test_the_secretariats_import_refuses_an_invited_bodys_figures_of_a_year_it_h
     parsed = parse_costs(sheet, "costs.csv", consortium=saitama, fiscal_year=2026)
     [error] = parsed.report.errors
     assert (error.row, error.column, error.value) == (2, "団体コード", kashiba.code)
-    assert "香芝市はこの協議会では招待中で、他の協議会の構成団体です" in error.reason and "2026年度" in error.reason
+    assert "香芝市はこの協議会では招待中で、他の協議会の構成団体です" in error.reason and "令和8年度" in error.reason
     assert "香芝市 is only invited" in error.reason.en
     assert kashiba.cost_records.filter(fiscal_year=2026).get().amount == 330_000_000
     # Once it answers Saitama's survey of the year, the year's figures are Saitama's business too.
