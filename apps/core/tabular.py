@@ -101,12 +101,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0"  # Excel 97-2003 (.xls), which openpyxl cannot r
 
 
 def read_table(data: bytes, filename: str, *, max_rows: int = IMPORT_MAX_ROWS,
-               is_heading: Callable[[list[str]], bool] | None = None) -> Table:
+               is_heading: Callable[[str], bool] | None = None) -> Table:
     """The first sheet (or the CSV) as a table, refused as soon as it passes the limits of
     apps.core.limits: rows are read one at a time, never wider than the column limit.
-    The headings are the first row that ``is_heading`` (headings_finder) takes among the
-    first HEADING_SEARCH_ROWS rows with text, below a title or a note; the first such row
-    when none is, or without ``is_heading``."""
+    The headings are the first row with text; given ``is_heading`` (headings_finder), the
+    first that is not a title or a note — a lone cell that is no heading — among the first
+    HEADING_SEARCH_ROWS rows with text."""
     name = filename.lower()
     if not data.strip():
         raise TableError("ファイルが空です", "the file is empty")
@@ -229,8 +229,13 @@ def _cell_text(value) -> str:
     return str(value)
 
 
+def _title_or_note(cells: list[str], is_heading: Callable[[str], bool] | None) -> bool:
+    texts = [cell for cell in cells if cell.strip()]
+    return is_heading is not None and len(texts) == 1 and not is_heading(texts[0])
+
+
 def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max_rows: int,
-           is_heading: Callable[[list[str]], bool] | None = None) -> Table:
+           is_heading: Callable[[str], bool] | None = None) -> Table:
     """Rows read as they come, so that a file too long is refused at the row past the limit.
     Blank rows count: a blank row was as much work to read (a row whose one cell lies past
     the columns read is blank here), and a real import has no long runs of them."""
@@ -241,12 +246,15 @@ def _table(records: Iterable[tuple[int, list[str]]], warnings: list[str], *, max
             raise _too_large(f"{max_rows:,} 行まで", f"at most {max_rows:,} rows")
         if any(cell.strip() for cell in cells):
             leading.append((number, cells[:IMPORT_MAX_COLUMNS + 1]))
-            if is_heading is None or is_heading(leading[-1][1]) or len(leading) == HEADING_SEARCH_ROWS:
+            if not _title_or_note(leading[-1][1], is_heading) or len(leading) == HEADING_SEARCH_ROWS:
                 break
     if not leading:
         raise TableError("見出し行がありません", "there is no heading row")
-    # A title merged across the sheet (「令和8年度 現行経費調査票（伊奈町）」) stands above the headings.
-    found = next((index for index, (_number, cells) in enumerate(leading) if is_heading and is_heading(cells)), 0)
+    # A title merged across the sheet (「令和8年度 現行経費調査票（伊奈町）」) stands above the
+    # headings. Only lone cells are passed over: a row of several is the headings, right or
+    # wrong, never a row of figures below them.
+    found = next((index for index, (_number, cells) in enumerate(leading) if not _title_or_note(cells, is_heading)),
+                 0)
     heading_number, heading = leading[found]
     records = itertools.chain(leading[found + 1:], records)
     width = max(index for index, text in enumerate(heading) if text.strip()) + 1
@@ -334,18 +342,10 @@ def _by_heading(columns: Iterable[Column]) -> dict[str, Column]:
     return by_heading
 
 
-def headings_finder(columns: Iterable[Column], *, any_of: Iterable[str] = ()) -> Callable[[list[str]], bool]:
-    """For read_table: whether a row is the headings of ``columns`` — it has the heading
-    of every required column and, given ``any_of`` (keys), of one of those."""
-    columns = list(columns)
-    by_heading, any_of = _by_heading(columns), set(any_of)
-    required = {column.key for column in columns if column.required}
-
-    def is_heading(cells: list[str]) -> bool:
-        found = {column.key for cell in cells if (column := by_heading.get(heading_key(cell)))}
-        return required <= found and (not any_of or bool(found & any_of))
-
-    return is_heading
+def headings_finder(columns: Iterable[Column]) -> Callable[[str], bool]:
+    """For read_table: whether a cell is the heading of one of ``columns``."""
+    by_heading = _by_heading(columns)
+    return lambda cell: heading_key(cell) in by_heading
 
 
 def map_headers(table: Table, columns: Iterable[Column]) -> dict[str, str]:

@@ -202,10 +202,10 @@ class _RowReader:
         return Bilingual(column.label, f"{column.label_en} ({heading})" if column.label_en else heading)
 
 
-def _open(data: bytes, filename: str, columns, *, any_of=()) -> tuple[Table, dict[str, str], ImportReport]:
+def _open(data: bytes, filename: str, columns) -> tuple[Table, dict[str, str], ImportReport]:
     """The table and its columns, its headings found below a title (tabular.headings_finder)."""
     try:
-        table = read_table(data, filename, is_heading=headings_finder(columns, any_of=any_of))
+        table = read_table(data, filename, is_heading=headings_finder(columns))
     except TableError as error:
         raise ImportRefused(ImportReport(errors=[RowError(1, "", error.reason, "")], warnings=[])) from None
     try:
@@ -678,7 +678,7 @@ def _parse_cost_rows(data: bytes, filename: str, columns, *, members: dict[str, 
                      fiscal_year: int, unit: str, default_code: str | None = None,
                      refused: dict[int, CellError] | None = None) -> ParsedRows:
     columns = (*columns, *FIGURE_COLUMNS)
-    table, headers, report = _open(data, filename, columns, any_of=(*CostCategory.values, "category"))
+    table, headers, report = _open(data, filename, columns)
     by_category = any(category.value in headers for category in CostCategory)
     by_figure = "category" in headers and "amount" in headers
     if by_category == by_figure:  # neither layout, or both

@@ -70,9 +70,18 @@ def test_the_headings_are_found_below_a_merged_title():
 
 def test_a_sheet_whose_headings_are_not_found_says_which_row_was_read_as_them(ina):
     said = refusal(ina, "令和8年度 現行経費調査票\n備考,メモ\n")
-    assert "1行目: 費目の列がありません" in said and "この行を見出しの行として読みました" in said
+    assert "2行目: 費目の列がありません" in said and "この行を見出しの行として読みました" in said
     said = refusal(ina, "令和8年度 現行経費調査票\n備考,メモ\n", english=True)
     assert "This row was read as the headings" in said
+
+
+def test_only_a_lone_title_or_note_is_passed_over_never_a_row_of_figures(ina):
+    """A row of several cells is the headings, wrong as they may be: the figures below it,
+    a category among them, are not taken for headings."""
+    said = refusal(ina, "業務システム,区分,金額\n住民基本台帳,保守,300000\n")
+    assert "1行目: 費目の列がありません" in said and "この行を見出しの行として読みました" in said
+    result = parsed(ina, "ソフトウェア\n1000\n")  # one column, its heading a lone cell
+    assert result.ok and [row.amounts for row in result.rows] == [{"software": 1000}]
 
 
 def test_a_table_pasted_from_the_towns_costs_page_is_read_a_row_a_figure(ina):
