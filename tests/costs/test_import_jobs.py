@@ -100,8 +100,8 @@ def test_a_file_refused_when_it_is_written_fails_the_job_with_its_rows_and_write
     content = page.content.decode()
     assert "252 errors; nothing was imported." in content and "and 52 more errors not listed" in content
     first = page.context["errors"][0]
-    assert (first.row, str(first.column), first.reason.en) == (2, "団体コード", "the 2025 survey is locked")
-    assert "the 2025 survey is locked" in content and "Try again" not in content
+    assert (first.row, str(first.column), first.reason.en) == (2, "団体コード", "the FY2025 (R7) survey is locked")
+    assert "the FY2025 (R7) survey is locked" in content and "Try again" not in content
     assert not CostRecord.objects.exists() and not upload_stash.kept(token)
 
 
