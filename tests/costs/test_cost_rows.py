@@ -12,6 +12,7 @@ from apps.costs import services
 from apps.costs.importers import parse_body_costs, parse_costs
 from apps.costs.models import CostCategory, CostRecord
 from tests.factories import ConsortiumFactory, SurveyRoundFactory, add_cost, business_system, member_of, user_with_role
+from tests.markup import elements, text_of, undescribed
 
 pytestmark = pytest.mark.django_db
 
@@ -46,6 +47,31 @@ def test_another_councils_system_is_refused_and_nothing_written(client, councils
     assert 'aria-invalid="true"' in response.content.decode()
     assert client.post(url, row_post(councils["own"].pk)).status_code == 302
     assert CostRecord.objects.get().business_system == councils["own"]
+
+
+def test_a_rows_error_is_read_with_its_field(client, councils):
+    client.force_login(user_with_role(Role.STAFF, body=councils["ina"]))
+    url = reverse("body_costs_edit", args=[councils["ina"].code, 2025])
+    page = client.post(url, row_post(councils["own"].pk, amount="abc")).content.decode()
+    [field] = elements(page, aria_invalid="true")
+    assert field["aria-describedby"] == "id_costs-0-amount_error" and not undescribed(page)
+    assert text_of(page, "id_costs-0-amount_error")  # the message itself, under that id
+
+
+def test_a_refused_save_says_at_the_top_which_rows_to_correct(client, councils, settings):
+    client.force_login(user_with_role(Role.STAFF, body=councils["ina"]))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("body_costs_edit", args=[councils["ina"].code, 2025])
+    rows = {**row_post(councils["own"].pk), "costs-TOTAL_FORMS": "3", "costs-1-business_system": str(councils["own"].pk),
+            "costs-1-category": "hardware", "costs-1-amount": "abc", "costs-2-business_system": str(councils["own"].pk),
+            "costs-2-category": "software", "costs-2-amount": "-5"}
+    page = client.post(url, rows).content.decode()
+    [summary] = elements(page, "div", data_error_summary="")
+    assert summary["tabindex"] == "-1"  # static/js/app.js moves the focus to it
+    assert "2 rows have errors" in page and page.index("data-error-summary") < page.index("costs-0-amount")
+    links = [attrs["href"] for attrs in elements(page, "a", href=...) if attrs["href"].startswith("#id_costs")]
+    assert links == ["#id_costs-1-amount", "#id_costs-2-amount"]
+    assert not elements(client.get(url).content.decode(), data_error_summary="")
 
 
 def test_a_year_of_forty_figures_runs_the_queries_of_a_year_of_one(client, councils):
