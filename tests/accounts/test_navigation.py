@@ -58,3 +58,31 @@ def test_opening_the_logout_address_offers_the_logout_button(client):
     assert "_auth_user_id" in client.session
     assert client.post(reverse("logout"))["Location"] == reverse("login")
     assert "_auth_user_id" not in client.session
+
+
+@pytest.mark.parametrize("page", ["password_change_done", "password_reset_complete", "expired_reset_link"])
+def test_the_password_pages_have_a_heading_a_title_and_a_way_on(client, page):
+    client.force_login(user_with_role(Role.STAFF, body=member_of(ConsortiumFactory())))
+    url = (reverse("password_reset_confirm", args=["MQ", "bad-token"]) if page == "expired_reset_link"
+           else reverse(page))
+    html = client.get(url).content.decode()
+    heading = re.search(r"<h1[^>]*>(.+?)</h1>", html)
+    assert heading and heading.group(1).strip()
+    assert re.search(rf"<title>{re.escape(heading.group(1).strip())} —", html)
+    main = html[html.index("<main"):]
+    assert re.search(r'<a href="/', main), "no link onward"
+
+
+def test_every_page_starts_with_a_link_past_the_menus_to_its_content(client):
+    html = client.get(reverse("login")).content.decode()
+    skip = re.search(r'<a class="visually-hidden-focusable[^"]*" href="#(\w+)">', html)
+    assert skip and html.index(skip.group(0)) < html.index("<nav")
+    assert f'<main id="{skip.group(1)}"' in html
+
+
+def test_the_language_changes_by_its_button_not_when_the_menu_moves(client):
+    html = client.get(reverse("login")).content.decode()
+    form = re.search(r'<form action="/i18n/setlang/".*?</form>', html, re.S).group(0)
+    assert "data-autosubmit" not in form and "<noscript>" not in form
+    assert re.search(r'<button class="[^"]*" type="submit">', form)
+    assert '<option value="ja" lang="ja"' in form  # 日本語 read as Japanese on an English page
