@@ -35,3 +35,14 @@ def undescribed(page: str) -> list[str]:
     ids = {attrs["id"] for attrs in elements(page) if "id" in attrs}
     return [name for attrs in elements(page) for name in attrs.get("aria-describedby", "").split()
             if name not in ids]
+
+
+def headerless_tables(page: str) -> list[str]:
+    """The start of each table of the page with no header cell, which a screen reader reads
+    as figures without saying what they are."""
+    return [table[:120] for table in re.findall(r"<table.*?</table>", page, re.S) if "<th" not in table]
+
+
+def empty_headers(page: str) -> list[str]:
+    """Header cells with nothing in them for a screen reader to say."""
+    return re.findall(r"<th[^>]*>\s*</th>", page)

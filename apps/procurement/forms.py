@@ -79,12 +79,13 @@ class RfiResponseForm(RfiResponseChangeForm):
 
 class GridForm(forms.Form):
     """One whole-number field per (row, column), keyed by their primary keys: indicative
-    quotes (business system × fiscal year) and scores (proposal × criterion)."""
+    quotes (business system × fiscal year) and scores (proposal × criterion). ``rows_heading``
+    names the rows' column (business system, vendor) for screen readers."""
 
     def __init__(self, *args, rows: list[tuple[int, str]], columns: list[tuple[int, str, int | None]],
-                 current: dict[tuple[int, int], int], **kwargs):
+                 current: dict[tuple[int, int], int], rows_heading: str = "", **kwargs):
         super().__init__(*args, **kwargs)
-        self.rows, self.columns = rows, columns
+        self.rows, self.columns, self.rows_heading = rows, columns, rows_heading
         for row_key, row_label in rows:
             for column_key, column_label, maximum in columns:
                 label, initial = f"{row_label} / {column_label}", current.get((row_key, column_key))

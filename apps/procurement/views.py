@@ -235,7 +235,8 @@ def quote_entry(request, pk):
     consortium = rfi_round.case.consortium
     form = GridForm(request.POST or None, current=selectors.response_quotes(response=response),
                     rows=[(system.pk, system.name) for system in selectors.quotable_systems(consortium=consortium)],
-                    columns=[(year, fiscal_year_label(year), None) for year in rfi_round.fiscal_years])
+                    columns=[(year, fiscal_year_label(year), None) for year in rfi_round.fiscal_years],
+                    rows_heading=_("Business system"))
     return _form_page(
         request, form, template="grid_form.html", consortium=consortium,
         heading=_("Indicative quotes of %(vendor)s (yen)") % {"vendor": response.vendor},
@@ -369,7 +370,8 @@ def evaluation_score(request, pk):
     form = GridForm(request.POST or None, current=selectors.own_scores(user=request.user, evaluation=evaluation),
                     rows=[(p.pk, p.vendor.name) for p in evaluation.proposals.filter(status=ProposalStatus.ACTIVE)
                           .select_related("vendor")],
-                    columns=[(c.pk, f"{c.name} (0–{c.max_points})", c.max_points) for c in criteria])
+                    columns=[(c.pk, f"{c.name} (0–{c.max_points})", c.max_points) for c in criteria],
+                    rows_heading=_("Vendor"))
     return _form_page(
         request, form, template="grid_form.html", consortium=evaluation.case.consortium,
         heading=_("Your scores"), back=reverse("evaluation_detail", args=[pk]), back_label=str(evaluation),

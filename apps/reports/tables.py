@@ -1,5 +1,15 @@
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+
+
+class UnseenHeaderColumn(tables.Column):
+    """A column of buttons: its header is for screen readers only, an empty header was a
+    column without a name."""
+
+    @property
+    def header(self):
+        return format_html('<span class="visually-hidden">{}</span>', self.verbose_name)
 
 
 class ArchiveTable(tables.Table):
@@ -16,7 +26,7 @@ class ArchiveTable(tables.Table):
     size = tables.Column(verbose_name=_("Size"))
     sha256 = tables.Column(verbose_name="SHA-256", orderable=False)
     sent = tables.Column(verbose_name=_("Sent to the mayor"), empty_values=(), orderable=False)
-    actions = tables.Column(verbose_name="", empty_values=(), orderable=False)
+    actions = UnseenHeaderColumn(verbose_name=_("E-mail to the mayor"), empty_values=(), orderable=False)
 
     class Meta:
         template_name = "reports/_archive_table.html"
@@ -31,7 +41,7 @@ class BatchMembersTable(tables.Table):
     member = tables.Column(verbose_name=_("Member"))
     status = tables.Column(verbose_name=_("Status"))
     error = tables.Column(verbose_name=_("Error"))
-    pdf = tables.Column(verbose_name="", empty_values=())
+    pdf = tables.Column(verbose_name="PDF", empty_values=())
     sent = tables.Column(verbose_name=_("Sent to the mayor"), empty_values=())
 
     class Meta:

@@ -103,7 +103,7 @@ def report_list(request, slug):
     oversees = access.oversees(consortium.pk)
     archive = ArchiveFilter(request.GET, queryset=reports, consortium=consortium, members=oversees,
                             years=selectors.report_years(reports))
-    table = ArchiveTable(archive.qs, exclude=() if oversees else ("sent",))
+    table = ArchiveTable(archive.qs, exclude=(*(() if oversees else ("sent",)), *(() if may_manage else ("actions",))))
     table.may_send, table.show_sendings = may_manage, oversees
     RequestConfig(request, paginate={"per_page": 50}).configure(table)
     return render(request, "reports/report_list.html", {

@@ -11,6 +11,7 @@ from django.urls import reverse
 from apps.procurement import services
 from apps.procurement.models import Criterion, Proposal
 from tests.factories import business_system
+from tests.markup import elements, empty_headers, text_of, undescribed
 from tests.procurement.conftest import FY, rfi_round_in
 
 pytestmark = pytest.mark.django_db
@@ -96,6 +97,11 @@ def test_a_quote_past_the_yen_limit_names_the_limit_with_separators(client, worl
     page = client.post(reverse("quote_entry", args=[response.pk]), {cell: "99999999999999999999999"})
     [error] = page.context["form"].errors[cell]
     assert "1,000,000,000,000" in error and not response.quotes.exists()
+    # The message is read with its cell and the corner of the grid names its rows.
+    html = page.content.decode()
+    [field] = elements(html, "input", aria_invalid="true")
+    assert field["aria-describedby"] == f"id_{cell}_error" and "1,000,000,000,000" in text_of(html, f"id_{cell}_error")
+    assert not undescribed(html) and not empty_headers(html)
 
 
 @pytest.mark.parametrize("typed", ["-1", "0"])

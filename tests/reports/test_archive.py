@@ -135,3 +135,22 @@ def test_after_sending_from_the_archive_the_secretariat_returns_to_it_and_nowher
     for elsewhere in ("https://evil.example/", "//evil.example/", "abc"):
         response = client.post(reverse("report_send", args=[report.pk]), {"next": elsewhere})
         assert response["Location"] == reverse("report_list", args=["saitama"])
+
+
+@pytest.mark.parametrize("who", ["secretariat", "town"])
+def test_each_archived_report_downloads_from_its_first_cell_and_every_column_is_named(client, council, who):
+    """On a phone the PDF link was the last of eleven columns, off-screen."""
+    import re
+
+    from tests.markup import empty_headers
+
+    town = council["bodies"][0]
+    report = archived(council, body=town)
+    client.force_login(council["secretariat"] if who == "secretariat" else user_with_role(Role.STAFF, body=town))
+    page = client.get(reverse("report_list", args=["saitama"])).content.decode()
+    table = re.search(r"<table.*?</table>", page, re.S).group(0)
+    first_row = re.search(r"<tbody>\s*<tr>(.*?)</tr>", table, re.S).group(1)
+    first_cell = re.search(r"<td>(.*?)</td>", first_row, re.S).group(1)
+    assert reverse("report_download", args=[report.pk]) in first_cell
+    assert len(re.findall(r"<th\b", table)) == len(re.findall(r"<td\b", first_row))
+    assert not empty_headers(table)
