@@ -43,3 +43,41 @@ def test_a_towns_documents_say_which_plan_each_was_made_from(client):
     reports.job_run(job.pk)
     client.force_login(user_with_role(Role.STAFF, body=ina))
     assert "按分案なし" in client.get(reverse("body_detail", args=[ina.code])).content.decode()
+
+
+def test_the_towns_page_says_who_records_its_action_items_done_and_where_the_signed_agreement_goes(client):
+    import datetime
+
+    from django.utils import timezone
+
+    from apps.agreements import services as agreements
+    from apps.meetings.models import ActionItem, Meeting
+    from tests.agreements.conftest import draft_with_articles
+
+    consortium = ConsortiumFactory(slug="saitama")
+    ina = member_of(consortium, name="伊奈町")
+    meeting = Meeting.objects.create(consortium=consortium, title="第1回協議会", starts_at=timezone.now())
+    action = ActionItem.objects.create(meeting=meeting, text="移行計画書の提出", owner=ina)
+    agreements.agreement_submit_for_review(agreement=draft_with_articles(consortium), on=datetime.date(2026, 3, 2))
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    page = client.get(reverse("body_detail", args=[ina.code]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "tell the secretariat: it records the item as done" in page
+    assert client.post(reverse("action_done", args=[action.pk])).status_code == 403  # as the line says
+    assert "send the paper to the secretariat: it records your signature here" in page
+    assert '<span lang="ja">移行計画書の提出</span>' in page  # read as Japanese on the English page
+
+
+def test_every_table_on_the_towns_pages_says_what_its_columns_hold(client):
+    from tests.factories import add_cost, business_system
+    from tests.markup import empty_headers, headerless_tables
+
+    consortium = ConsortiumFactory(slug="saitama")
+    ina = member_of(consortium, name="伊奈町")
+    for system, category in (("resident_registry", "software"), ("family_register", "hardware")):
+        add_cost(ina, 1_000, fiscal_year=2025, business_system=business_system(system), category=category)
+    client.force_login(user_with_role(Role.STAFF, body=ina))
+    body_page = client.get(reverse("body_detail", args=[ina.code])).content.decode()
+    costs_page = client.get(reverse("body_costs", args=[ina.code]) + "?fy=2025").content.decode()
+    assert "data-category-totals" in costs_page and "ownership-chart" in body_page
+    for page in (body_page, costs_page):
+        assert not headerless_tables(page) and not empty_headers(page)

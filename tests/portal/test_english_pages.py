@@ -1,6 +1,8 @@
 """A reader who chose English reads English around the Japanese names: the catalogue's
 English system names, amounts in yen, names listed with commas."""
 
+import re
+
 import pytest
 from django.conf import settings
 from django.urls import reverse
@@ -78,3 +80,35 @@ def test_a_bracketed_aside_is_escaped():
     template = Template("{% load consortium_format %}{{ name|bracketed }}")
     with translation.override("en"):
         assert template.render(Context({"name": "<b>x</b>"})) == " (&lt;b&gt;x&lt;/b&gt;)"
+
+
+def test_the_councils_own_japanese_text_is_marked_japanese_on_english_pages(client):
+    """A screen reader set to English read 第1条 and the minutes letter by letter."""
+    from django.utils import timezone
+
+    from apps.costs.models import SurveyResponse
+    from apps.meetings.models import Decision, Meeting
+    from tests.agreements.conftest import draft_with_articles
+
+    consortium = ConsortiumFactory(slug="saitama")
+    ina = member_of(consortium, name="伊奈町")
+    survey_round = SurveyRoundFactory(consortium=consortium, fiscal_year=2026)
+    SurveyResponse.objects.create(survey_round=survey_round, body=ina, status="editing", review_note="保守費を確認")
+    agreement = draft_with_articles(consortium)
+    meeting = Meeting.objects.create(consortium=consortium, title="第1回協議会", starts_at=timezone.now(),
+                                     minutes="議事録の本文")
+    Decision.objects.create(meeting=meeting, text="規約を承認する", outcome=Decision.Outcome.choices[0][0])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
+    pages = {
+        "article": client.get(reverse("agreement_detail", args=[agreement.pk])).content.decode(),
+        "minutes and decision": client.get(reverse("meeting_detail", args=[meeting.pk])).content.decode(),
+        "return note": client.get(reverse("body_costs", args=[ina.code]) + "?fy=2026").content.decode()
+        + client.get(reverse("body_detail", args=[ina.code])).content.decode(),
+    }
+    article_text = agreement.articles.get().text.split("\n")[0][:10]
+    for what, page, passage in (("article", "article", article_text), ("minutes", "minutes and decision", "議事録の本文"),
+                                ("decision", "minutes and decision", "規約を承認する"),
+                                ("return note", "return note", "保守費を確認")):
+        assert re.search(rf'lang="ja">(<p>)?{re.escape(passage)}', pages[page]), what
+    assert pages["return note"].count('<span lang="ja">保守費を確認</span>') == 2
