@@ -16,7 +16,7 @@ def log_in(page, base: str, username: str) -> None:
     page.goto(f"{base}/accounts/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", DEMO_PASSWORD)
-    page.click("form button[type=submit]")
+    page.click("main form button[type=submit]")  # not the language menu's button, in the navbar
     page.wait_for_load_state()
 
 

@@ -71,3 +71,18 @@ def test_a_towns_cost_form_shows_every_field_of_a_figure_on_a_phone(browser, dem
     assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"], box
     assert page.get_by_text("1行目 金額").first.is_visible()
     context.close()
+
+
+def test_a_report_downloads_without_scrolling_sideways_on_a_phone(browser, demo):
+    """The PDF button was the last of eleven columns, off-screen on a 375-px phone."""
+    context = browser.new_context(locale="ja-JP", viewport={"width": 375, "height": 812})
+    page = context.new_page()
+    log_in(page, demo, "jimukyoku")
+    assert page.goto(f"{demo}/c/saitama/reports/").status == 200
+    link = page.locator("[data-report-download]").first
+    box = link.bounding_box()
+    assert box and box["x"] >= 0 and box["x"] + box["width"] <= 375, box
+    with page.expect_download() as download:
+        link.click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    context.close()
