@@ -4,6 +4,9 @@ a new page gets it too."""
 import re
 from pathlib import Path
 
+from django.template import engines
+from django.utils import translation
+
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SHARED = {"includes/field_errors.html", "includes/error_summary.html"}
 
@@ -22,19 +25,18 @@ def test_field_errors_are_written_by_the_one_partial_that_ties_them_to_their_fie
 
 def test_every_box_that_scrolls_sideways_is_written_by_the_tag_that_a_keyboard_can_scroll():
     # axe's scrollable-region-focusable: a wide table on a phone scrolled only under a finger or mouse.
-    by_hand = {name for name, text in templates().items() if re.search(r'class="[^"]*(table-responsive|chart-frame)', text)}
+    by_hand = {name for name, text in templates().items()
+               if re.search(r'class="[^"]*(table-responsive|chart-frame)', text)}
     assert not by_hand, sorted(by_hand)
 
 
 def test_a_scroll_region_is_focusable_and_named():
-    from django.template import engines
-    from django.utils import translation
-
     with translation.override("en"):
         page = engines["django"].from_string(
             '{% load consortium_a11y %}{% scroll_region _("Population") %}<table></table>{% end_scroll_region %}'
             '{% scroll_region name look="chart-frame" %}<svg></svg>{% end_scroll_region %}').render({"name": "A & B"})
-    assert page == ('<div class="table-responsive" tabindex="0" role="region" aria-label="Population"><table></table></div>'
+    assert page == ('<div class="table-responsive" tabindex="0" role="region" aria-label="Population">'
+                    '<table></table></div>'
                     '<div class="chart-frame" tabindex="0" role="region" aria-label="A &amp; B"><svg></svg></div>')
 
 

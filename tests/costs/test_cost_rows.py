@@ -62,9 +62,10 @@ def test_a_refused_save_says_at_the_top_which_rows_to_correct(client, councils, 
     client.force_login(user_with_role(Role.STAFF, body=councils["ina"]))
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     url = reverse("body_costs_edit", args=[councils["ina"].code, 2025])
-    rows = {**row_post(councils["own"].pk), "costs-TOTAL_FORMS": "3", "costs-1-business_system": str(councils["own"].pk),
-            "costs-1-category": "hardware", "costs-1-amount": "abc", "costs-2-business_system": str(councils["own"].pk),
-            "costs-2-category": "software", "costs-2-amount": "-5"}
+    own = str(councils["own"].pk)
+    rows = {**row_post(own), "costs-TOTAL_FORMS": "3",
+            "costs-1-business_system": own, "costs-1-category": "hardware", "costs-1-amount": "abc",
+            "costs-2-business_system": own, "costs-2-category": "software", "costs-2-amount": "-5"}
     page = client.post(url, rows).content.decode()
     [summary] = elements(page, "div", data_error_summary="")
     assert summary["tabindex"] == "-1"  # static/js/app.js moves the focus to it

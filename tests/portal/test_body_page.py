@@ -65,7 +65,8 @@ def test_the_towns_page_says_who_records_its_action_items_done_and_where_the_sig
     assert client.post(reverse("action_done", args=[action.pk])).status_code == 403  # as the line says
     assert "send the paper to the secretariat: it records your signature here" in page
     assert '<span lang="ja">移行計画書の提出</span>' in page  # read as Japanese on the English page
-    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))  # who records it: not told to tell itself
+    # The secretariat, who records them, is not told to tell itself.
+    client.force_login(user_with_role(Role.SECRETARIAT, consortium=consortium))
     page = client.get(reverse("body_detail", args=[ina.code])).content.decode()
     assert "移行計画書の提出" in page and "data-actions-done-by" not in page
 
