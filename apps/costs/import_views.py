@@ -35,6 +35,7 @@ KINDS = {
     "costs": {
         "form": CostImportForm,
         "columns": importers.COST_COLUMNS,
+        "figure_columns": importers.FIGURE_COLUMNS,
         "title": gettext_lazy("Import current costs"),
         "summarise": lambda parsed, params: _years_check(parsed, fiscal_year=params["fiscal_year"]),
     },
@@ -50,6 +51,7 @@ def import_page(request, slug, kind):
         request, form_class=spec["form"], template="costs/import.html",
         parse=lambda data, name, params: import_jobs.KINDS[kind].parse(data, name, consortium, params),
         context={"consortium": consortium, "kind": kind, "title": spec["title"], "columns": spec["columns"],
+                 "figure_columns": spec.get("figure_columns", ()),
                  "jobs": import_jobs.import_jobs_recent(consortium=consortium, kind=kind)},
         summarise=spec.get("summarise"))
 
@@ -117,7 +119,8 @@ def body_costs_upload(request, code, year):
         parse=lambda data, name, params: importers.parse_body_costs(data, name, body=body, fiscal_year=year,
                                                                      unit=params["unit"]),
         apply=lambda parsed, params: _town_upload(request, body, year, parsed),
-        context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS},
+        context={"body": body, "year": year, "columns": importers.OWN_COST_COLUMNS,
+                 "figure_columns": importers.FIGURE_COLUMNS},
         done_url=body_costs_path(body.code, year),
         summarise=lambda parsed, params: _year_check(parsed, body=body, year=year))
 

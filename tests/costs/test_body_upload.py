@@ -178,3 +178,13 @@ def test_the_body_page_offers_the_upload_and_the_sheet_only_to_those_who_may_use
     client.force_login(user_with_role(Role.MAYOR, body=body))
     page = client.get(reverse("body_costs", args=[body.code]) + "?fy=2025").content.decode()
     assert reverse("body_costs_upload", args=[body.code, 2025]) not in page
+
+
+def test_the_upload_page_lists_the_row_a_figure_layout_it_also_reads(client, town):
+    body = town["body"]
+    page = client.get(reverse("body_costs_upload", args=[body.code, 2025])).content.decode()
+    assert "data-figure-layout" in page and "金額（円）" in page and "費目名" in page
+    town["staff"].is_superuser = True  # the secretariat's import of every member's costs reads it too
+    town["staff"].save()
+    assert "data-figure-layout" in client.get(reverse("import_costs", args=["saitama"])).content.decode()
+    assert "data-figure-layout" not in client.get(reverse("import_bodies", args=["saitama"])).content.decode()
