@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.core.formatting import reader_reads_japanese
 from apps.core.limits import EARLIEST_DATE, FIRST_FISCAL_YEAR, ID_RANGE, LAST_FISCAL_YEAR, LATEST_DATE
 from apps.core.tabular import CellError, parse_yen
+from apps.core.widgets import FastSelect, FastTextInput
 from apps.core.validators import SingleLine
 
 
@@ -160,4 +161,18 @@ class InlineFilterBar:
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.form.fields.values():
+            field.widget = written_in_python(field.widget)
             field.widget.attrs.setdefault("class", "form-select" if hasattr(field, "choices") else "form-control")
+
+
+def written_in_python(widget: forms.Widget) -> forms.Widget:
+    """The same menu or text box, written out in Python (apps.core.widgets) instead of
+    through Django's two templates a field: a filter bar of four fields took a fifth of
+    the member list's time at 1,741 members."""
+    if type(widget) is forms.Select:
+        fast = FastSelect(attrs=widget.attrs)
+        fast.choices = widget.choices
+        return fast
+    if type(widget) is forms.TextInput:
+        return FastTextInput(attrs=widget.attrs)
+    return widget

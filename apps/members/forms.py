@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.forms import SensibleDates, SingleLineField
+from apps.core.widgets import FastDateInput, FastSelect, FastTextInput
 from apps.core.limits import COUNT_LIMIT
 from apps.members.models import (
     Asset,
@@ -52,10 +53,14 @@ class BulkStatusForm(SensibleDates, forms.Form):
     """A change of status for many members: the chosen ones (``codes``, once reviewed), or
     those the member list's filter (``filter``, its query string) matches (``everyone``)."""
 
-    status = forms.ChoiceField(label=_("New status"), choices=ParticipationStatus.choices)
-    on = forms.DateField(label=_("From"), initial=datetime.date.today, widget=DATE_INPUT)
+    # Written out in Python (apps.core.widgets): the form sits under every page of the member list.
+    status = forms.ChoiceField(label=_("New status"), choices=ParticipationStatus.choices,
+                               widget=FastSelect(attrs={"class": "form-select"}))
+    on = forms.DateField(label=_("From"), initial=datetime.date.today,
+                         widget=FastDateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d"))
     note = SingleLineField(label=_("Note"), required=False, max_length=200,
-                           help_text=_("e.g. the meeting or letter that decided it"))
+                           help_text=_("e.g. the meeting or letter that decided it"),
+                           widget=FastTextInput(attrs={"class": "form-control"}))
     codes = SingleLineField(required=False, widget=forms.HiddenInput)
     filter = SingleLineField(required=False, widget=forms.HiddenInput, max_length=2000)
 

@@ -44,4 +44,6 @@ def member_list(request, slug):
     return render(request, "members/member_list.html", {
         "consortium": consortium, "table": table, "manages": manages, "filter": filterset,
         # The secretariat's change of status for the chosen members, or all the filter matches.
-        "bulk_form": BulkStatusForm(initial={"filter": query_without_page(request.GET)}) if manages else None})
+        # Its own ids: the filter bar above has a «status» field too.
+        "bulk_form": BulkStatusForm(initial={"filter": query_without_page(request.GET)}, auto_id="bulk_%s")
+        if manages else None})

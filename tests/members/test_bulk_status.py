@@ -3,6 +3,7 @@ checked as a change of one member is, none changed if any is refused (each named
 reason), and the trail written as for a change of one."""
 
 import datetime
+import re
 
 import pytest
 from auditlog.models import LogEntry
@@ -181,3 +182,12 @@ def test_the_member_list_filters_by_code_or_name_and_status_and_counts_what_it_s
     invited_only = client.get(reverse("member_list", args=["zenkoku"]), {"status": "invited"})
     assert invited_only.context["table"].paginator.count == 2
     assert b"Or all 2 members the filter shows" in invited_only.content
+
+
+def test_the_member_list_with_its_filter_and_the_change_form_gives_every_element_its_own_id(client, council):
+    # Both forms have a «status»: one id for two fields left a label naming the wrong menu.
+    invited(council, 2)
+    page = client.get(reverse("member_list", args=["zenkoku"])).content.decode()
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert 'for="bulk_status"' in page and 'for="id_status"' in page
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
