@@ -116,7 +116,8 @@ def _paged(request, computed: dict) -> dict:
     page = _rows_page(request, computed["rows"])
     # A town's chart, whose other bars are withheld, is its own bar whatever the page.
     chart = computed["chart"] if computed.get("withheld") else savings_chart(page.object_list)
-    return {**computed, "rows": page.object_list, "chart": chart, "page": page, "query": query_without_page(request.GET)}
+    return {**computed, "rows": page.object_list, "chart": chart, "page": page,
+            "query": query_without_page(request.GET)}
 
 
 def _rows_page(request, rows: list[dict]):

@@ -33,7 +33,8 @@ def council(client):
 
 
 def invited(council, count, *, first=0):
-    bodies = [member_of(council, code=f"{11000 + first + index:05d}", name=f"町{first + index}") for index in range(count)]
+    bodies = [member_of(council, code=f"{11000 + first + index:05d}", name=f"町{first + index}")
+              for index in range(count)]
     for body in bodies:
         participation = body.participations.get()
         participation.history.update(status=S.INVITED, start_date=INVITED_ON)
