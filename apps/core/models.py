@@ -1,3 +1,6 @@
+import datetime
+from collections.abc import Callable
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext
@@ -48,10 +51,15 @@ class BackgroundJob:
     """A job a worker claims (``status``, ``claimed_at``) and that tells the secretariat why
     it failed (``error``, an untranslated message; ``LOST`` when its worker was lost). A job
     still running when its claim is older than ``claims_lost_before()`` was lost with its
-    worker: it reads as failed."""
+    worker: it reads as failed. Each kind of job says when that is (``claims_lost_before``,
+    from its own hard time limit): a kind that does not is refused when it is defined."""
 
-    def claims_lost_before(self):
-        raise NotImplementedError(f"{type(self).__name__} must say when a claim is lost")
+    claims_lost_before: Callable[[], datetime.datetime]
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "claims_lost_before", None)):
+            raise TypeError(f"{cls.__name__} must say when a claim is lost: define claims_lost_before()")
 
     @property
     def lost(self) -> bool:
