@@ -19,8 +19,8 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
+from apps.core.queue import send_to_workers
 from apps.costs import importers, upload_stash
 from apps.costs.models import ImportJob
 from apps.members.models import Consortium
@@ -78,12 +78,9 @@ def _send_to_workers(job_id: int) -> None:
     from its page, instead of waiting for a worker that will never hear of it."""
     from apps.costs.tasks import run_import
 
-    try:
-        run_import.delay(job_id)
-    except OperationalError:
-        logger.exception("import job %s: the broker did not take it", job_id)
-        ImportJob.objects.filter(pk=job_id, status=ImportJob.Status.PENDING).update(
-            status=ImportJob.Status.FAILED, error=ImportJob.NOT_QUEUED, finished_at=timezone.now())
+    send_to_workers(run_import, [(job_id,)], not_taken=lambda _calls: ImportJob.objects.filter(
+        pk=job_id, status=ImportJob.Status.PENDING).update(
+        status=ImportJob.Status.FAILED, error=ImportJob.NOT_QUEUED, finished_at=timezone.now()))
 
 
 def import_job_claim(job_id: int) -> bool:

@@ -7,7 +7,6 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,10 +19,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import override
-from kombu.exceptions import OperationalError
 
 from apps.allocation.models import AllocationPlan
 from apps.core.mail import japanese_message
+from apps.core.queue import send_to_workers
 from apps.costs.models import SurveyRound
 from apps.costs.selectors import comparison_rows
 from apps.members.models import Consortium, MemberBody, Participation, ParticipationStatus
@@ -110,22 +109,8 @@ def _enqueue(job_ids: list[int]) -> None:
             status=ReportJob.Status.FAILED, error=ReportJob.NOT_QUEUED, finished_at=timezone.now())
 
     # After the commit, so a worker never looks for a job that is not there yet.
-    transaction.on_commit(lambda: _send_to_workers(render_job, [(job_id,) for job_id in job_ids],
+    transaction.on_commit(lambda: send_to_workers(render_job, [(job_id,) for job_id in job_ids],
                                                    not_taken=not_taken))
-
-
-def _send_to_workers(task, calls: list[tuple], *, not_taken: Callable[[list[tuple]], None]) -> None:
-    """Hand ``task`` to the broker once for each of ``calls`` (its arguments). When the
-    broker does not answer, that call and the ones after it go to ``not_taken``, which
-    records them failed, to be tried again from the page, instead of a server error and
-    work waiting for a worker that will never hear of it."""
-    for index, arguments in enumerate(calls):
-        try:
-            task.delay(*arguments)
-        except OperationalError:
-            logger.exception("%s %s: the broker did not take them", task.name, calls[index:])
-            not_taken(calls[index:])
-            return
 
 
 # A job whose attempt this many (the latest included) was lost with its worker is failed
@@ -365,7 +350,7 @@ def batch_send_enqueue(*, batch: Batch, by) -> int:
             Delivery.objects.filter(pk__in=[queued[report_id] for report_id, _user_id in calls],
                                     ok__isnull=True).update(ok=False, error=Delivery.NOT_QUEUED)
 
-        transaction.on_commit(lambda: _send_to_workers(send_briefing, [(report_id, by.pk) for report_id in queued],
+        transaction.on_commit(lambda: send_to_workers(send_briefing, [(report_id, by.pk) for report_id in queued],
                                                        not_taken=not_taken))
     return len(queued)
 

@@ -2,7 +2,6 @@
 pages say so plainly and how to resolve it — withdraw all but one, the secretariat's call —
 and nothing is concluded while the members are asked to sign another text too."""
 
-import datetime
 
 import pytest
 from auditlog.models import LogEntry
